@@ -1,0 +1,70 @@
+package dev.chat.app;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The whole service configuration, immutable and validated. {@link ChatConfigLoader} documents the defaults. */
+public record ChatConfig(Server server, Messaging messaging, WebSocket websocket) {
+    public ChatConfig {
+        requireNonNull(server, "server");
+        requireNonNull(messaging, "messaging");
+        requireNonNull(websocket, "websocket");
+    }
+
+    /** Defaults everywhere, on the given port (0 picks a free one). */
+    public static ChatConfig defaults(int port) {
+        return new ChatConfig(
+                new Server("0.0.0.0", port, List.of(), Duration.ofSeconds(5)),
+                new Messaging(4_000, 100, 1_000),
+                new WebSocket(64 * 1024, 1024 * 1024, Duration.ofSeconds(25), Duration.ofSeconds(60)));
+    }
+
+    public ChatConfig withServer(Server newServer) {
+        return new ChatConfig(newServer, messaging, websocket);
+    }
+
+    public ChatConfig withMessaging(Messaging newMessaging) {
+        return new ChatConfig(server, newMessaging, websocket);
+    }
+
+    public ChatConfig withWebSocket(WebSocket newWebSocket) {
+        return new ChatConfig(server, messaging, newWebSocket);
+    }
+
+    /** Where to listen, who may connect from a browser, how long shutdown waits for clients to be told. */
+    public record Server(String host, int port, List<String> allowedOrigins, Duration shutdownGrace) {
+        public Server {
+            requireNonNull(host, "host");
+            allowedOrigins = List.copyOf(allowedOrigins);
+            requireNonNull(shutdownGrace, "shutdownGrace");
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be 0-65535: " + port);
+            }
+        }
+    }
+
+    /** Per-message and per-room limits. */
+    public record Messaging(int maxTextLength, int maxRoomsPerSession, int historySize) {
+        public Messaging {
+            if (maxTextLength < 1 || maxRoomsPerSession < 1 || historySize < 1) {
+                throw new IllegalArgumentException("text length, rooms per session and history size must be positive");
+            }
+        }
+    }
+
+    /** WebSocket frame, queue and liveness limits. */
+    public record WebSocket(int maxFrameBytes, long maxQueuedBytes, Duration pingInterval, Duration idleTimeout) {
+        public WebSocket {
+            requireNonNull(pingInterval, "pingInterval");
+            requireNonNull(idleTimeout, "idleTimeout");
+            if (maxFrameBytes < 1024 || maxQueuedBytes < maxFrameBytes) {
+                throw new IllegalArgumentException("need maxFrameBytes >= 1024 and maxQueuedBytes >= maxFrameBytes");
+            }
+            if (pingInterval.isNegative() || pingInterval.isZero() || idleTimeout.compareTo(pingInterval) <= 0) {
+                throw new IllegalArgumentException("need 0 < pingInterval < idleTimeout");
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.chat.app;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * Reads {@link ChatConfig} from environment variables, each of which a {@code -D} system property may override
+ * ({@code CHAT_PORT} is {@code -Dchat.port}). Read once, in {@code main}. The table in README.md lists them all.
+ */
+final class ChatConfigLoader {
+    private final Map<String, String> environment;
+    private final Properties properties;
+
+    private ChatConfigLoader(Map<String, String> environment, Properties properties) {
+        this.environment = environment;
+        this.properties = properties;
+    }
+
+    /** @throws IllegalArgumentException naming the variable, when a value is malformed or out of range */
+    static ChatConfig load(Map<String, String> environment, Properties properties) {
+        return new ChatConfigLoader(environment, properties).load();
+    }
+
+    private ChatConfig load() {
+        ChatConfig defaults = ChatConfig.defaults(8080);
+        ChatConfig.Server server = defaults.server();
+        ChatConfig.Messaging messaging = defaults.messaging();
+        ChatConfig.WebSocket websocket = defaults.websocket();
+        return new ChatConfig(
+                new ChatConfig.Server(
+                        value("CHAT_HOST", Function.identity(), server.host()),
+                        value("CHAT_PORT", Integer::parseInt, server.port()),
+                        value("CHAT_ALLOWED_ORIGINS", ChatConfigLoader::commaList, server.allowedOrigins()),
+                        value("CHAT_SHUTDOWN_GRACE_SECONDS", ChatConfigLoader::seconds, server.shutdownGrace())),
+                new ChatConfig.Messaging(
+                        value("CHAT_MAX_TEXT_LENGTH", Integer::parseInt, messaging.maxTextLength()),
+                        value("CHAT_MAX_ROOMS_PER_SESSION", Integer::parseInt, messaging.maxRoomsPerSession()),
+                        value("CHAT_HISTORY_SIZE", Integer::parseInt, messaging.historySize())),
+                new ChatConfig.WebSocket(
+                        value("CHAT_MAX_FRAME_BYTES", Integer::parseInt, websocket.maxFrameBytes()),
+                        value("CHAT_MAX_QUEUED_BYTES", Long::parseLong, websocket.maxQueuedBytes()),
+                        value("CHAT_PING_INTERVAL_SECONDS", ChatConfigLoader::seconds, websocket.pingInterval()),
+                        value("CHAT_IDLE_TIMEOUT_SECONDS", ChatConfigLoader::seconds, websocket.idleTimeout())));
+    }
+
+    private <T> T value(String variable, Function<String, T> parser, T defaultValue) {
+        String property = variable.toLowerCase(Locale.ROOT).replace('_', '.');
+        String raw = properties.getProperty(property, environment.get(variable));
+        if (raw == null || raw.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return parser.apply(raw.trim());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(variable + " has an invalid value \"" + raw + "\"", e);
+        }
+    }
+
+    private static List<String> commaList(String raw) {
+        return Arrays.stream(raw.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
+    }
+
+    private static Duration seconds(String raw) {
+        return Duration.ofSeconds(Long.parseLong(raw));
+    }
+}

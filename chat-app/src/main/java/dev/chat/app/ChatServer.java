@@ -1,0 +1,63 @@
+package dev.chat.app;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chat.domain.service.ChatService;
+import io.javalin.Javalin;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running service: one Javalin (Jetty) server carrying every transport. Sockets open in start, close in stop. */
+public final class ChatServer {
+    private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
+
+    private final ChatConfig config;
+    private final Set<Endpoint> endpoints;
+    private final ChatService chat;
+    private Javalin app;
+
+    ChatServer(ChatConfig config, Set<Endpoint> endpoints, ChatService chat) {
+        this.config = requireNonNull(config, "config");
+        this.endpoints = Set.copyOf(endpoints);
+        this.chat = requireNonNull(chat, "chat");
+    }
+
+    public synchronized ChatServer start() {
+        if (app != null) {
+            throw new IllegalStateException("already started");
+        }
+        app = Javalin.create(javalin -> {
+            javalin.startup.showJavalinBanner = false;
+            javalin.startup.showOldJavalinVersionWarning = false;
+            endpoints.forEach(endpoint -> endpoint.install(javalin));
+            javalin.routes.get(
+                    "/health",
+                    ctx -> ctx.contentType("application/json")
+                            .result("{\"status\":\"ok\",\"sessions\":" + chat.localSessionCount() + "}"));
+        });
+        app.start(config.server().host(), config.server().port());
+        log.info("chat listening on {}:{}", config.server().host(), app.port());
+        return this;
+    }
+
+    /** The port actually bound (useful when configured as 0). */
+    public synchronized int port() {
+        if (app == null) {
+            throw new IllegalStateException("not started");
+        }
+        return app.port();
+    }
+
+    /** Tells every client the node is going away, then stops the server. Safe to call twice. */
+    public synchronized void stop() {
+        if (app == null) {
+            return;
+        }
+        log.info("stopping: closing client connections");
+        endpoints.forEach(endpoint -> endpoint.shutdown(config.server().shutdownGrace()));
+        app.stop();
+        app = null;
+        log.info("stopped");
+    }
+}

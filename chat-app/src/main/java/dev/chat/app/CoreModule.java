@@ -1,0 +1,79 @@
+package dev.chat.app;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import dev.chat.domain.model.ChatLimits;
+import dev.chat.domain.nickname.SeedNicknameGenerator;
+import dev.chat.domain.port.out.EventBus;
+import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.domain.port.out.MessageHistory;
+import dev.chat.domain.port.out.NicknameGenerator;
+import dev.chat.domain.port.out.PresenceStore;
+import dev.chat.domain.port.out.SessionStore;
+import dev.chat.domain.service.ChatService;
+import dev.chat.protocol.CommandDecoder;
+import dev.chat.protocol.JsonEventEncoder;
+import dev.chat.protocol.OriginPolicy;
+import java.time.Clock;
+import java.util.Random;
+import java.util.Set;
+
+/** The domain service and the wire protocol; the stores come from a store module. */
+final class CoreModule extends AbstractModule {
+    private final ChatConfig config;
+
+    CoreModule(ChatConfig config) {
+        this.config = config;
+    }
+
+    @Provides
+    ChatConfig config() {
+        return config;
+    }
+
+    @Provides
+    @Singleton
+    EventEncoder encoder() {
+        return new JsonEventEncoder();
+    }
+
+    @Provides
+    @Singleton
+    CommandDecoder decoder() {
+        return new CommandDecoder();
+    }
+
+    @Provides
+    @Singleton
+    OriginPolicy originPolicy() {
+        return OriginPolicy.of(config.server().allowedOrigins());
+    }
+
+    @Provides
+    @Singleton
+    NicknameGenerator nicknames() {
+        return new SeedNicknameGenerator(new Random());
+    }
+
+    @Provides
+    @Singleton
+    ChatService chatService(
+            SessionStore sessions,
+            PresenceStore presence,
+            MessageHistory history,
+            EventBus bus,
+            NicknameGenerator nicknames,
+            EventEncoder encoder) {
+        ChatService.Ports ports =
+                new ChatService.Ports(sessions, presence, history, bus, nicknames, encoder, Clock.systemUTC());
+        ChatConfig.Messaging messaging = config.messaging();
+        return new ChatService(ports, new ChatLimits(messaging.maxTextLength(), messaging.maxRoomsPerSession()));
+    }
+
+    @Provides
+    @Singleton
+    ChatServer server(Set<Endpoint> endpoints, ChatService chat) {
+        return new ChatServer(config, endpoints, chat);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.chat.app;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.ProvidesIntoSet;
+import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.domain.service.ChatService;
+import dev.chat.protocol.CommandDecoder;
+import dev.chat.protocol.OriginPolicy;
+import dev.chat.transport.ws.WebSocketSettings;
+import dev.chat.transport.ws.WebSocketTransport;
+import io.javalin.config.JavalinConfig;
+import java.time.Duration;
+
+/** The WebSocket transport at {@code /chat}. */
+final class WebSocketModule extends AbstractModule {
+    static final String PATH = "/chat";
+
+    @Provides
+    @Singleton
+    WebSocketTransport transport(
+            ChatService chat, CommandDecoder decoder, EventEncoder encoder, OriginPolicy origins, ChatConfig config) {
+        ChatConfig.WebSocket ws = config.websocket();
+        return new WebSocketTransport(
+                new WebSocketTransport.UseCases(chat, chat, chat),
+                decoder,
+                encoder,
+                origins,
+                new WebSocketSettings(
+                        PATH, ws.maxFrameBytes(), ws.maxQueuedBytes(), ws.pingInterval(), ws.idleTimeout()));
+    }
+
+    @ProvidesIntoSet
+    Endpoint endpoint(WebSocketTransport transport) {
+        return new Endpoint() {
+            @Override
+            public void install(JavalinConfig config) {
+                transport.install(config);
+            }
+
+            @Override
+            public void shutdown(Duration grace) {
+                transport.shutdown(grace);
+            }
+        };
+    }
+}

@@ -1,0 +1,11 @@
+package dev.chat.domain.model;
+
+/** Why the server closes a connection. Transports map each reason to their own close signal. */
+public enum CloseReason {
+    /** The node is shutting down; reconnect (to another node) and resume. */
+    SHUTDOWN,
+    /** The client did not read fast enough and its outbound queue overflowed; reconnect and resume. */
+    SLOW_CONSUMER,
+    /** The same session was resumed on another connection. */
+    REPLACED
+}

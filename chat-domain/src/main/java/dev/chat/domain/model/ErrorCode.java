@@ -1,0 +1,27 @@
+package dev.chat.domain.model;
+
+/** Every refusal the service can give, with the stable machine-readable code clients see on the wire. */
+public enum ErrorCode {
+    MALFORMED_JSON("malformed_json"),
+    INVALID_ENVELOPE("invalid_envelope"),
+    UNKNOWN_EVENT("unknown_event"),
+    INVALID_FIELD("invalid_field"),
+    EMPTY_TEXT("empty_text"),
+    TEXT_TOO_LONG("text_too_long"),
+    INVALID_ROOM("invalid_room"),
+    NOT_IN_ROOM("not_in_room"),
+    TOO_MANY_ROOMS("too_many_rooms"),
+    UNAUTHORIZED("unauthorized"),
+    UNAVAILABLE("unavailable"),
+    INTERNAL("internal");
+
+    private final String wireCode;
+
+    ErrorCode(String wireCode) {
+        this.wireCode = wireCode;
+    }
+
+    public String wireCode() {
+        return wireCode;
+    }
+}

@@ -1,0 +1,6 @@
+package dev.chat.domain.model;
+
+/** An event that happened in a room and fans out to its members through the event bus. */
+public sealed interface RoomEvent extends ServerEvent permits ChatMessage, UserConnected, UserDisconnected {
+    RoomName room();
+}

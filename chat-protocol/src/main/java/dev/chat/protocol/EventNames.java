@@ -1,0 +1,45 @@
+package dev.chat.protocol;
+
+import dev.chat.domain.model.Ack;
+import dev.chat.domain.model.ActiveUsers;
+import dev.chat.domain.model.ChatMessage;
+import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.model.ServerEvent;
+import dev.chat.domain.model.UserConnected;
+import dev.chat.domain.model.UserDisconnected;
+import dev.chat.domain.model.Welcome;
+
+/** The wire names of events, in both directions. */
+public final class EventNames {
+    public static final String WELCOME = "welcome";
+    public static final String ACTIVE_USERS = "activeUsers";
+    public static final String USER_CONNECTED = "userConnected";
+    public static final String USER_DISCONNECTED = "userDisconnected";
+    public static final String MESSAGE = "message";
+    public static final String ACK = "ack";
+    public static final String ERROR = "error";
+    public static final String JOIN = "join";
+    public static final String LEAVE = "leave";
+
+    private EventNames() {}
+
+    static String of(ServerEvent event) {
+        if (event instanceof ChatMessage) {
+            return MESSAGE;
+        } else if (event instanceof UserConnected) {
+            return USER_CONNECTED;
+        } else if (event instanceof UserDisconnected) {
+            return USER_DISCONNECTED;
+        } else if (event instanceof ActiveUsers) {
+            return ACTIVE_USERS;
+        } else if (event instanceof Welcome) {
+            return WELCOME;
+        } else if (event instanceof Ack) {
+            return ACK;
+        } else if (event instanceof ErrorEvent) {
+            return ERROR;
+        }
+        throw new IllegalArgumentException(
+                "no wire name for " + event.getClass().getName());
+    }
+}

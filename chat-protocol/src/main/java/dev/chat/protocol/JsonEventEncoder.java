@@ -1,0 +1,97 @@
+package dev.chat.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SegmentedStringWriter;
+import com.fasterxml.jackson.core.util.BufferRecyclers;
+import dev.chat.domain.model.Ack;
+import dev.chat.domain.model.ActiveUsers;
+import dev.chat.domain.model.ChatMessage;
+import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.OutboundEvent;
+import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.ServerEvent;
+import dev.chat.domain.model.UserConnected;
+import dev.chat.domain.model.UserDisconnected;
+import dev.chat.domain.model.Welcome;
+import dev.chat.domain.port.out.EventEncoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** Encodes server events as the wire's JSON envelope {@code {"event": NAME, "data": {...}}}. Thread-safe. */
+public final class JsonEventEncoder implements EventEncoder {
+    private final JsonFactory factory = new JsonFactory();
+
+    @Override
+    public OutboundEvent encode(ServerEvent event) {
+        String name = EventNames.of(event);
+        String data = dataJson(event);
+        String envelope = "{\"event\":\"" + name + "\",\"data\":" + data + "}";
+        return new OutboundEvent(event, name, data, envelope);
+    }
+
+    private String dataJson(ServerEvent event) {
+        SegmentedStringWriter out = new SegmentedStringWriter(BufferRecyclers.getBufferRecycler());
+        try {
+            try (JsonGenerator json = factory.createGenerator(out)) {
+                json.writeStartObject();
+                writeFields(json, event);
+                json.writeEndObject();
+            }
+            return out.getAndClear();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + event.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static void writeFields(JsonGenerator json, ServerEvent event) throws IOException {
+        if (event instanceof ChatMessage message) {
+            json.writeStringField("room", message.room().value());
+            json.writeNumberField("seq", message.seq());
+            json.writeStringField("id", message.id());
+            json.writeStringField("user", message.user().value());
+            json.writeStringField("text", message.text());
+            json.writeStringField("time", message.time().toString());
+        } else if (event instanceof UserConnected connected) {
+            writePresence(json, connected.room(), connected.user());
+        } else if (event instanceof UserDisconnected disconnected) {
+            writePresence(json, disconnected.room(), disconnected.user());
+        } else if (event instanceof ActiveUsers active) {
+            json.writeStringField("room", active.room().value());
+            json.writeArrayFieldStart("users");
+            for (Nickname user : active.users()) {
+                json.writeString(user.value());
+            }
+            json.writeEndArray();
+        } else if (event instanceof Welcome welcome) {
+            json.writeStringField("user", welcome.user().value());
+            json.writeStringField("session", welcome.session().value());
+            json.writeArrayFieldStart("rooms");
+            for (RoomName room : welcome.rooms()) {
+                json.writeString(room.value());
+            }
+            json.writeEndArray();
+        } else if (event instanceof Ack ack) {
+            if (ack.ref() != null) {
+                json.writeStringField("ref", ack.ref());
+            }
+            json.writeStringField("room", ack.room().value());
+            json.writeNumberField("seq", ack.seq());
+        } else if (event instanceof ErrorEvent error) {
+            json.writeStringField("code", error.code().wireCode());
+            json.writeStringField("message", error.message());
+            if (error.ref() != null) {
+                json.writeStringField("ref", error.ref());
+            }
+        } else {
+            throw new IllegalArgumentException(
+                    "no encoding for " + event.getClass().getName());
+        }
+    }
+
+    private static void writePresence(JsonGenerator json, RoomName room, Nickname user) throws IOException {
+        json.writeStringField("room", room.value());
+        json.writeStringField("user", user.value());
+    }
+}

@@ -1,0 +1,30 @@
+package dev.chat.transport.ws;
+
+import dev.chat.domain.model.CloseReason;
+
+/** WebSocket close codes the server uses (RFC 6455 section 7.4; 4000-4999 are ours, see docs/protocol.md). */
+final class CloseCodes {
+    static final int GOING_AWAY = 1001;
+    static final int INTERNAL_ERROR = 1011;
+    static final int TRY_AGAIN_LATER = 1013;
+    static final int SLOW_CONSUMER = 4008;
+    static final int REPLACED = 4009;
+
+    private CloseCodes() {}
+
+    static int of(CloseReason reason) {
+        return switch (reason) {
+            case SHUTDOWN -> GOING_AWAY;
+            case SLOW_CONSUMER -> SLOW_CONSUMER;
+            case REPLACED -> REPLACED;
+        };
+    }
+
+    static String phrase(CloseReason reason) {
+        return switch (reason) {
+            case SHUTDOWN -> "server shutting down, reconnect";
+            case SLOW_CONSUMER -> "slow consumer, reconnect and resume";
+            case REPLACED -> "session resumed on another connection";
+        };
+    }
+}

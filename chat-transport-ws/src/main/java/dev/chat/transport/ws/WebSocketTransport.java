@@ -1,0 +1,193 @@
+package dev.chat.transport.ws;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chat.domain.model.Ack;
+import dev.chat.domain.model.ChatException;
+import dev.chat.domain.model.ClientCommand;
+import dev.chat.domain.model.CloseReason;
+import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.port.in.ConnectUseCase;
+import dev.chat.domain.port.in.DisconnectUseCase;
+import dev.chat.domain.port.in.HandleCommandUseCase;
+import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.protocol.CommandDecoder;
+import dev.chat.protocol.OriginPolicy;
+import dev.chat.protocol.RejectedCommandException;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.websocket.WsBinaryMessageContext;
+import io.javalin.websocket.WsCloseContext;
+import io.javalin.websocket.WsConnectContext;
+import io.javalin.websocket.WsErrorContext;
+import io.javalin.websocket.WsMessageContext;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The chat over WebSocket: one JSON envelope per text frame, in both directions (docs/protocol.md). */
+public final class WebSocketTransport {
+    private static final Logger log = LoggerFactory.getLogger(WebSocketTransport.class);
+
+    private final UseCases useCases;
+    private final CommandDecoder decoder;
+    private final EventEncoder encoder;
+    private final OriginPolicy origins;
+    private final WebSocketSettings settings;
+    private final ConcurrentHashMap<String, WebSocketConnection> connections = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "ws-housekeeping");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** The use cases this transport drives. */
+    public record UseCases(ConnectUseCase connect, HandleCommandUseCase commands, DisconnectUseCase disconnect) {
+        public UseCases {
+            requireNonNull(connect, "connect");
+            requireNonNull(commands, "commands");
+            requireNonNull(disconnect, "disconnect");
+        }
+    }
+
+    public WebSocketTransport(
+            UseCases useCases,
+            CommandDecoder decoder,
+            EventEncoder encoder,
+            OriginPolicy origins,
+            WebSocketSettings settings) {
+        this.useCases = requireNonNull(useCases, "useCases");
+        this.decoder = requireNonNull(decoder, "decoder");
+        this.encoder = requireNonNull(encoder, "encoder");
+        this.origins = requireNonNull(origins, "origins");
+        this.settings = requireNonNull(settings, "settings");
+    }
+
+    /** Registers the endpoint; call while the Javalin app is being created. */
+    public void install(JavalinConfig config) {
+        config.jetty.modifyWebSocketServletFactory(factory -> {
+            factory.setMaxTextMessageSize(settings.maxFrameBytes());
+            factory.setMaxBinaryMessageSize(settings.maxFrameBytes());
+            factory.setIdleTimeout(settings.idleTimeout());
+        });
+        config.routes.wsBeforeUpgrade(settings.path(), this::checkOrigin);
+        config.routes.ws(settings.path(), ws -> {
+            ws.onConnect(this::onConnect);
+            ws.onMessage(this::onMessage);
+            ws.onBinaryMessage(this::onBinaryMessage);
+            ws.onClose(this::onClose);
+            ws.onError(this::onError);
+        });
+    }
+
+    /** Closes every connection with 1001 and waits (bounded) for the peers to see it. */
+    public void shutdown(Duration wait) {
+        List.copyOf(connections.values()).forEach(connection -> connection.close(CloseReason.SHUTDOWN));
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (connections) {
+            long remaining;
+            while (!connections.isEmpty() && (remaining = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(connections, remaining);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        scheduler.shutdownNow();
+    }
+
+    public int openConnections() {
+        return connections.size();
+    }
+
+    private void checkOrigin(Context ctx) {
+        String origin = ctx.header("Origin");
+        if (!origins.allows(origin, ctx.header("Host"))) {
+            log.info("refused WebSocket upgrade from origin {}", origin);
+            throw new ForbiddenResponse("origin not allowed");
+        }
+    }
+
+    private void onConnect(WsConnectContext ctx) {
+        String id = ctx.sessionId();
+        WebSocketConnection connection =
+                new WebSocketConnection(ctx.session, settings.maxQueuedBytes(), scheduler, () -> release(id));
+        connections.put(id, connection);
+        ctx.enableAutomaticPings(settings.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            connection.attach(useCases.connect().connect(connection));
+        } catch (ChatException e) {
+            connection.send(encoder.encode(new ErrorEvent(e.code(), e.getMessage(), null)));
+            ctx.closeSession(CloseCodes.TRY_AGAIN_LATER, e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("connect from {} failed", ctx.session.getRemoteSocketAddress(), e);
+            ctx.closeSession(CloseCodes.INTERNAL_ERROR, "internal error");
+        }
+    }
+
+    private void onMessage(WsMessageContext ctx) {
+        WebSocketConnection connection = connections.get(ctx.sessionId());
+        SessionToken token = connection == null ? null : connection.token();
+        if (token == null) {
+            return; // closing, or its connect was refused
+        }
+        String ref = null;
+        try {
+            ClientCommand command = decoder.decode(ctx.message());
+            ref = command.ref();
+            Ack ack = useCases.commands().handle(token, command);
+            if (ack.ref() != null) {
+                connection.send(encoder.encode(ack));
+            }
+        } catch (RejectedCommandException e) {
+            connection.send(encoder.encode(new ErrorEvent(e.code(), e.getMessage(), e.ref())));
+        } catch (ChatException e) {
+            connection.send(encoder.encode(new ErrorEvent(e.code(), e.getMessage(), ref)));
+        } catch (RuntimeException e) {
+            log.error("command from {} failed", ctx.session.getRemoteSocketAddress(), e);
+            connection.send(encoder.encode(new ErrorEvent(ErrorCode.INTERNAL, "internal error", ref)));
+        }
+    }
+
+    private void onBinaryMessage(WsBinaryMessageContext ctx) {
+        WebSocketConnection connection = connections.get(ctx.sessionId());
+        if (connection != null) {
+            connection.send(encoder.encode(new ErrorEvent(
+                    ErrorCode.INVALID_ENVELOPE, "binary frames are not supported; send JSON text frames", null)));
+        }
+    }
+
+    private void onClose(WsCloseContext ctx) {
+        log.debug("connection {} closed: {} {}", ctx.sessionId(), ctx.status(), ctx.reason());
+        release(ctx.sessionId());
+    }
+
+    private void onError(WsErrorContext ctx) {
+        log.debug("connection {} failed: {}", ctx.sessionId(), String.valueOf(ctx.error()));
+    }
+
+    /** Lets the domain go of a connection; runs once whichever of server close or peer close comes first. */
+    private void release(String connectionId) {
+        WebSocketConnection connection = connections.remove(connectionId);
+        if (connection != null && connection.token() != null) {
+            try {
+                useCases.disconnect().disconnect(connection.token());
+            } catch (RuntimeException e) {
+                log.error("disconnect of {} failed", connectionId, e);
+            }
+        }
+        synchronized (connections) {
+            connections.notifyAll(); // wakes a shutdown waiting for the last connection to go
+        }
+    }
+}
