@@ -1,0 +1,150 @@
+package dev.chat.domain.contract;
+
+import static dev.chat.domain.contract.ContractSupport.uniqueRoom;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.chat.domain.model.ChatMessage;
+import dev.chat.domain.model.HistorySlice;
+import dev.chat.domain.model.MessageDraft;
+import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.RoomName;
+import dev.chat.domain.port.out.EventBus;
+import dev.chat.domain.port.out.MessageHistory;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link MessageHistory} must do, together with the {@link EventBus} it publishes on. */
+public abstract class MessageHistoryContract {
+    protected static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Nickname AUTHOR = new Nickname("ContractAuthor");
+
+    /** A history and the bus its appends publish on. */
+    public record Stores(EventBus bus, MessageHistory history) {}
+
+    /** Fresh stores keeping the latest {@code capacity} messages per room. */
+    protected abstract Stores createStores(int capacity);
+
+    @Test
+    void givenAppends_seqIsContiguousPerRoomStartingAtOne() {
+        MessageHistory history = createStores(100).history();
+        RoomName room = uniqueRoom();
+        RoomName otherRoom = uniqueRoom();
+
+        List<Long> seqs = IntStream.range(0, 3)
+                .mapToObj(i -> history.append(draft(room, "m" + i)).seq())
+                .toList();
+        long otherSeq = history.append(draft(otherRoom, "other")).seq();
+
+        assertThat(seqs).containsExactly(1L, 2L, 3L);
+        assertThat(otherSeq).isEqualTo(1L);
+        assertThat(history.lastSeq(room)).isEqualTo(3L);
+    }
+
+    @Test
+    void givenAppend_theStoredMessageKeepsTheDraftsFields() {
+        MessageHistory history = createStores(100).history();
+        MessageDraft draft = draft(uniqueRoom(), "hello \"quoted\" <b>markup</b> ✓");
+
+        ChatMessage stored = history.append(draft);
+
+        assertThat(stored).isEqualTo(draft.withSeq(1));
+        assertThat(history.readAfter(draft.room(), 0, 10).messages()).containsExactly(stored);
+    }
+
+    @Test
+    void givenConcurrentAppends_subscribersReceiveMessagesInSeqOrder() throws InterruptedException {
+        Stores stores = createStores(1_000);
+        RoomName room = uniqueRoom();
+        List<Long> received = new CopyOnWriteArrayList<>();
+        stores.bus().subscribe(room, event -> received.add(((ChatMessage) event).seq()));
+        int writers = 4;
+        int perWriter = 100;
+
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        for (int w = 0; w < writers; w++) {
+            pool.execute(() ->
+                    IntStream.range(0, perWriter).forEach(i -> stores.history().append(draft(room, "x"))));
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        int total = writers * perWriter;
+        await().atMost(TIMEOUT).until(() -> received.size() >= total);
+        assertThat(received)
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, total).boxed().toList());
+    }
+
+    @Test
+    void givenMessages_readAfterReturnsThoseAfterTheSeqInOrder() {
+        MessageHistory history = createStores(100).history();
+        RoomName room = uniqueRoom();
+        List<ChatMessage> stored = IntStream.range(0, 5)
+                .mapToObj(i -> history.append(draft(room, "m" + i)))
+                .toList();
+
+        HistorySlice slice = history.readAfter(room, 2, 100);
+
+        assertThat(slice.messages()).containsExactlyElementsOf(stored.subList(2, 5));
+        assertThat(slice.complete()).isTrue();
+        assertThat(slice.lastSeq()).isEqualTo(5);
+        assertThat(history.readAfter(room, 0, 2).messages()).containsExactlyElementsOf(stored.subList(0, 2));
+        assertThat(history.readAfter(room, 5, 100).messages()).isEmpty();
+    }
+
+    @Test
+    void givenMoreMessagesThanCapacity_onlyTheLatestAreKept_andAnOlderCursorIsIncomplete() {
+        MessageHistory history = createStores(3).history();
+        RoomName room = uniqueRoom();
+        IntStream.range(0, 5).forEach(i -> history.append(draft(room, "m" + i)));
+
+        HistorySlice fromStart = history.readAfter(room, 0, 100);
+        HistorySlice fromKept = history.readAfter(room, 2, 100);
+
+        assertThat(fromStart.messages()).extracting(ChatMessage::seq).containsExactly(3L, 4L, 5L);
+        assertThat(fromStart.complete()).isFalse();
+        assertThat(fromKept.messages()).extracting(ChatMessage::seq).containsExactly(3L, 4L, 5L);
+        assertThat(fromKept.complete()).isTrue();
+    }
+
+    @Test
+    void givenUnknownRoom_readAfterIsEmptyAndComplete_andTheEpochIsStable() {
+        MessageHistory history = createStores(10).history();
+        RoomName room = uniqueRoom();
+
+        HistorySlice empty = history.readAfter(room, 0, 10);
+        history.append(draft(room, "first"));
+        HistorySlice later = history.readAfter(room, 0, 10);
+
+        assertThat(empty.messages()).isEmpty();
+        assertThat(empty.complete()).isTrue();
+        assertThat(empty.lastSeq()).isZero();
+        assertThat(history.lastSeq(uniqueRoom())).isZero();
+        assertThat(later.epoch()).isEqualTo(empty.epoch()).isNotBlank();
+    }
+
+    @Test
+    void givenCursorBeyondTheLatestSeq_readAfterSaysItIsIncomplete() {
+        MessageHistory history = createStores(10).history();
+        RoomName room = uniqueRoom();
+        history.append(draft(room, "only"));
+
+        assertThat(history.readAfter(room, 7, 10).complete()).isFalse();
+    }
+
+    protected static MessageDraft draft(RoomName room, String text) {
+        return new MessageDraft(
+                room, UUID.randomUUID().toString(), AUTHOR, text, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    }
+}

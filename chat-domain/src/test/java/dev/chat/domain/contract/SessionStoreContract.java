@@ -1,0 +1,110 @@
+package dev.chat.domain.contract;
+
+import static dev.chat.domain.contract.ContractSupport.uniqueNickname;
+import static dev.chat.domain.contract.ContractSupport.uniqueRoom;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.SessionRecord;
+import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.port.out.SessionStore;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link SessionStore} must do. */
+public abstract class SessionStoreContract {
+    private SessionStore sessions;
+
+    protected abstract SessionStore createSessionStore();
+
+    @BeforeEach
+    void createStore() {
+        sessions = createSessionStore();
+    }
+
+    @Test
+    void givenCreatedSession_itCanBeFoundByToken() {
+        SessionRecord session = newSession(uniqueNickname());
+
+        assertThat(sessions.create(session)).isTrue();
+
+        assertThat(sessions.find(session.token())).contains(session);
+        assertThat(sessions.isNicknameTaken(session.nickname())).isTrue();
+        assertThat(sessions.find(SessionToken.generate())).isEmpty();
+    }
+
+    @Test
+    void givenNicknameInUse_creatingAnotherSessionWithItFails() {
+        Nickname nickname = uniqueNickname();
+        sessions.create(newSession(nickname));
+        SessionRecord rival = newSession(nickname);
+
+        assertThat(sessions.create(rival)).isFalse();
+        assertThat(sessions.find(rival.token())).isEmpty();
+    }
+
+    @Test
+    void givenRemovedSession_itIsGone_andItsNicknameIsFree() {
+        Nickname nickname = uniqueNickname();
+        SessionRecord session = newSession(nickname);
+        sessions.create(session);
+
+        sessions.remove(session.token());
+        sessions.remove(session.token()); // removing twice is harmless
+
+        assertThat(sessions.find(session.token())).isEmpty();
+        assertThat(sessions.isNicknameTaken(nickname)).isFalse();
+        assertThat(sessions.create(newSession(nickname))).isTrue();
+    }
+
+    @Test
+    void givenUpdate_theNewRoomsAreStored() {
+        SessionRecord session = newSession(uniqueNickname());
+        sessions.create(session);
+        RoomName extra = uniqueRoom();
+        SessionRecord updated = session.withRooms(Set.of(RoomName.GENERAL, extra));
+
+        sessions.update(updated);
+
+        assertThat(sessions.find(session.token())).contains(updated);
+    }
+
+    @Test
+    void givenUpdateOfRemovedSession_nothingIsStored() {
+        SessionRecord session = newSession(uniqueNickname());
+
+        sessions.update(session);
+
+        assertThat(sessions.find(session.token())).isEmpty();
+    }
+
+    @Test
+    void givenConcurrentCreatesWithOneNickname_exactlyOneWins() throws Exception {
+        Nickname nickname = uniqueNickname();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<Boolean>> attempts = IntStream.range(0, 16)
+                    .mapToObj(i -> (Callable<Boolean>) () -> sessions.create(newSession(nickname)))
+                    .toList();
+            long winners = 0;
+            for (Future<Boolean> result : pool.invokeAll(attempts)) {
+                winners += result.get() ? 1 : 0;
+            }
+            assertThat(winners).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static SessionRecord newSession(Nickname nickname) {
+        return new SessionRecord(SessionToken.generate(), nickname, Set.of(RoomName.GENERAL));
+    }
+}

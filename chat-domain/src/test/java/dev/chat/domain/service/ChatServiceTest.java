@@ -1,0 +1,275 @@
+package dev.chat.domain.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chat.domain.memory.InMemoryEventBus;
+import dev.chat.domain.memory.InMemoryMessageHistory;
+import dev.chat.domain.memory.InMemoryPresenceStore;
+import dev.chat.domain.memory.InMemorySessionStore;
+import dev.chat.domain.model.Ack;
+import dev.chat.domain.model.ActiveUsers;
+import dev.chat.domain.model.ChatException;
+import dev.chat.domain.model.ChatLimits;
+import dev.chat.domain.model.ChatMessage;
+import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.model.JoinRoom;
+import dev.chat.domain.model.LeaveRoom;
+import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.SendMessage;
+import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.model.UserConnected;
+import dev.chat.domain.model.UserDisconnected;
+import dev.chat.domain.model.Welcome;
+import dev.chat.domain.nickname.SeedNicknameGenerator;
+import dev.chat.domain.port.out.NicknameGenerator;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ChatServiceTest {
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00.123456Z");
+    private static final RoomName DEV = RoomName.of("dev");
+
+    private final CountingEncoder encoder = new CountingEncoder();
+    private final InMemorySessionStore sessions = new InMemorySessionStore();
+    private ChatService chat = chatWith(new SeedNicknameGenerator(new Random(7)), ChatLimits.DEFAULTS);
+
+    @Test
+    void givenNewConnection_itGetsWelcomeThenActiveUsers_andOthersAreToldItConnected() {
+        RecordingConnection first = new RecordingConnection();
+        SessionToken firstToken = chat.connect(first);
+        RecordingConnection second = new RecordingConnection();
+
+        SessionToken secondToken = chat.connect(second);
+
+        Nickname firstName = nicknameOf(first);
+        Nickname secondName = nicknameOf(second);
+        assertThat(second.received())
+                .containsExactly(
+                        new Welcome(secondName, secondToken, List.of(RoomName.GENERAL)),
+                        new ActiveUsers(RoomName.GENERAL, sorted(firstName, secondName)));
+        assertThat(first.received()).endsWith(new UserConnected(RoomName.GENERAL, secondName));
+        assertThat(firstToken).isNotEqualTo(secondToken);
+        assertThat(firstToken.value()).hasSizeGreaterThanOrEqualTo(16);
+    }
+
+    @Test
+    void givenMessage_everyMemberIncludingTheSenderReceivesIt_withContiguousSeqAndUtcMillisTime() {
+        RecordingConnection alice = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        SessionToken aliceToken = chat.connect(alice);
+        chat.connect(bob);
+
+        Ack first = chat.handle(aliceToken, new SendMessage(RoomName.GENERAL, "hi <b>there</b>", "r1"));
+        Ack second = chat.handle(aliceToken, new SendMessage(RoomName.GENERAL, "again", null));
+
+        assertThat(first).isEqualTo(new Ack("r1", RoomName.GENERAL, 1));
+        assertThat(second).isEqualTo(new Ack(null, RoomName.GENERAL, 2));
+        for (RecordingConnection member : List.of(alice, bob)) {
+            List<ChatMessage> messages = member.received(ChatMessage.class);
+            assertThat(messages).extracting(ChatMessage::seq).containsExactly(1L, 2L);
+            assertThat(messages).extracting(ChatMessage::text).containsExactly("hi <b>there</b>", "again");
+            assertThat(messages.get(0).user()).isEqualTo(nicknameOf(alice));
+            assertThat(messages.get(0).time()).isEqualTo(Instant.parse("2026-11-25T12:00:00.123Z"));
+        }
+        assertThat(alice.received(ChatMessage.class).get(0).id())
+                .isNotEqualTo(alice.received(ChatMessage.class).get(1).id());
+    }
+
+    @Test
+    void givenBroadcastToManyMembers_theEventIsEncodedOnce() {
+        List<RecordingConnection> members =
+                List.of(new RecordingConnection(), new RecordingConnection(), new RecordingConnection());
+        SessionToken sender = members.stream().map(chat::connect).toList().get(0);
+
+        chat.handle(sender, new SendMessage(RoomName.GENERAL, "hello", null));
+
+        ChatMessage delivered = members.get(0).received(ChatMessage.class).get(0);
+        assertThat(members)
+                .allSatisfy(m -> assertThat(m.received(ChatMessage.class)).containsExactly(delivered));
+        assertThat(encoder.timesEncoded(delivered)).isEqualTo(1);
+    }
+
+    @Test
+    void givenTwoRooms_messagesGoOnlyToTheRoomsMembers() {
+        RecordingConnection alice = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        SessionToken aliceToken = chat.connect(alice);
+        SessionToken bobToken = chat.connect(bob);
+        chat.handle(aliceToken, new JoinRoom(DEV, null));
+
+        chat.handle(aliceToken, new SendMessage(DEV, "dev only", null));
+
+        assertThat(alice.received(ChatMessage.class))
+                .extracting(ChatMessage::room)
+                .containsExactly(DEV);
+        assertThat(bob.received(ChatMessage.class)).isEmpty();
+        assertThatThrownBy(() -> chat.handle(bobToken, new SendMessage(DEV, "let me in", "r9")))
+                .isInstanceOf(ChatException.class)
+                .extracting(e -> ((ChatException) e).code())
+                .isEqualTo(ErrorCode.NOT_IN_ROOM);
+    }
+
+    @Test
+    void givenJoin_theJoinerGetsActiveUsers_andMembersAreToldButTheJoinerIsNot() {
+        RecordingConnection alice = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        SessionToken aliceToken = chat.connect(alice);
+        SessionToken bobToken = chat.connect(bob);
+        chat.handle(aliceToken, new JoinRoom(DEV, null));
+        Nickname aliceName = nicknameOf(alice);
+        Nickname bobName = nicknameOf(bob);
+        alice.clear();
+
+        Ack ack = chat.handle(bobToken, new JoinRoom(DEV, "j1"));
+
+        assertThat(ack).isEqualTo(new Ack("j1", DEV, 0));
+        assertThat(alice.received()).containsExactly(new UserConnected(DEV, bobName));
+        assertThat(bob.received()).endsWith(new ActiveUsers(DEV, sorted(aliceName, bobName)));
+        assertThat(bob.received(UserConnected.class)).noneMatch(e -> e.user().equals(bobName));
+    }
+
+    @Test
+    void givenJoinOfARoomYouAreIn_theMemberListIsSentAgainAndNobodyIsTold() {
+        RecordingConnection alice = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        SessionToken aliceToken = chat.connect(alice);
+        chat.connect(bob);
+        bob.clear();
+        alice.clear();
+
+        chat.handle(aliceToken, new JoinRoom(RoomName.GENERAL, null));
+
+        assertThat(alice.received(ActiveUsers.class)).hasSize(1);
+        assertThat(bob.received()).isEmpty();
+    }
+
+    @Test
+    void givenLeave_membersAreTold_andTheLeaverNoLongerReceivesTheRoom() {
+        RecordingConnection alice = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        SessionToken aliceToken = chat.connect(alice);
+        SessionToken bobToken = chat.connect(bob);
+
+        Ack ack = chat.handle(bobToken, new LeaveRoom(RoomName.GENERAL, "l1"));
+        chat.handle(aliceToken, new SendMessage(RoomName.GENERAL, "anyone?", null));
+
+        assertThat(ack.ref()).isEqualTo("l1");
+        assertThat(alice.received()).contains(new UserDisconnected(RoomName.GENERAL, nicknameOf(bob)));
+        assertThat(bob.received(ChatMessage.class)).isEmpty();
+        assertThat(bob.received(UserDisconnected.class)).isEmpty();
+    }
+
+    @Test
+    void givenLeaveOfARoomYouAreNotIn_itIsRefused() {
+        SessionToken token = chat.connect(new RecordingConnection());
+
+        assertRefused(() -> chat.handle(token, new LeaveRoom(DEV, null)), ErrorCode.NOT_IN_ROOM);
+    }
+
+    @Test
+    void givenEmptyOrWhitespaceText_itIsRefusedAndNothingIsBroadcast() {
+        RecordingConnection alice = new RecordingConnection();
+        SessionToken token = chat.connect(alice);
+
+        assertRefused(() -> chat.handle(token, new SendMessage(RoomName.GENERAL, "", null)), ErrorCode.EMPTY_TEXT);
+        assertRefused(
+                () -> chat.handle(token, new SendMessage(RoomName.GENERAL, " \t\n ", null)), ErrorCode.EMPTY_TEXT);
+        assertThat(alice.received(ChatMessage.class)).isEmpty();
+    }
+
+    @Test
+    void givenTextOverTheLimit_itIsRefused_countingCodePointsNotChars() {
+        chat = chatWith(new SeedNicknameGenerator(new Random(1)), new ChatLimits(5, 10));
+        SessionToken token = chat.connect(new RecordingConnection());
+        String fiveEmoji = "😀😀😀😀😀"; // 10 UTF-16 chars, 5 code points
+
+        assertThat(chat.handle(token, new SendMessage(RoomName.GENERAL, fiveEmoji, null))
+                        .seq())
+                .isEqualTo(1);
+        assertRefused(
+                () -> chat.handle(token, new SendMessage(RoomName.GENERAL, "123456", null)), ErrorCode.TEXT_TOO_LONG);
+    }
+
+    @Test
+    void givenRoomLimitReached_joiningAnotherRoomIsRefused() {
+        chat = chatWith(new SeedNicknameGenerator(new Random(1)), new ChatLimits(100, 2));
+        SessionToken token = chat.connect(new RecordingConnection());
+        chat.handle(token, new JoinRoom(DEV, null));
+
+        assertRefused(() -> chat.handle(token, new JoinRoom(RoomName.of("third"), null)), ErrorCode.TOO_MANY_ROOMS);
+    }
+
+    @Test
+    void givenDisconnect_everyRoomOfTheUserIsTold_andItsNicknameIsFreed() {
+        RecordingConnection alice = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        SessionToken aliceToken = chat.connect(alice);
+        SessionToken bobToken = chat.connect(bob);
+        chat.handle(aliceToken, new JoinRoom(DEV, null));
+        chat.handle(bobToken, new JoinRoom(DEV, null));
+        Nickname bobName = nicknameOf(bob);
+
+        chat.disconnect(bobToken);
+        chat.disconnect(bobToken); // a second disconnect is harmless
+
+        assertThat(alice.received(UserDisconnected.class))
+                .containsExactlyInAnyOrder(
+                        new UserDisconnected(RoomName.GENERAL, bobName), new UserDisconnected(DEV, bobName));
+        assertThat(sessions.isNicknameTaken(bobName)).isFalse();
+        assertThat(chat.localSessionCount()).isEqualTo(1);
+        assertRefused(
+                () -> chat.handle(bobToken, new SendMessage(RoomName.GENERAL, "ghost", null)), ErrorCode.UNAUTHORIZED);
+    }
+
+    @Test
+    void givenGeneratorKeepsProposingATakenName_aNumericSuffixMakesItUnique() {
+        NicknameGenerator alwaysTheSame = () -> new Nickname("QuiteBraveDragon");
+        chat = chatWith(alwaysTheSame, ChatLimits.DEFAULTS);
+        Set<Nickname> names = new HashSet<>();
+
+        for (int i = 0; i < 50; i++) {
+            RecordingConnection connection = new RecordingConnection();
+            chat.connect(connection);
+            names.add(nicknameOf(connection));
+        }
+
+        assertThat(names).hasSize(50).contains(new Nickname("QuiteBraveDragon"));
+        assertThat(names).allMatch(name -> name.value().matches("QuiteBraveDragon\\d*"));
+    }
+
+    private ChatService chatWith(NicknameGenerator nicknames, ChatLimits limits) {
+        InMemoryEventBus bus = new InMemoryEventBus();
+        ChatService.Ports ports = new ChatService.Ports(
+                sessions,
+                new InMemoryPresenceStore(),
+                new InMemoryMessageHistory(bus, 100),
+                bus,
+                nicknames,
+                encoder,
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        return new ChatService(ports, limits);
+    }
+
+    private static Nickname nicknameOf(RecordingConnection connection) {
+        return connection.received(Welcome.class).get(0).user();
+    }
+
+    private static List<Nickname> sorted(Nickname... names) {
+        return Arrays.stream(names).sorted().toList();
+    }
+
+    private static void assertRefused(Runnable command, ErrorCode code) {
+        assertThatThrownBy(command::run)
+                .isInstanceOfSatisfying(
+                        ChatException.class, e -> assertThat(e.code()).isEqualTo(code));
+    }
+}

@@ -1,0 +1,40 @@
+package dev.chat.domain.service;
+
+import dev.chat.domain.model.CloseReason;
+import dev.chat.domain.model.OutboundEvent;
+import dev.chat.domain.model.ServerEvent;
+import dev.chat.domain.port.out.ClientConnection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A client connection that records what the domain sends it. */
+final class RecordingConnection implements ClientConnection {
+    private final List<ServerEvent> received = new CopyOnWriteArrayList<>();
+    private final List<CloseReason> closes = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void send(OutboundEvent event) {
+        received.add(event.event());
+    }
+
+    @Override
+    public void close(CloseReason reason) {
+        closes.add(reason);
+    }
+
+    List<ServerEvent> received() {
+        return List.copyOf(received);
+    }
+
+    <T extends ServerEvent> List<T> received(Class<T> type) {
+        return received.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    List<CloseReason> closes() {
+        return List.copyOf(closes);
+    }
+
+    void clear() {
+        received.clear();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.chat.domain.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chat.domain.model.ActiveUsers;
+import dev.chat.domain.model.ChatMessage;
+import dev.chat.domain.model.CloseReason;
+import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.RoomEvent;
+import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.UserConnected;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RoomMembershipTest {
+    private static final RoomName ROOM = RoomName.of("lobby");
+    private static final Nickname ME = new Nickname("Me");
+    private static final Nickname OTHER = new Nickname("Other");
+
+    private final CountingEncoder encoder = new CountingEncoder();
+    private final RecordingConnection connection = new RecordingConnection();
+    private final RoomMembership membership = new RoomMembership(ROOM, ME, connection);
+
+    @Test
+    void givenEventsWhilePriming_theyAreHeldUntilTheSnapshotIsSent_thenFollowInOrder() {
+        ChatMessage first = message(1);
+        ChatMessage second = message(2);
+        deliver(first);
+        deliver(second);
+        assertThat(connection.received()).isEmpty();
+
+        ActiveUsers snapshot = new ActiveUsers(ROOM, List.of(ME, OTHER));
+        membership.completePriming(encoder.encode(snapshot));
+        ChatMessage third = message(3);
+        deliver(third);
+
+        assertThat(connection.received()).containsExactly(snapshot, first, second, third);
+    }
+
+    @Test
+    void givenPresenceEventAboutYourself_itIsNotDelivered() {
+        membership.completePriming(encoder.encode(new ActiveUsers(ROOM, List.of(ME))));
+
+        deliver(new UserConnected(ROOM, ME));
+        deliver(new UserConnected(ROOM, OTHER));
+
+        assertThat(connection.received(UserConnected.class)).containsExactly(new UserConnected(ROOM, OTHER));
+    }
+
+    @Test
+    void givenTooManyEventsHeldWhilePriming_theConnectionIsClosedAsSlowConsumer() {
+        for (int seq = 1; seq <= RoomMembership.MAX_HELD_EVENTS + 1; seq++) {
+            deliver(message(seq));
+        }
+
+        assertThat(connection.closes()).containsExactly(CloseReason.SLOW_CONSUMER);
+        assertThat(connection.received()).isEmpty();
+    }
+
+    private void deliver(RoomEvent event) {
+        membership.deliver(event, encoder.encode(event));
+    }
+
+    private static ChatMessage message(long seq) {
+        return new ChatMessage(ROOM, seq, "id" + seq, OTHER, "text " + seq, Instant.EPOCH);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.chat.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chat.domain.model.Ack;
+import dev.chat.domain.model.ActiveUsers;
+import dev.chat.domain.model.ChatMessage;
+import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.OutboundEvent;
+import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.model.UserConnected;
+import dev.chat.domain.model.UserDisconnected;
+import dev.chat.domain.model.Welcome;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JsonEventEncoderTest {
+    private static final RoomName DEV = RoomName.of("dev");
+    private static final Nickname AMY = new Nickname("AmyAnt");
+
+    private final JsonEventEncoder encoder = new JsonEventEncoder();
+
+    @Test
+    void givenMessage_itEncodesAllFieldsInTheEnvelope() {
+        ChatMessage message = new ChatMessage(DEV, 7, "abc", AMY, "hi", Instant.parse("2026-11-25T10:15:30.120Z"));
+
+        OutboundEvent encoded = encoder.encode(message);
+
+        assertThat(encoded.name()).isEqualTo("message");
+        assertThat(encoded.dataJson())
+                .isEqualTo("{\"room\":\"dev\",\"seq\":7,\"id\":\"abc\",\"user\":\"AmyAnt\",\"text\":\"hi\","
+                        + "\"time\":\"2026-11-25T10:15:30.120Z\"}");
+        assertThat(encoded.envelopeJson()).isEqualTo("{\"event\":\"message\",\"data\":" + encoded.dataJson() + "}");
+        assertThat(encoded.event()).isSameAs(message);
+    }
+
+    @Test
+    void givenTextWithQuotesControlCharsMarkupAndEmoji_itRoundTripsExactly() throws Exception {
+        String text = "quote \" backslash \\ newline \n tab \t <img src=x onerror=alert(1)> \u0001 😀 \u2028";
+        ChatMessage message = new ChatMessage(DEV, 1, "id", AMY, text, Instant.EPOCH);
+
+        JsonNode parsed = new ObjectMapper().readTree(encoder.encode(message).envelopeJson());
+
+        assertThat(parsed.path("data").path("text").textValue()).isEqualTo(text);
+    }
+
+    @Test
+    void givenEachOtherEvent_itHasItsWireNameAndFields() {
+        SessionToken token = SessionToken.generate();
+        assertThat(encoder.encode(new Welcome(AMY, token, List.of(RoomName.GENERAL)))
+                        .envelopeJson())
+                .isEqualTo("{\"event\":\"welcome\",\"data\":{\"user\":\"AmyAnt\",\"session\":\"" + token.value()
+                        + "\",\"rooms\":[\"general\"]}}");
+        assertThat(encoder.encode(new ActiveUsers(DEV, List.of(AMY, new Nickname("Bo"))))
+                        .envelopeJson())
+                .isEqualTo("{\"event\":\"activeUsers\",\"data\":{\"room\":\"dev\",\"users\":[\"AmyAnt\",\"Bo\"]}}");
+        assertThat(encoder.encode(new UserConnected(DEV, AMY)).envelopeJson())
+                .isEqualTo("{\"event\":\"userConnected\",\"data\":{\"room\":\"dev\",\"user\":\"AmyAnt\"}}");
+        assertThat(encoder.encode(new UserDisconnected(DEV, AMY)).envelopeJson())
+                .isEqualTo("{\"event\":\"userDisconnected\",\"data\":{\"room\":\"dev\",\"user\":\"AmyAnt\"}}");
+        assertThat(encoder.encode(new Ack("r1", DEV, 3)).envelopeJson())
+                .isEqualTo("{\"event\":\"ack\",\"data\":{\"ref\":\"r1\",\"room\":\"dev\",\"seq\":3}}");
+        assertThat(encoder.encode(new Ack(null, DEV, 3)).dataJson()).isEqualTo("{\"room\":\"dev\",\"seq\":3}");
+        assertThat(encoder.encode(new ErrorEvent(ErrorCode.NOT_IN_ROOM, "nope", "r2"))
+                        .envelopeJson())
+                .isEqualTo(
+                        "{\"event\":\"error\",\"data\":{\"code\":\"not_in_room\",\"message\":\"nope\",\"ref\":\"r2\"}}");
+        assertThat(encoder.encode(new ErrorEvent(ErrorCode.INTERNAL, "oops", null))
+                        .dataJson())
+                .isEqualTo("{\"code\":\"internal\",\"message\":\"oops\"}");
+    }
+}
