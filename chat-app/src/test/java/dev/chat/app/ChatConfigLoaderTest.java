@@ -1,0 +1,77 @@
+package dev.chat.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class ChatConfigLoaderTest {
+    @Test
+    void givenNothingSet_theDocumentedDefaultsApply() {
+        ChatConfig config = ChatConfigLoader.load(Map.of(), new Properties());
+
+        assertThat(config).isEqualTo(ChatConfig.defaults(8080));
+        assertThat(config.server().port()).isEqualTo(8080);
+        assertThat(config.messaging().maxTextLength()).isEqualTo(4_000);
+        assertThat(config.messaging().historySize()).isEqualTo(1_000);
+        assertThat(config.websocket().maxFrameBytes()).isEqualTo(65_536);
+        assertThat(config.websocket().pingInterval()).isEqualTo(Duration.ofSeconds(25));
+    }
+
+    @Test
+    void givenEnvironment_itOverridesDefaults() {
+        ChatConfig config = ChatConfigLoader.load(
+                Map.of(
+                        "CHAT_PORT", "9000",
+                        "CHAT_ALLOWED_ORIGINS", " https://a.example , https://b.example,,",
+                        "CHAT_MAX_TEXT_LENGTH", "500",
+                        "CHAT_HISTORY_SIZE", "50",
+                        "CHAT_MAX_QUEUED_BYTES", "2097152",
+                        "CHAT_IDLE_TIMEOUT_SECONDS", "90"),
+                new Properties());
+
+        assertThat(config.server().port()).isEqualTo(9000);
+        assertThat(config.server().allowedOrigins()).containsExactly("https://a.example", "https://b.example");
+        assertThat(config.messaging().maxTextLength()).isEqualTo(500);
+        assertThat(config.messaging().historySize()).isEqualTo(50);
+        assertThat(config.websocket().maxQueuedBytes()).isEqualTo(2_097_152L);
+        assertThat(config.websocket().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+    }
+
+    @Test
+    void givenSystemProperty_itWinsOverTheEnvironment() {
+        Properties properties = new Properties();
+        properties.setProperty("chat.port", "7000");
+
+        ChatConfig config = ChatConfigLoader.load(Map.of("CHAT_PORT", "9000"), properties);
+
+        assertThat(config.server().port()).isEqualTo(7000);
+    }
+
+    @Test
+    void givenMalformedValue_theErrorNamesTheVariable() {
+        assertThatThrownBy(() -> ChatConfigLoader.load(Map.of("CHAT_PORT", "eighty"), new Properties()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("CHAT_PORT");
+    }
+
+    @Test
+    void givenOutOfRangeValue_itIsRefused() {
+        assertThatThrownBy(() -> ChatConfigLoader.load(Map.of("CHAT_PORT", "70000"), new Properties()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("port");
+        assertThatThrownBy(() -> ChatConfigLoader.load(Map.of("CHAT_MAX_FRAME_BYTES", "10"), new Properties()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void givenDefaults_everySupportedModuleSetBuildsAnInjector() {
+        assertThat(ChatApplication.modules(ChatConfig.defaults(0))).isNotEmpty();
+        assertThat(ChatApplication.create(ChatConfig.defaults(0))).isNotNull();
+        assertThat(List.of(ChatConfig.defaults(0).server().host())).containsExactly("0.0.0.0");
+    }
+}

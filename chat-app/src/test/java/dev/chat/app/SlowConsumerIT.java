@@ -1,0 +1,49 @@
+package dev.chat.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chat.app.support.RunningChat;
+import dev.chat.app.support.WsTestClient;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A client that stops reading is cut off with a documented code; the server does not buffer for it without limit. */
+class SlowConsumerIT {
+    private static final int QUEUE_LIMIT = 64 * 1024;
+    /** Far more than the queue limit plus the kernel's socket buffers on loopback (a few MiB each way). */
+    private static final int MAX_MESSAGES = 8_000;
+
+    private final RunningChat chat = RunningChat.start(ChatConfig.defaults(0)
+            .withWebSocket(new ChatConfig.WebSocket(
+                    QUEUE_LIMIT,
+                    QUEUE_LIMIT,
+                    ChatConfig.defaults(0).websocket().pingInterval(),
+                    ChatConfig.defaults(0).websocket().idleTimeout())));
+
+    @AfterEach
+    void stop() {
+        chat.close();
+    }
+
+    @Test
+    void givenClientThatDoesNotRead_itIsClosedAsSlowConsumer_whileOthersKeepChatting() {
+        WsTestClient sender = chat.client();
+        WsTestClient slow = chat.client(Map.of(), false);
+        String slowName = sender.await("userConnected").path("user").textValue();
+        String text = "x".repeat(3_000);
+
+        for (int i = 0; i < MAX_MESSAGES && sender.events("userDisconnected").isEmpty(); i++) {
+            sender.sendMessage("general", text, "m" + i);
+        }
+
+        assertThat(sender.await("userDisconnected").path("user").textValue()).isEqualTo(slowName);
+        slow.startReading();
+        assertThat(slow.awaitCloseCode()).isEqualTo(4008);
+        sender.sendMessage("general", "still flowing", "last");
+        assertThat(sender.await(
+                        "message",
+                        data -> "still flowing".equals(data.path("text").textValue())))
+                .isNotNull();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.chat.app.support;
+
+import dev.chat.app.ChatApplication;
+import dev.chat.app.ChatConfig;
+import dev.chat.app.ChatServer;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+/** A chat server on a free port, and the clients a test opened against it; closing it stops both. */
+public final class RunningChat implements AutoCloseable {
+    private final ChatServer server;
+    private final List<WsTestClient> clients = new ArrayList<>();
+
+    private RunningChat(ChatServer server) {
+        this.server = server;
+    }
+
+    public static RunningChat start(ChatConfig config) {
+        return new RunningChat(ChatApplication.create(config).start());
+    }
+
+    public static RunningChat startDefault() {
+        return start(ChatConfig.defaults(0));
+    }
+
+    public URI chatUri() {
+        return URI.create("ws://127.0.0.1:" + server.port() + "/chat");
+    }
+
+    public URI httpUri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    /** A connected client that is already in {@code general}. */
+    public WsTestClient client() {
+        return track(WsTestClient.connect(chatUri())).awaitJoined();
+    }
+
+    public WsTestClient client(Map<String, String> headers, boolean reading) {
+        return track(WsTestClient.connect(chatUri(), headers, reading));
+    }
+
+    /** Opens {@code count} connections at once. */
+    public List<WsTestClient> clients(int count) {
+        List<CompletableFuture<WsTestClient>> pending = IntStream.range(0, count)
+                .mapToObj(i -> WsTestClient.connectAsync(chatUri(), Map.of(), true))
+                .toList();
+        return pending.stream()
+                .map(future -> track(future.orTimeout(WsTestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                        .join()))
+                .toList();
+    }
+
+    public ChatServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        List.copyOf(clients).forEach(WsTestClient::close);
+        server.stop();
+    }
+
+    private synchronized WsTestClient track(WsTestClient client) {
+        clients.add(client);
+        return client;
+    }
+}
