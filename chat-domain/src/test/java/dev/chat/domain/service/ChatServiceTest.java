@@ -27,11 +27,15 @@ import dev.chat.domain.port.out.NicknameGenerator;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 class ChatServiceTest {
@@ -59,6 +63,54 @@ class ChatServiceTest {
         assertThat(first.received()).endsWith(new UserConnected(RoomName.GENERAL, secondName));
         assertThat(firstToken).isNotEqualTo(secondToken);
         assertThat(firstToken.value()).hasSizeGreaterThanOrEqualTo(16);
+    }
+
+    @Test
+    void givenManyArrivals_eachMemberIsToldOfEveryLaterArrivalExactlyOnce() {
+        List<RecordingConnection> members = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            RecordingConnection connection = new RecordingConnection();
+            chat.connect(connection);
+            members.add(connection);
+        }
+
+        for (int i = 0; i < members.size(); i++) {
+            List<Nickname> later = members.subList(i + 1, members.size()).stream()
+                    .map(ChatServiceTest::nicknameOf)
+                    .toList();
+            assertThat(members.get(i).received(UserConnected.class))
+                    .extracting(UserConnected::user)
+                    .containsExactlyElementsOf(later);
+        }
+    }
+
+    @Test
+    void givenConcurrentArrivals_nobodyIsToldOfAnArrivalTwice_andEveryoneEndsUpKnowingEveryone() throws Exception {
+        int count = 200;
+        List<RecordingConnection> members = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            members.add(new RecordingConnection());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            pool.invokeAll(members.stream()
+                    .map(connection -> (Callable<SessionToken>) () -> chat.connect(connection))
+                    .toList());
+        } finally {
+            pool.shutdown();
+        }
+
+        Set<Nickname> everyone =
+                new HashSet<>(members.stream().map(ChatServiceTest::nicknameOf).toList());
+        for (RecordingConnection member : members) {
+            List<Nickname> toldOf = member.received(UserConnected.class).stream()
+                    .map(UserConnected::user)
+                    .toList();
+            assertThat(toldOf).doesNotHaveDuplicates();
+            Set<Nickname> known = new HashSet<>(toldOf);
+            known.addAll(member.received(ActiveUsers.class).get(0).users());
+            assertThat(known).isEqualTo(everyone);
+        }
     }
 
     @Test

@@ -30,6 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +81,9 @@ public final class WebSocketTransport {
             factory.setMaxBinaryMessageSize(settings.maxFrameBytes());
             factory.setIdleTimeout(settings.idleTimeout());
         });
+        AtomicReference<ServletContextHandler> context = new AtomicReference<>();
+        config.jetty.modifyServletContextHandler(context::set);
+        config.events.serverStarting(() -> disableCompression(context.get()));
         config.routes.wsBeforeUpgrade(settings.path(), this::checkOrigin);
         config.routes.ws(settings.path(), ws -> {
             ws.onConnect(this::onConnect);
@@ -108,6 +114,17 @@ public final class WebSocketTransport {
 
     public int openConnections() {
         return connections.size();
+    }
+
+    /**
+     * Browsers offer permessage-deflate, and Jetty would compress every frame once per recipient: that undoes
+     * encode-once fan-out, and each connection's zlib state costs far more memory than the connection itself. Chat
+     * frames are small, so the service speaks uncompressed frames only (as Socket.IO does by default).
+     */
+    private static void disableCompression(ServletContextHandler context) {
+        WebSocketServerComponents.ensureWebSocketComponents(context.getServer(), context)
+                .getExtensionRegistry()
+                .unregister("permessage-deflate");
     }
 
     private void checkOrigin(Context ctx) {
