@@ -17,7 +17,7 @@ public record ChatConfig(Server server, Messaging messaging, WebSocket websocket
     public static ChatConfig defaults(int port) {
         return new ChatConfig(
                 new Server("0.0.0.0", port, List.of(), Duration.ofSeconds(5)),
-                new Messaging(4_000, 100, 1_000),
+                new Messaging(4_000, 100, 1_000, Duration.ofSeconds(10)),
                 new WebSocket(64 * 1024, 1024 * 1024, Duration.ofSeconds(25), Duration.ofSeconds(60)));
     }
 
@@ -45,11 +45,15 @@ public record ChatConfig(Server server, Messaging messaging, WebSocket websocket
         }
     }
 
-    /** Per-message and per-room limits. */
-    public record Messaging(int maxTextLength, int maxRoomsPerSession, int historySize) {
+    /** Per-message and per-room limits, and how long a session outlives its connection. */
+    public record Messaging(int maxTextLength, int maxRoomsPerSession, int historySize, Duration reconnectGrace) {
         public Messaging {
             if (maxTextLength < 1 || maxRoomsPerSession < 1 || historySize < 1) {
                 throw new IllegalArgumentException("text length, rooms per session and history size must be positive");
+            }
+            requireNonNull(reconnectGrace, "reconnectGrace");
+            if (reconnectGrace.isNegative()) {
+                throw new IllegalArgumentException("reconnectGrace must not be negative");
             }
         }
     }

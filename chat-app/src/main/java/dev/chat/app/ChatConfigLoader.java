@@ -40,7 +40,8 @@ final class ChatConfigLoader {
                 new ChatConfig.Messaging(
                         value("CHAT_MAX_TEXT_LENGTH", Integer::parseInt, messaging.maxTextLength()),
                         value("CHAT_MAX_ROOMS_PER_SESSION", Integer::parseInt, messaging.maxRoomsPerSession()),
-                        value("CHAT_HISTORY_SIZE", Integer::parseInt, messaging.historySize())),
+                        value("CHAT_HISTORY_SIZE", Integer::parseInt, messaging.historySize()),
+                        value("CHAT_RECONNECT_GRACE_SECONDS", ChatConfigLoader::seconds, messaging.reconnectGrace())),
                 new ChatConfig.WebSocket(
                         value("CHAT_MAX_FRAME_BYTES", Integer::parseInt, websocket.maxFrameBytes()),
                         value("CHAT_MAX_QUEUED_BYTES", Long::parseLong, websocket.maxQueuedBytes()),

@@ -15,12 +15,14 @@ public final class ChatServer {
     private final ChatConfig config;
     private final Set<Endpoint> endpoints;
     private final ChatService chat;
+    private final ExecutorScheduler scheduler;
     private Javalin app;
 
-    ChatServer(ChatConfig config, Set<Endpoint> endpoints, ChatService chat) {
+    ChatServer(ChatConfig config, Set<Endpoint> endpoints, ChatService chat, ExecutorScheduler scheduler) {
         this.config = requireNonNull(config, "config");
         this.endpoints = Set.copyOf(endpoints);
         this.chat = requireNonNull(chat, "chat");
+        this.scheduler = requireNonNull(scheduler, "scheduler");
     }
 
     public synchronized ChatServer start() {
@@ -57,6 +59,7 @@ public final class ChatServer {
         log.info("stopping: closing client connections");
         endpoints.forEach(endpoint -> endpoint.shutdown(config.server().shutdownGrace()));
         app.stop();
+        scheduler.close();
         app = null;
         log.info("stopped");
     }

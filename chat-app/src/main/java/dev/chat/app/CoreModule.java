@@ -58,22 +58,31 @@ final class CoreModule extends AbstractModule {
 
     @Provides
     @Singleton
+    ExecutorScheduler scheduler() {
+        return new ExecutorScheduler();
+    }
+
+    @Provides
+    @Singleton
     ChatService chatService(
             SessionStore sessions,
             PresenceStore presence,
             MessageHistory history,
             EventBus bus,
             NicknameGenerator nicknames,
-            EventEncoder encoder) {
-        ChatService.Ports ports =
-                new ChatService.Ports(sessions, presence, history, bus, nicknames, encoder, Clock.systemUTC());
+            EventEncoder encoder,
+            ExecutorScheduler scheduler) {
+        ChatService.Ports ports = new ChatService.Ports(
+                sessions, presence, history, bus, nicknames, encoder, Clock.systemUTC(), scheduler);
         ChatConfig.Messaging messaging = config.messaging();
-        return new ChatService(ports, new ChatLimits(messaging.maxTextLength(), messaging.maxRoomsPerSession()));
+        return new ChatService(
+                ports,
+                new ChatLimits(messaging.maxTextLength(), messaging.maxRoomsPerSession(), messaging.reconnectGrace()));
     }
 
     @Provides
     @Singleton
-    ChatServer server(Set<Endpoint> endpoints, ChatService chat) {
-        return new ChatServer(config, endpoints, chat);
+    ChatServer server(Set<Endpoint> endpoints, ChatService chat, ExecutorScheduler scheduler) {
+        return new ChatServer(config, endpoints, chat, scheduler);
     }
 }

@@ -23,7 +23,7 @@ final class WebSocketModule extends AbstractModule {
             ChatService chat, CommandDecoder decoder, EventEncoder encoder, OriginPolicy origins, ChatConfig config) {
         ChatConfig.WebSocket ws = config.websocket();
         return new WebSocketTransport(
-                new WebSocketTransport.UseCases(chat, chat, chat),
+                new WebSocketTransport.UseCases(chat, chat, chat, chat),
                 decoder,
                 encoder,
                 origins,

@@ -20,6 +20,7 @@ class ChatConfigLoaderTest {
         assertThat(config.messaging().historySize()).isEqualTo(1_000);
         assertThat(config.websocket().maxFrameBytes()).isEqualTo(65_536);
         assertThat(config.websocket().pingInterval()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(config.messaging().reconnectGrace()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
@@ -31,7 +32,8 @@ class ChatConfigLoaderTest {
                         "CHAT_MAX_TEXT_LENGTH", "500",
                         "CHAT_HISTORY_SIZE", "50",
                         "CHAT_MAX_QUEUED_BYTES", "2097152",
-                        "CHAT_IDLE_TIMEOUT_SECONDS", "90"),
+                        "CHAT_IDLE_TIMEOUT_SECONDS", "90",
+                        "CHAT_RECONNECT_GRACE_SECONDS", "3"),
                 new Properties());
 
         assertThat(config.server().port()).isEqualTo(9000);
@@ -40,6 +42,7 @@ class ChatConfigLoaderTest {
         assertThat(config.messaging().historySize()).isEqualTo(50);
         assertThat(config.websocket().maxQueuedBytes()).isEqualTo(2_097_152L);
         assertThat(config.websocket().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.messaging().reconnectGrace()).isEqualTo(Duration.ofSeconds(3));
     }
 
     @Test

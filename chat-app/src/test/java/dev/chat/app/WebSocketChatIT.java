@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The chat over WebSocket, end to end: a real server on a free port and real java.net.http clients. */
+/**
+ * The chat over WebSocket, end to end: a real server on a free port and real java.net.http clients. Without a
+ * reconnect grace, so a closed connection is a departure at once (WebSocketResumeIT covers the grace).
+ */
 class WebSocketChatIT {
-    private final RunningChat chat = RunningChat.startDefault();
+    private final RunningChat chat = RunningChat.start(RunningChat.withGrace(ChatConfig.defaults(0), Duration.ZERO));
 
     @AfterEach
     void stop() {
@@ -201,6 +205,7 @@ class WebSocketChatIT {
         WsTestClient alice = chat.client();
         WsTestClient bob = chat.client();
         alice.join("dev");
+        alice.await("activeUsers", inRoom("dev"));
         bob.join("dev");
         alice.await("userConnected", inRoom("dev"));
         String bobName = bob.nickname();

@@ -4,6 +4,7 @@ import dev.chat.domain.model.Ack;
 import dev.chat.domain.model.ActiveUsers;
 import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.ServerEvent;
 import dev.chat.domain.model.UserConnected;
 import dev.chat.domain.model.UserDisconnected;
@@ -16,6 +17,7 @@ public final class EventNames {
     public static final String USER_CONNECTED = "userConnected";
     public static final String USER_DISCONNECTED = "userDisconnected";
     public static final String MESSAGE = "message";
+    public static final String NOT_RECOVERED = "notRecovered";
     public static final String ACK = "ack";
     public static final String ERROR = "error";
     public static final String JOIN = "join";
@@ -34,6 +36,8 @@ public final class EventNames {
             return ACTIVE_USERS;
         } else if (event instanceof Welcome) {
             return WELCOME;
+        } else if (event instanceof NotRecovered) {
+            return NOT_RECOVERED;
         } else if (event instanceof Ack) {
             return ACK;
         } else if (event instanceof ErrorEvent) {

@@ -9,6 +9,7 @@ import dev.chat.domain.model.ActiveUsers;
 import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.ServerEvent;
@@ -64,6 +65,8 @@ public final class JsonEventEncoder implements EventEncoder {
                 json.writeString(user.value());
             }
             json.writeEndArray();
+            json.writeStringField("epoch", active.position().epoch());
+            json.writeNumberField("seq", active.position().seq());
         } else if (event instanceof Welcome welcome) {
             json.writeStringField("user", welcome.user().value());
             json.writeStringField("session", welcome.session().value());
@@ -72,6 +75,10 @@ public final class JsonEventEncoder implements EventEncoder {
                 json.writeString(room.value());
             }
             json.writeEndArray();
+            json.writeBooleanField("resumed", welcome.resumed());
+        } else if (event instanceof NotRecovered notRecovered) {
+            json.writeStringField("room", notRecovered.room().value());
+            json.writeStringField("reason", notRecovered.reason().wireCode());
         } else if (event instanceof Ack ack) {
             if (ack.ref() != null) {
                 json.writeStringField("ref", ack.ref());

@@ -10,8 +10,10 @@ import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.RoomPosition;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.model.UserConnected;
 import dev.chat.domain.model.UserDisconnected;
@@ -53,13 +55,17 @@ class JsonEventEncoderTest {
     @Test
     void givenEachOtherEvent_itHasItsWireNameAndFields() {
         SessionToken token = SessionToken.generate();
-        assertThat(encoder.encode(new Welcome(AMY, token, List.of(RoomName.GENERAL)))
+        assertThat(encoder.encode(new Welcome(AMY, token, List.of(RoomName.GENERAL), true))
                         .envelopeJson())
                 .isEqualTo("{\"event\":\"welcome\",\"data\":{\"user\":\"AmyAnt\",\"session\":\"" + token.value()
-                        + "\",\"rooms\":[\"general\"]}}");
-        assertThat(encoder.encode(new ActiveUsers(DEV, List.of(AMY, new Nickname("Bo"))))
+                        + "\",\"rooms\":[\"general\"],\"resumed\":true}}");
+        assertThat(encoder.encode(new ActiveUsers(DEV, List.of(AMY, new Nickname("Bo")), new RoomPosition("ep0ch", 12)))
                         .envelopeJson())
-                .isEqualTo("{\"event\":\"activeUsers\",\"data\":{\"room\":\"dev\",\"users\":[\"AmyAnt\",\"Bo\"]}}");
+                .isEqualTo("{\"event\":\"activeUsers\",\"data\":{\"room\":\"dev\",\"users\":[\"AmyAnt\",\"Bo\"],"
+                        + "\"epoch\":\"ep0ch\",\"seq\":12}}");
+        assertThat(encoder.encode(new NotRecovered(DEV, NotRecovered.Reason.HISTORY_TRIMMED))
+                        .envelopeJson())
+                .isEqualTo("{\"event\":\"notRecovered\",\"data\":{\"room\":\"dev\",\"reason\":\"history_trimmed\"}}");
         assertThat(encoder.encode(new UserConnected(DEV, AMY)).envelopeJson())
                 .isEqualTo("{\"event\":\"userConnected\",\"data\":{\"room\":\"dev\",\"user\":\"AmyAnt\"}}");
         assertThat(encoder.encode(new UserDisconnected(DEV, AMY)).envelopeJson())

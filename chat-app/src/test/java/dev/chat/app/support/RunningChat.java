@@ -4,6 +4,7 @@ import dev.chat.app.ChatApplication;
 import dev.chat.app.ChatConfig;
 import dev.chat.app.ChatServer;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,18 @@ public final class RunningChat implements AutoCloseable {
 
     public static RunningChat startDefault() {
         return start(ChatConfig.defaults(0));
+    }
+
+    public static ChatConfig withGrace(ChatConfig config, Duration grace) {
+        ChatConfig.Messaging messaging = config.messaging();
+        return config.withMessaging(new ChatConfig.Messaging(
+                messaging.maxTextLength(), messaging.maxRoomsPerSession(), messaging.historySize(), grace));
+    }
+
+    /** A client resuming {@code session} from {@code cursor}; not awaited, it may be refused. */
+    public WsTestClient resumingClient(String session, String cursor) {
+        String query = "?session=" + session + (cursor == null ? "" : "&cursor=" + cursor);
+        return track(WsTestClient.connect(URI.create(chatUri() + query), Map.of(), true));
     }
 
     public URI chatUri() {

@@ -6,11 +6,13 @@ import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.HistorySlice;
 import dev.chat.domain.model.MessageDraft;
 import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.RoomPosition;
 import dev.chat.domain.port.out.MessageHistory;
+import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryMessageHistory implements MessageHistory {
     private final InMemoryEventBus bus;
     private final int capacity;
-    private final String epoch = UUID.randomUUID().toString();
+    private final String epoch = newEpoch();
     private final ConcurrentHashMap<RoomName, RoomLog> logs = new ConcurrentHashMap<>();
 
     public InMemoryMessageHistory(InMemoryEventBus bus, int capacity) {
@@ -77,14 +79,20 @@ public final class InMemoryMessageHistory implements MessageHistory {
     }
 
     @Override
-    public long lastSeq(RoomName room) {
+    public RoomPosition position(RoomName room) {
         RoomLog log = logs.get(room);
         if (log == null) {
-            return 0;
+            return new RoomPosition(epoch, 0);
         }
         synchronized (log) {
-            return log.lastSeq;
+            return new RoomPosition(epoch, log.lastSeq);
         }
+    }
+
+    private static String newEpoch() {
+        byte[] bytes = new byte[8];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static final class RoomLog {

@@ -1,13 +1,19 @@
 package dev.chat.domain.model;
 
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
 /**
  * Limits the service enforces on every client.
  *
  * @param maxTextLength maximum message length in Unicode code points
  * @param maxRoomsPerSession how many rooms one session may be in at once
+ * @param reconnectGrace how long a session outlives its connection: a client back within it keeps its nickname and
+ *     rooms, and nobody is told it left
  */
-public record ChatLimits(int maxTextLength, int maxRoomsPerSession) {
-    public static final ChatLimits DEFAULTS = new ChatLimits(4_000, 100);
+public record ChatLimits(int maxTextLength, int maxRoomsPerSession, Duration reconnectGrace) {
+    public static final ChatLimits DEFAULTS = new ChatLimits(4_000, 100, Duration.ofSeconds(10));
 
     public ChatLimits {
         if (maxTextLength < 1) {
@@ -15,6 +21,10 @@ public record ChatLimits(int maxTextLength, int maxRoomsPerSession) {
         }
         if (maxRoomsPerSession < 1) {
             throw new IllegalArgumentException("maxRoomsPerSession must be positive: " + maxRoomsPerSession);
+        }
+        requireNonNull(reconnectGrace, "reconnectGrace");
+        if (reconnectGrace.isNegative()) {
+            throw new IllegalArgumentException("reconnectGrace must not be negative: " + reconnectGrace);
         }
     }
 }

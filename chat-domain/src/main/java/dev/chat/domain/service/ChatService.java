@@ -8,14 +8,20 @@ import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ChatLimits;
 import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.ClientCommand;
+import dev.chat.domain.model.CloseReason;
+import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.model.HistorySlice;
 import dev.chat.domain.model.JoinRoom;
 import dev.chat.domain.model.LeaveRoom;
 import dev.chat.domain.model.MessageDraft;
 import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.RoomPosition;
 import dev.chat.domain.model.SendMessage;
+import dev.chat.domain.model.ServerEvent;
 import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.model.UserConnected;
@@ -24,27 +30,38 @@ import dev.chat.domain.model.Welcome;
 import dev.chat.domain.port.in.ConnectUseCase;
 import dev.chat.domain.port.in.DisconnectUseCase;
 import dev.chat.domain.port.in.HandleCommandUseCase;
+import dev.chat.domain.port.in.ResumeUseCase;
 import dev.chat.domain.port.out.ClientConnection;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.NicknameGenerator;
 import dev.chat.domain.port.out.PresenceStore;
+import dev.chat.domain.port.out.Scheduler;
 import dev.chat.domain.port.out.SessionStore;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** The chat's use cases on one node. Thread-safe; commands of one session are applied one at a time. */
-public final class ChatService implements ConnectUseCase, HandleCommandUseCase, DisconnectUseCase {
+/**
+ * The chat's use cases on one node. Thread-safe; the commands and connection changes of one session are applied
+ * one at a time.
+ */
+public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleCommandUseCase, DisconnectUseCase {
     /** Generated nicknames tried before a numeric suffix is added. */
     static final int PLAIN_NICKNAME_ATTEMPTS = 20;
 
     private static final int SUFFIXED_NICKNAME_ATTEMPTS = 1_000;
+    private static final int REPLAY_PAGE = 500;
 
     private final Ports ports;
     private final ChatLimits limits;
@@ -65,7 +82,8 @@ public final class ChatService implements ConnectUseCase, HandleCommandUseCase, 
             EventBus bus,
             NicknameGenerator nicknames,
             EventEncoder encoder,
-            Clock clock) {
+            Clock clock,
+            Scheduler scheduler) {
         public Ports {
             requireNonNull(sessions, "sessions");
             requireNonNull(presence, "presence");
@@ -74,6 +92,7 @@ public final class ChatService implements ConnectUseCase, HandleCommandUseCase, 
             requireNonNull(nicknames, "nicknames");
             requireNonNull(encoder, "encoder");
             requireNonNull(clock, "clock");
+            requireNonNull(scheduler, "scheduler");
         }
     }
 
@@ -81,22 +100,49 @@ public final class ChatService implements ConnectUseCase, HandleCommandUseCase, 
     public SessionToken connect(ClientConnection connection) {
         requireNonNull(connection, "connection");
         SessionRecord record = createSession(Set.of(RoomName.GENERAL));
-        LocalSession session = new LocalSession(record.token(), record.nickname(), connection);
+        LocalSession session = new LocalSession(record.token(), record.nickname());
         localSessions.put(session.token, session);
-        connection.send(
-                ports.encoder().encode(new Welcome(session.nickname, session.token, List.of(RoomName.GENERAL))));
         synchronized (session) {
+            session.connection = connection;
+            connection.send(encode(new Welcome(session.nickname, session.token, List.of(RoomName.GENERAL), false)));
             enterRoom(session, RoomName.GENERAL);
         }
         return session.token;
     }
 
     @Override
+    public void resume(SessionToken token, Cursor cursor, ClientConnection connection) {
+        requireNonNull(cursor, "cursor");
+        requireNonNull(connection, "connection");
+        LocalSession session = localSessions.get(requireNonNull(token, "token"));
+        if (session == null) {
+            throw unknownSession();
+        }
+        synchronized (session) {
+            if (session.expired) {
+                throw unknownSession();
+            }
+            session.cancelExpiry();
+            ClientConnection previous = session.connection;
+            if (previous != null && previous != connection) {
+                detachMemberships(session);
+                previous.close(CloseReason.REPLACED);
+            }
+            session.connection = connection;
+            List<RoomName> rooms = List.copyOf(session.rooms);
+            connection.send(encode(new Welcome(session.nickname, session.token, rooms, true)));
+            for (RoomName room : rooms) {
+                attachWithCatchUp(session, room, cursor);
+            }
+        }
+    }
+
+    @Override
     public Ack handle(SessionToken token, ClientCommand command) {
         requireNonNull(command, "command");
         LocalSession session = localSessions.get(requireNonNull(token, "token"));
-        if (session == null) {
-            throw new ChatException(ErrorCode.UNAUTHORIZED, "unknown or expired session");
+        if (session == null || session.expired) {
+            throw unknownSession();
         }
         if (command instanceof SendMessage send) {
             return post(session, send);
@@ -108,22 +154,40 @@ public final class ChatService implements ConnectUseCase, HandleCommandUseCase, 
     }
 
     @Override
-    public void disconnect(SessionToken token) {
-        LocalSession session = localSessions.remove(requireNonNull(token, "token"));
+    public void disconnect(SessionToken token, ClientConnection connection) {
+        LocalSession session = localSessions.get(requireNonNull(token, "token"));
         if (session == null) {
             return;
         }
         synchronized (session) {
-            for (RoomName room : List.copyOf(session.rooms.keySet())) {
-                exitRoom(session, room);
+            if (session.connection != connection) {
+                return; // a replaced connection ending: the session lives on elsewhere
             }
+            detachMemberships(session);
+            session.connection = null;
+            int generation = ++session.detachGeneration;
+            session.expiry = ports.scheduler().schedule(limits.reconnectGrace(), () -> expire(session, generation));
         }
-        ports.sessions().remove(token);
     }
 
-    /** Sessions connected to this node right now. */
+    /** Sessions on this node, connected or within their reconnect grace. */
     public int localSessionCount() {
         return localSessions.size();
+    }
+
+    private void expire(LocalSession session, int generation) {
+        synchronized (session) {
+            if (session.connection != null || session.expired || session.detachGeneration != generation) {
+                return;
+            }
+            session.expired = true;
+            for (RoomName room : List.copyOf(session.rooms)) {
+                leavePresence(session, room);
+            }
+            session.rooms.clear();
+            ports.sessions().remove(session.token);
+            localSessions.remove(session.token, session);
+        }
     }
 
     private Ack post(LocalSession session, SendMessage send) {
@@ -135,7 +199,7 @@ public final class ChatService implements ConnectUseCase, HandleCommandUseCase, 
             throw new ChatException(
                     ErrorCode.TEXT_TOO_LONG, "message text is longer than " + limits.maxTextLength() + " characters");
         }
-        if (!session.rooms.containsKey(send.room())) {
+        if (!session.rooms.contains(send.room())) {
             throw notInRoom(send.room());
         }
         MessageDraft draft = new MessageDraft(
@@ -151,10 +215,12 @@ public final class ChatService implements ConnectUseCase, HandleCommandUseCase, 
     private Ack join(LocalSession session, JoinRoom join) {
         RoomName room = join.room();
         synchronized (session) {
-            RoomMembership existing = session.rooms.get(room);
-            if (existing != null) {
-                // Joining again is harmless: the client may have lost track, so refresh its member list.
-                session.connection.send(snapshotOf(room));
+            if (session.rooms.contains(room)) {
+                // Joining again is harmless: the client may have lost track, so refresh its view of the room.
+                if (session.connection != null) {
+                    session.connection.send(
+                            encode(snapshot(room, ports.history().position(room))));
+                }
             } else {
                 if (session.rooms.size() >= limits.maxRoomsPerSession()) {
                     throw new ChatException(
@@ -165,46 +231,108 @@ public final class ChatService implements ConnectUseCase, HandleCommandUseCase, 
                 saveRooms(session);
             }
         }
-        return new Ack(join.ref(), room, ports.history().lastSeq(room));
+        return new Ack(join.ref(), room, ports.history().position(room).seq());
     }
 
     private Ack leave(LocalSession session, LeaveRoom leave) {
         RoomName room = leave.room();
         synchronized (session) {
-            if (!session.rooms.containsKey(room)) {
+            if (!session.rooms.contains(room)) {
                 throw notInRoom(room);
             }
-            exitRoom(session, room);
+            RoomMembership membership = session.memberships.remove(room);
+            if (membership != null) {
+                hub.detach(membership);
+            }
+            session.rooms.remove(room);
+            leavePresence(session, room);
             saveRooms(session);
         }
-        return new Ack(leave.ref(), room, ports.history().lastSeq(room));
+        return new Ack(leave.ref(), room, ports.history().position(room).seq());
     }
 
-    /** Caller holds the session's lock. */
+    /** A room the session was not in. Caller holds the session's lock. */
     private void enterRoom(LocalSession session, RoomName room) {
-        RoomMembership membership = new RoomMembership(room, session.nickname, session.connection);
-        session.rooms.put(room, membership);
+        session.rooms.add(room);
         ports.presence().add(room, session.nickname);
-        hub.attach(membership);
-        membership.completePriming(snapshotOf(room));
+        if (session.connection != null) {
+            RoomMembership membership = attach(session, room);
+            RoomPosition now = ports.history().position(room);
+            membership.completePriming(List.of(encode(snapshot(room, now))), now.seq());
+        }
         ports.bus().publish(new UserConnected(room, session.nickname));
     }
 
-    /** Caller holds the session's lock. */
-    private void exitRoom(LocalSession session, RoomName room) {
-        RoomMembership membership = session.rooms.remove(room);
-        hub.detach(membership);
+    /** A room the session is in, on a resumed connection. Caller holds the session's lock. */
+    private void attachWithCatchUp(LocalSession session, RoomName room, Cursor cursor) {
+        RoomMembership membership = attach(session, room);
+        List<OutboundEvent> catchUp = new ArrayList<>();
+        RoomPosition now = ports.history().position(room);
+        long coveredThrough = now.seq();
+        Optional<RoomPosition> from = cursor.position(room);
+        if (from.isEmpty()) {
+            catchUp.add(encode(new NotRecovered(room, NotRecovered.Reason.NO_CURSOR)));
+        } else if (!from.get().epoch().equals(now.epoch())) {
+            catchUp.add(encode(new NotRecovered(room, NotRecovered.Reason.EPOCH_CHANGED)));
+        } else {
+            coveredThrough = replay(room, from.get().seq(), catchUp);
+        }
+        catchUp.add(encode(snapshot(room, new RoomPosition(now.epoch(), coveredThrough))));
+        membership.completePriming(catchUp, coveredThrough);
+    }
+
+    /**
+     * Adds the messages after {@code afterSeq} to {@code catchUp}, or a not-recovered notice if some are gone.
+     *
+     * @return the seq the client is at afterwards
+     */
+    private long replay(RoomName room, long afterSeq, List<OutboundEvent> catchUp) {
+        long at = afterSeq;
+        while (true) {
+            HistorySlice slice = ports.history().readAfter(room, at, REPLAY_PAGE);
+            if (!slice.complete()) {
+                catchUp.add(encode(new NotRecovered(room, NotRecovered.Reason.HISTORY_TRIMMED)));
+                return slice.lastSeq(); // a fresh start at the present, nothing half-replayed
+            }
+            for (ChatMessage message : slice.messages()) {
+                catchUp.add(encode(message));
+                at = message.seq();
+            }
+            if (slice.messages().isEmpty() || at >= slice.lastSeq()) {
+                return at;
+            }
+        }
+    }
+
+    /** Caller holds the session's lock, and the session has a connection. */
+    private RoomMembership attach(LocalSession session, RoomName room) {
+        RoomMembership membership = new RoomMembership(room, session.nickname, session.connection);
+        session.memberships.put(room, membership);
+        hub.attach(membership);
+        return membership;
+    }
+
+    private void detachMemberships(LocalSession session) {
+        session.memberships.values().forEach(hub::detach);
+        session.memberships.clear();
+    }
+
+    private void leavePresence(LocalSession session, RoomName room) {
         if (ports.presence().remove(room, session.nickname)) {
             ports.bus().publish(new UserDisconnected(room, session.nickname));
         }
     }
 
-    private OutboundEvent snapshotOf(RoomName room) {
-        return ports.encoder().encode(new ActiveUsers(room, ports.presence().members(room)));
+    private ActiveUsers snapshot(RoomName room, RoomPosition position) {
+        return new ActiveUsers(room, ports.presence().members(room), position);
+    }
+
+    private OutboundEvent encode(ServerEvent event) {
+        return ports.encoder().encode(event);
     }
 
     private void saveRooms(LocalSession session) {
-        ports.sessions().update(new SessionRecord(session.token, session.nickname, Set.copyOf(session.rooms.keySet())));
+        ports.sessions().update(new SessionRecord(session.token, session.nickname, Set.copyOf(session.rooms)));
     }
 
     private SessionRecord createSession(Set<RoomName> rooms) {
@@ -228,6 +356,10 @@ public final class ChatService implements ConnectUseCase, HandleCommandUseCase, 
         throw new ChatException(ErrorCode.UNAVAILABLE, "no free nickname, try again later");
     }
 
+    private static ChatException unknownSession() {
+        return new ChatException(ErrorCode.UNAUTHORIZED, "unknown or expired session");
+    }
+
     private static ChatException notInRoom(RoomName room) {
         return new ChatException(ErrorCode.NOT_IN_ROOM, "you are not in room " + room);
     }
@@ -238,18 +370,30 @@ public final class ChatService implements ConnectUseCase, HandleCommandUseCase, 
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** A session attached to this node through one connection. */
+    /** A session this node serves: attached to a connection, or waiting out its reconnect grace. */
     private static final class LocalSession {
         private final SessionToken token;
         private final Nickname nickname;
-        private final ClientConnection connection;
-        /** Written under the session's lock; read without it by {@link #post}. */
-        private final ConcurrentHashMap<RoomName, RoomMembership> rooms = new ConcurrentHashMap<>();
+        /** The session's rooms; written under the session's lock, read without it by {@link #post}. */
+        private final Set<RoomName> rooms = new ConcurrentSkipListSet<>();
+        /** Where the rooms are delivered while connected; empty while detached. Guarded by the session's lock. */
+        private final Map<RoomName, RoomMembership> memberships = new HashMap<>();
 
-        LocalSession(SessionToken token, Nickname nickname, ClientConnection connection) {
+        private ClientConnection connection;
+        private Scheduler.Cancellable expiry;
+        private int detachGeneration;
+        private volatile boolean expired;
+
+        LocalSession(SessionToken token, Nickname nickname) {
             this.token = token;
             this.nickname = nickname;
-            this.connection = connection;
+        }
+
+        void cancelExpiry() {
+            if (expiry != null) {
+                expiry.cancel();
+                expiry = null;
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.chat.domain.service;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.OutboundEvent;
@@ -17,8 +18,9 @@ import java.util.List;
  * One connection's place in one room on this node.
  *
  * <p>A new membership is <em>priming</em>: it is attached to the room (so it misses nothing) but holds live events
- * back until the joiner's snapshot has been sent, then releases them. The joiner never sees an event before its
- * snapshot, and never misses one after it.
+ * back until the member's catch-up (replayed messages and the room snapshot) has been sent, then releases them,
+ * dropping messages the catch-up already had. The member never sees an event before its snapshot, never misses one
+ * after it, and never gets a message twice.
  */
 final class RoomMembership {
     /** Events a priming member may hold back; more means the snapshot is stuck, so the client must resume. */
@@ -39,6 +41,10 @@ final class RoomMembership {
         return room;
     }
 
+    ClientConnection connection() {
+        return connection;
+    }
+
     void deliver(RoomEvent event, OutboundEvent encoded) {
         if (isAboutSelf(event)) {
             return; // you are told of others arriving and leaving, not of yourself
@@ -56,12 +62,19 @@ final class RoomMembership {
         }
     }
 
-    /** Sends the snapshot, then everything held back since attaching, then goes live. */
-    void completePriming(OutboundEvent snapshot) {
+    /**
+     * Sends the catch-up events (replayed messages, the snapshot), then what was held back since attaching except
+     * messages the catch-up already covered, then goes live.
+     *
+     * @param coveredThroughSeq messages with a seq up to this one are not sent again
+     */
+    void completePriming(List<OutboundEvent> catchUp, long coveredThroughSeq) {
         synchronized (this) {
-            connection.send(snapshot);
+            catchUp.forEach(connection::send);
             for (OutboundEvent event : heldBack) {
-                connection.send(event);
+                if (!(event.event() instanceof ChatMessage message && message.seq() <= coveredThroughSeq)) {
+                    connection.send(event);
+                }
             }
             heldBack = null;
         }

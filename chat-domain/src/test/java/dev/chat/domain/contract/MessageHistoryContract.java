@@ -48,7 +48,7 @@ public abstract class MessageHistoryContract {
 
         assertThat(seqs).containsExactly(1L, 2L, 3L);
         assertThat(otherSeq).isEqualTo(1L);
-        assertThat(history.lastSeq(room)).isEqualTo(3L);
+        assertThat(history.position(room).seq()).isEqualTo(3L);
     }
 
     @Test
@@ -130,7 +130,8 @@ public abstract class MessageHistoryContract {
         assertThat(empty.messages()).isEmpty();
         assertThat(empty.complete()).isTrue();
         assertThat(empty.lastSeq()).isZero();
-        assertThat(history.lastSeq(uniqueRoom())).isZero();
+        assertThat(history.position(uniqueRoom()).seq()).isZero();
+        assertThat(history.position(room).epoch()).isEqualTo(later.epoch());
         assertThat(later.epoch()).isEqualTo(empty.epoch()).isNotBlank();
     }
 

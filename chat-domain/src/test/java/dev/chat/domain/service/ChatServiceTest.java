@@ -12,12 +12,17 @@ import dev.chat.domain.model.ActiveUsers;
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ChatLimits;
 import dev.chat.domain.model.ChatMessage;
+import dev.chat.domain.model.CloseReason;
+import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.JoinRoom;
 import dev.chat.domain.model.LeaveRoom;
 import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.RoomPosition;
 import dev.chat.domain.model.SendMessage;
+import dev.chat.domain.model.ServerEvent;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.model.UserConnected;
 import dev.chat.domain.model.UserDisconnected;
@@ -25,6 +30,7 @@ import dev.chat.domain.model.Welcome;
 import dev.chat.domain.nickname.SeedNicknameGenerator;
 import dev.chat.domain.port.out.NicknameGenerator;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -42,7 +48,11 @@ class ChatServiceTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00.123456Z");
     private static final RoomName DEV = RoomName.of("dev");
 
+    private static final int HISTORY_SIZE = 100;
+    private static final Duration GRACE = ChatLimits.DEFAULTS.reconnectGrace();
+
     private final CountingEncoder encoder = new CountingEncoder();
+    private final ManualScheduler scheduler = new ManualScheduler();
     private final InMemorySessionStore sessions = new InMemorySessionStore();
     private ChatService chat = chatWith(new SeedNicknameGenerator(new Random(7)), ChatLimits.DEFAULTS);
 
@@ -56,10 +66,12 @@ class ChatServiceTest {
 
         Nickname firstName = nicknameOf(first);
         Nickname secondName = nicknameOf(second);
-        assertThat(second.received())
-                .containsExactly(
-                        new Welcome(secondName, secondToken, List.of(RoomName.GENERAL)),
-                        new ActiveUsers(RoomName.GENERAL, sorted(firstName, secondName)));
+        assertThat(second.received()).hasSize(2);
+        assertThat(second.received().get(0))
+                .isEqualTo(new Welcome(secondName, secondToken, List.of(RoomName.GENERAL), false));
+        ActiveUsers snapshot = (ActiveUsers) second.received().get(1);
+        assertThat(snapshot.users()).isEqualTo(sorted(firstName, secondName));
+        assertThat(snapshot.position().seq()).isZero();
         assertThat(first.received()).endsWith(new UserConnected(RoomName.GENERAL, secondName));
         assertThat(firstToken).isNotEqualTo(secondToken);
         assertThat(firstToken.value()).hasSizeGreaterThanOrEqualTo(16);
@@ -185,7 +197,10 @@ class ChatServiceTest {
 
         assertThat(ack).isEqualTo(new Ack("j1", DEV, 0));
         assertThat(alice.received()).containsExactly(new UserConnected(DEV, bobName));
-        assertThat(bob.received()).endsWith(new ActiveUsers(DEV, sorted(aliceName, bobName)));
+        assertThat(bob.received(ActiveUsers.class))
+                .last()
+                .extracting(ActiveUsers::room, ActiveUsers::users)
+                .containsExactly(DEV, sorted(aliceName, bobName));
         assertThat(bob.received(UserConnected.class)).noneMatch(e -> e.user().equals(bobName));
     }
 
@@ -240,7 +255,7 @@ class ChatServiceTest {
 
     @Test
     void givenTextOverTheLimit_itIsRefused_countingCodePointsNotChars() {
-        chat = chatWith(new SeedNicknameGenerator(new Random(1)), new ChatLimits(5, 10));
+        chat = chatWith(new SeedNicknameGenerator(new Random(1)), new ChatLimits(5, 10, GRACE));
         SessionToken token = chat.connect(new RecordingConnection());
         String fiveEmoji = "😀😀😀😀😀"; // 10 UTF-16 chars, 5 code points
 
@@ -253,7 +268,7 @@ class ChatServiceTest {
 
     @Test
     void givenRoomLimitReached_joiningAnotherRoomIsRefused() {
-        chat = chatWith(new SeedNicknameGenerator(new Random(1)), new ChatLimits(100, 2));
+        chat = chatWith(new SeedNicknameGenerator(new Random(1)), new ChatLimits(100, 2, GRACE));
         SessionToken token = chat.connect(new RecordingConnection());
         chat.handle(token, new JoinRoom(DEV, null));
 
@@ -270,8 +285,9 @@ class ChatServiceTest {
         chat.handle(bobToken, new JoinRoom(DEV, null));
         Nickname bobName = nicknameOf(bob);
 
-        chat.disconnect(bobToken);
-        chat.disconnect(bobToken); // a second disconnect is harmless
+        chat.disconnect(bobToken, bob);
+        chat.disconnect(bobToken, bob); // a second disconnect is harmless
+        scheduler.advance(GRACE);
 
         assertThat(alice.received(UserDisconnected.class))
                 .containsExactlyInAnyOrder(
@@ -298,16 +314,167 @@ class ChatServiceTest {
         assertThat(names).allMatch(name -> name.value().matches("QuiteBraveDragon\\d*"));
     }
 
+    @Test
+    void givenReconnectWithinGrace_theNicknameAndRoomsAreKept_andNobodyIsToldOfLeavingOrArriving() {
+        RecordingConnection alice = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        chat.connect(alice);
+        SessionToken bobToken = chat.connect(bob);
+        chat.handle(bobToken, new JoinRoom(DEV, null));
+        alice.clear();
+
+        chat.disconnect(bobToken, bob);
+        scheduler.advance(GRACE.minusMillis(1));
+        RecordingConnection bobAgain = new RecordingConnection();
+        chat.resume(bobToken, Cursor.EMPTY, bobAgain);
+        scheduler.advance(GRACE.multipliedBy(3));
+
+        assertThat(bobAgain.received().get(0))
+                .isEqualTo(new Welcome(nicknameOf(bob), bobToken, List.of(DEV, RoomName.GENERAL), true));
+        assertThat(alice.received(UserDisconnected.class)).isEmpty();
+        assertThat(alice.received(UserConnected.class)).isEmpty();
+        assertThat(chat.handle(bobToken, new SendMessage(DEV, "back", null)).seq())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void givenNoReconnectWithinGrace_everyRoomIsToldTheUserLeft_andTheSessionIsGone() {
+        RecordingConnection alice = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        chat.connect(alice);
+        SessionToken bobToken = chat.connect(bob);
+
+        chat.disconnect(bobToken, bob);
+        assertThat(alice.received(UserDisconnected.class)).isEmpty();
+        scheduler.advance(GRACE);
+
+        assertThat(alice.received(UserDisconnected.class))
+                .containsExactly(new UserDisconnected(RoomName.GENERAL, nicknameOf(bob)));
+        assertRefused(() -> chat.resume(bobToken, Cursor.EMPTY, new RecordingConnection()), ErrorCode.UNAUTHORIZED);
+        assertThat(chat.localSessionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void givenCursor_resumeReplaysExactlyTheMissedMessagesInOrder_thenTheSnapshot_thenLiveEvents() {
+        RecordingConnection alice = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        SessionToken aliceToken = chat.connect(alice);
+        SessionToken bobToken = chat.connect(bob);
+        post(aliceToken, "one", "two");
+        Cursor bobHas = cursorOf(bob);
+        chat.disconnect(bobToken, bob);
+
+        post(aliceToken, "three", "four", "five");
+        RecordingConnection bobAgain = new RecordingConnection();
+        chat.resume(bobToken, bobHas, bobAgain);
+        post(aliceToken, "six");
+
+        assertThat(bobHas.position(RoomName.GENERAL).orElseThrow().seq()).isEqualTo(2);
+        assertThat(bobAgain.received(ChatMessage.class))
+                .extracting(ChatMessage::text)
+                .containsExactly("three", "four", "five", "six");
+        List<ServerEvent> events = bobAgain.received();
+        assertThat(events.get(0)).isInstanceOf(Welcome.class);
+        assertThat(events.get(4))
+                .isInstanceOfSatisfying(
+                        ActiveUsers.class,
+                        snapshot -> assertThat(snapshot.position().seq()).isEqualTo(5));
+        assertThat(bobAgain.received(NotRecovered.class)).isEmpty();
+    }
+
+    @Test
+    void givenResumeWithoutCursor_eachRoomIsDeclaredNotRecovered_andGetsASnapshot() {
+        SessionToken token = chat.connect(new RecordingConnection());
+        RecordingConnection again = new RecordingConnection();
+
+        chat.resume(token, Cursor.EMPTY, again);
+
+        assertThat(again.received(NotRecovered.class))
+                .containsExactly(new NotRecovered(RoomName.GENERAL, NotRecovered.Reason.NO_CURSOR));
+        assertThat(again.received(ActiveUsers.class)).hasSize(1);
+    }
+
+    @Test
+    void givenCursorFromAnotherEpoch_theRoomIsDeclaredNotRecovered_andNothingIsReplayed() {
+        RecordingConnection bob = new RecordingConnection();
+        SessionToken token = chat.connect(bob);
+        post(token, "before");
+        RecordingConnection again = new RecordingConnection();
+
+        chat.resume(token, Cursor.EMPTY.with(RoomName.GENERAL, new RoomPosition("otherEpoch", 0)), again);
+
+        assertThat(again.received(NotRecovered.class))
+                .containsExactly(new NotRecovered(RoomName.GENERAL, NotRecovered.Reason.EPOCH_CHANGED));
+        assertThat(again.received(ChatMessage.class)).isEmpty();
+        assertThat(again.received(ActiveUsers.class).get(0).position().seq()).isEqualTo(1);
+    }
+
+    @Test
+    void givenCursorOlderThanTheKeptHistory_theRoomIsDeclaredNotRecovered_withoutAPartialReplay() {
+        RecordingConnection bob = new RecordingConnection();
+        SessionToken token = chat.connect(bob);
+        Cursor atStart = cursorOf(bob);
+        for (int i = 0; i < HISTORY_SIZE + 5; i++) {
+            post(token, "m" + i);
+        }
+        RecordingConnection again = new RecordingConnection();
+
+        chat.resume(token, atStart, again);
+
+        assertThat(again.received(NotRecovered.class))
+                .containsExactly(new NotRecovered(RoomName.GENERAL, NotRecovered.Reason.HISTORY_TRIMMED));
+        assertThat(again.received(ChatMessage.class)).isEmpty();
+        assertThat(again.received(ActiveUsers.class).get(0).position().seq()).isEqualTo(HISTORY_SIZE + 5);
+    }
+
+    @Test
+    void givenResumeWhileTheOldConnectionIsOpen_itIsClosedAsReplaced_andItsLateDisconnectChangesNothing() {
+        RecordingConnection alice = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        SessionToken aliceToken = chat.connect(alice);
+        SessionToken bobToken = chat.connect(bob);
+        RecordingConnection bobAgain = new RecordingConnection();
+
+        chat.resume(bobToken, cursorOf(bob), bobAgain);
+        chat.disconnect(bobToken, bob);
+        scheduler.advance(GRACE.multipliedBy(2));
+        post(aliceToken, "still there?");
+
+        assertThat(bob.closes()).containsExactly(CloseReason.REPLACED);
+        assertThat(alice.received(UserDisconnected.class)).isEmpty();
+        assertThat(bobAgain.received(ChatMessage.class))
+                .extracting(ChatMessage::text)
+                .containsExactly("still there?");
+        assertThat(bob.received(ChatMessage.class)).isEmpty();
+    }
+
+    private void post(SessionToken token, String... texts) {
+        for (String text : texts) {
+            chat.handle(token, new SendMessage(RoomName.GENERAL, text, null));
+        }
+    }
+
+    /** What a client that saw these events has read of general. */
+    private static Cursor cursorOf(RecordingConnection connection) {
+        RoomPosition snapshot = connection.received(ActiveUsers.class).get(0).position();
+        long lastSeq = connection.received(ChatMessage.class).stream()
+                .mapToLong(ChatMessage::seq)
+                .max()
+                .orElse(snapshot.seq());
+        return Cursor.EMPTY.with(RoomName.GENERAL, new RoomPosition(snapshot.epoch(), lastSeq));
+    }
+
     private ChatService chatWith(NicknameGenerator nicknames, ChatLimits limits) {
         InMemoryEventBus bus = new InMemoryEventBus();
         ChatService.Ports ports = new ChatService.Ports(
                 sessions,
                 new InMemoryPresenceStore(),
-                new InMemoryMessageHistory(bus, 100),
+                new InMemoryMessageHistory(bus, HISTORY_SIZE),
                 bus,
                 nicknames,
                 encoder,
-                Clock.fixed(NOW, ZoneOffset.UTC));
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                scheduler);
         return new ChatService(ports, limits);
     }
 

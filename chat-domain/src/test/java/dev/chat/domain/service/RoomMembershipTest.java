@@ -8,6 +8,7 @@ import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomEvent;
 import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.RoomPosition;
 import dev.chat.domain.model.UserConnected;
 import java.time.Instant;
 import java.util.List;
@@ -30,8 +31,8 @@ class RoomMembershipTest {
         deliver(second);
         assertThat(connection.received()).isEmpty();
 
-        ActiveUsers snapshot = new ActiveUsers(ROOM, List.of(ME, OTHER));
-        membership.completePriming(encoder.encode(snapshot));
+        ActiveUsers snapshot = new ActiveUsers(ROOM, List.of(ME, OTHER), new RoomPosition("e", 0));
+        membership.completePriming(List.of(encoder.encode(snapshot)), 0);
         ChatMessage third = message(3);
         deliver(third);
 
@@ -39,8 +40,23 @@ class RoomMembershipTest {
     }
 
     @Test
+    void givenHeldBackMessagesTheCatchUpCovered_theyAreNotSentTwice() {
+        deliver(message(4));
+        deliver(message(5));
+        deliver(message(6));
+
+        ChatMessage replayed = message(5);
+        membership.completePriming(List.of(encoder.encode(message(4)), encoder.encode(replayed)), 5);
+
+        assertThat(connection.received(ChatMessage.class))
+                .extracting(ChatMessage::seq)
+                .containsExactly(4L, 5L, 6L);
+    }
+
+    @Test
     void givenPresenceEventAboutYourself_itIsNotDelivered() {
-        membership.completePriming(encoder.encode(new ActiveUsers(ROOM, List.of(ME))));
+        membership.completePriming(
+                List.of(encoder.encode(new ActiveUsers(ROOM, List.of(ME), new RoomPosition("e", 0)))), 0);
 
         deliver(new UserConnected(ROOM, ME));
         deliver(new UserConnected(ROOM, OTHER));

@@ -9,6 +9,7 @@ final class CloseCodes {
     static final int TRY_AGAIN_LATER = 1013;
     static final int SLOW_CONSUMER = 4008;
     static final int REPLACED = 4009;
+    static final int UNKNOWN_SESSION = 4401;
 
     private CloseCodes() {}
 

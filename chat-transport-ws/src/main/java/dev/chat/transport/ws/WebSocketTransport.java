@@ -6,12 +6,14 @@ import dev.chat.domain.model.Ack;
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ClientCommand;
 import dev.chat.domain.model.CloseReason;
+import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ConnectUseCase;
 import dev.chat.domain.port.in.DisconnectUseCase;
 import dev.chat.domain.port.in.HandleCommandUseCase;
+import dev.chat.domain.port.in.ResumeUseCase;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.protocol.CommandDecoder;
 import dev.chat.protocol.OriginPolicy;
@@ -53,9 +55,11 @@ public final class WebSocketTransport {
     });
 
     /** The use cases this transport drives. */
-    public record UseCases(ConnectUseCase connect, HandleCommandUseCase commands, DisconnectUseCase disconnect) {
+    public record UseCases(
+            ConnectUseCase connect, ResumeUseCase resume, HandleCommandUseCase commands, DisconnectUseCase disconnect) {
         public UseCases {
             requireNonNull(connect, "connect");
+            requireNonNull(resume, "resume");
             requireNonNull(commands, "commands");
             requireNonNull(disconnect, "disconnect");
         }
@@ -141,11 +145,21 @@ public final class WebSocketTransport {
                 new WebSocketConnection(ctx.session, settings.maxQueuedBytes(), scheduler, () -> release(id));
         connections.put(id, connection);
         ctx.enableAutomaticPings(settings.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+        String session = ctx.queryParam("session");
         try {
-            connection.attach(useCases.connect().connect(connection));
+            if (session == null) {
+                connection.attach(useCases.connect().connect(connection));
+            } else {
+                SessionToken token = new SessionToken(session);
+                connection.attach(token);
+                Cursor cursor = Cursor.parse(ctx.queryParam("cursor")).orElse(Cursor.EMPTY);
+                useCases.resume().resume(token, cursor, connection);
+            }
         } catch (ChatException e) {
+            connection.attach(null);
             connection.send(encoder.encode(new ErrorEvent(e.code(), e.getMessage(), null)));
-            ctx.closeSession(CloseCodes.TRY_AGAIN_LATER, e.getMessage());
+            boolean unknownSession = e.code() == ErrorCode.UNAUTHORIZED;
+            ctx.closeSession(unknownSession ? CloseCodes.UNKNOWN_SESSION : CloseCodes.TRY_AGAIN_LATER, e.getMessage());
         } catch (RuntimeException e) {
             log.error("connect from {} failed", ctx.session.getRemoteSocketAddress(), e);
             ctx.closeSession(CloseCodes.INTERNAL_ERROR, "internal error");
@@ -198,7 +212,7 @@ public final class WebSocketTransport {
         WebSocketConnection connection = connections.remove(connectionId);
         if (connection != null && connection.token() != null) {
             try {
-                useCases.disconnect().disconnect(connection.token());
+                useCases.disconnect().disconnect(connection.token(), connection);
             } catch (RuntimeException e) {
                 log.error("disconnect of {} failed", connectionId, e);
             }

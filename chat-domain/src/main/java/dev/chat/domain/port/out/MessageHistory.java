@@ -4,6 +4,7 @@ import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.HistorySlice;
 import dev.chat.domain.model.MessageDraft;
 import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.RoomPosition;
 
 /**
  * Per-room message log with contiguous sequence numbers, keeping the latest messages of each room.
@@ -17,6 +18,6 @@ public interface MessageHistory {
     /** Up to {@code limit} messages with seq greater than {@code afterSeq}, oldest first. */
     HistorySlice readAfter(RoomName room, long afterSeq, int limit);
 
-    /** The room's latest seq (0 if it has none), without reading messages. */
-    long lastSeq(RoomName room);
+    /** The room's epoch and latest seq (0 if it has no message yet), without reading messages. */
+    RoomPosition position(RoomName room);
 }
