@@ -15,6 +15,6 @@ public final class ChatApplication {
     }
 
     static List<Module> modules(ChatConfig config) {
-        return List.of(new CoreModule(config), new InMemoryStoreModule(), new WebSocketModule());
+        return List.of(new CoreModule(config), new InMemoryStoreModule(), new WebSocketModule(), new SseModule());
     }
 }

@@ -16,6 +16,7 @@ import java.util.stream.IntStream;
 public final class RunningChat implements AutoCloseable {
     private final ChatServer server;
     private final List<WsTestClient> clients = new ArrayList<>();
+    private final List<SseTestClient> streams = new ArrayList<>();
 
     private RunningChat(ChatServer server) {
         this.server = server;
@@ -69,6 +70,22 @@ public final class RunningChat implements AutoCloseable {
                 .toList();
     }
 
+    /** A new SSE session, already in general. */
+    public SseTestClient sseClient() {
+        SseTestClient client = sseClient(Map.of(), "");
+        client.log().first("activeUsers");
+        return client;
+    }
+
+    /** An SSE stream with these headers and query (e.g. {@code ?session=S}); not awaited, it may be refused. */
+    public SseTestClient sseClient(Map<String, String> headers, String query) {
+        return trackStream(SseTestClient.connect(httpUri("/chat/sse" + query), headers));
+    }
+
+    public HttpSender sender() {
+        return new HttpSender(httpUri("/chat/send"));
+    }
+
     public ChatServer server() {
         return server;
     }
@@ -76,7 +93,13 @@ public final class RunningChat implements AutoCloseable {
     @Override
     public void close() {
         List.copyOf(clients).forEach(WsTestClient::close);
+        List.copyOf(streams).forEach(SseTestClient::close);
         server.stop();
+    }
+
+    private synchronized SseTestClient trackStream(SseTestClient client) {
+        streams.add(client);
+        return client;
     }
 
     private synchronized WsTestClient track(WsTestClient client) {

@@ -1,33 +1,25 @@
 package dev.chat.app.support;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionFactory;
 
 /**
  * A real WebSocket chat client for integration tests: records every event it receives and lets a test await the
  * next one that matches, with a timeout.
  */
-public final class WsTestClient implements AutoCloseable {
-    public static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final ObjectMapper JSON = new ObjectMapper();
+public final class WsTestClient implements ChatClient, AutoCloseable {
+    public static final Duration TIMEOUT = EventLog.TIMEOUT;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private final List<JsonNode> events = new ArrayList<>();
-    private final List<Boolean> consumed = new ArrayList<>();
+    private final EventLog log = new EventLog();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private final boolean reading;
@@ -61,43 +53,15 @@ public final class WsTestClient implements AutoCloseable {
         });
     }
 
-    /** Awaits the welcome and returns its data; unlike {@link #await}, it can be asked again. */
-    public JsonNode welcome() {
-        awaiting().until(() -> !events("welcome").isEmpty());
-        return events("welcome").get(0);
+    @Override
+    public EventLog log() {
+        return log;
     }
 
     /** Waits until the client has its first member list: from then on it receives every event of general. */
     public WsTestClient awaitJoined() {
-        awaiting().until(() -> !events("activeUsers").isEmpty());
+        log.first("activeUsers");
         return this;
-    }
-
-    public String nickname() {
-        return welcome().path("user").textValue();
-    }
-
-    public JsonNode await(String event) {
-        return await(event, data -> true);
-    }
-
-    /** The data of the first not yet awaited event of that name whose data matches; waits for it if needed. */
-    public JsonNode await(String event, Predicate<JsonNode> dataMatches) {
-        JsonNode[] found = new JsonNode[1];
-        awaiting().until(() -> (found[0] = take(event, dataMatches)) != null);
-        return found[0];
-    }
-
-    /** Every event received so far, including awaited ones, as {@code {event, data}} envelopes. */
-    public synchronized List<JsonNode> events() {
-        return List.copyOf(events);
-    }
-
-    public synchronized List<JsonNode> events(String event) {
-        return events.stream()
-                .filter(e -> event.equals(e.path("event").textValue()))
-                .map(e -> e.path("data"))
-                .toList();
     }
 
     public void send(String frame) {
@@ -106,8 +70,8 @@ public final class WsTestClient implements AutoCloseable {
 
     public void sendJson(Object envelope) {
         try {
-            send(JSON.writeValueAsString(envelope));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            send(EventLog.JSON.writeValueAsString(envelope));
+        } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }
     }
@@ -135,10 +99,6 @@ public final class WsTestClient implements AutoCloseable {
         return closeCode.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
-    public boolean isClosedByServer() {
-        return closeCode.isDone();
-    }
-
     public void startReading() {
         socket.request(Long.MAX_VALUE);
     }
@@ -149,33 +109,6 @@ public final class WsTestClient implements AutoCloseable {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
         }
         socket.abort();
-    }
-
-    /** Checks at once, then every 10 ms: events usually arrive within a millisecond or two. */
-    private static ConditionFactory awaiting() {
-        return Awaitility.await().atMost(TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10));
-    }
-
-    private synchronized JsonNode take(String event, Predicate<JsonNode> dataMatches) {
-        for (int i = 0; i < events.size(); i++) {
-            JsonNode envelope = events.get(i);
-            if (!consumed.get(i)
-                    && event.equals(envelope.path("event").textValue())
-                    && dataMatches.test(envelope.path("data"))) {
-                consumed.set(i, true);
-                return envelope.path("data");
-            }
-        }
-        return null;
-    }
-
-    private synchronized void record(String frame) {
-        try {
-            events.add(JSON.readTree(frame));
-            consumed.add(false);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new AssertionError("server sent invalid JSON: " + frame, e);
-        }
     }
 
     private final class Listener implements WebSocket.Listener {
@@ -190,7 +123,7 @@ public final class WsTestClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                record(partial.toString());
+                log.recordEnvelope(partial.toString());
                 partial.setLength(0);
             }
             return null;

@@ -6,6 +6,7 @@ public enum ErrorCode {
     INVALID_ENVELOPE("invalid_envelope"),
     UNKNOWN_EVENT("unknown_event"),
     INVALID_FIELD("invalid_field"),
+    TOO_LARGE("too_large"),
     EMPTY_TEXT("empty_text"),
     TEXT_TOO_LONG("text_too_long"),
     INVALID_ROOM("invalid_room"),

@@ -124,11 +124,11 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             }
             session.cancelExpiry();
             ClientConnection previous = session.connection;
+            session.connection = connection; // first, so the old connection's end is seen as a replaced one's
             if (previous != null && previous != connection) {
                 detachMemberships(session);
                 previous.close(CloseReason.REPLACED);
             }
-            session.connection = connection;
             List<RoomName> rooms = List.copyOf(session.rooms);
             connection.send(encode(new Welcome(session.nickname, session.token, rooms, true)));
             for (RoomName room : rooms) {
@@ -138,12 +138,14 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     }
 
     @Override
+    public void authorize(SessionToken token) {
+        activeSession(token);
+    }
+
+    @Override
     public Ack handle(SessionToken token, ClientCommand command) {
         requireNonNull(command, "command");
-        LocalSession session = localSessions.get(requireNonNull(token, "token"));
-        if (session == null || session.expired) {
-            throw unknownSession();
-        }
+        LocalSession session = activeSession(token);
         if (command instanceof SendMessage send) {
             return post(session, send);
         }
@@ -173,6 +175,14 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     /** Sessions on this node, connected or within their reconnect grace. */
     public int localSessionCount() {
         return localSessions.size();
+    }
+
+    private LocalSession activeSession(SessionToken token) {
+        LocalSession session = localSessions.get(requireNonNull(token, "token"));
+        if (session == null || session.expired) {
+            throw unknownSession();
+        }
+        return session;
     }
 
     private void expire(LocalSession session, int generation) {

@@ -448,6 +448,20 @@ class ChatServiceTest {
         assertThat(bob.received(ChatMessage.class)).isEmpty();
     }
 
+    @Test
+    void givenKnownSession_authorizePasses_andAfterExpiryItIsRefused() {
+        RecordingConnection bob = new RecordingConnection();
+        SessionToken token = chat.connect(bob);
+
+        chat.authorize(token);
+        chat.disconnect(token, bob);
+        chat.authorize(token); // still within the grace period
+        scheduler.advance(GRACE);
+
+        assertRefused(() -> chat.authorize(token), ErrorCode.UNAUTHORIZED);
+        assertRefused(() -> chat.authorize(SessionToken.generate()), ErrorCode.UNAUTHORIZED);
+    }
+
     private void post(SessionToken token, String... texts) {
         for (String text : texts) {
             chat.handle(token, new SendMessage(RoomName.GENERAL, text, null));

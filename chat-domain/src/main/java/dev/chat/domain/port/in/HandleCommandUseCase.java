@@ -11,4 +11,12 @@ public interface HandleCommandUseCase {
      * @throws dev.chat.domain.model.ChatException when the command is refused; nothing was changed or sent
      */
     Ack handle(SessionToken session, ClientCommand command);
+
+    /**
+     * Checks the session before a command is even read, so an HTTP client is told 401 rather than why its body is
+     * wrong.
+     *
+     * @throws dev.chat.domain.model.ChatException {@code unauthorized} when the session is unknown or expired
+     */
+    void authorize(SessionToken session);
 }

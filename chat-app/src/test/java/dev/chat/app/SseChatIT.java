@@ -1,0 +1,139 @@
+package dev.chat.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.app.support.EventLog;
+import dev.chat.app.support.HttpSender;
+import dev.chat.app.support.RunningChat;
+import dev.chat.app.support.SseTestClient;
+import dev.chat.app.support.WsTestClient;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The chat over Server-Sent Events plus HTTP sending, beside WebSocket users, with a real server and clients. */
+class SseChatIT {
+    private final RunningChat chat = RunningChat.start(RunningChat.withGrace(ChatConfig.defaults(0), Duration.ZERO)
+            .withWebSocket(
+                    new ChatConfig.WebSocket(64 * 1024, 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5))));
+    private final HttpSender sender = chat.sender();
+
+    @AfterEach
+    void stop() {
+        chat.close();
+    }
+
+    @Test
+    void givenWebSocketAndSseUsers_theySeeEachOtherArrive_chat_andLeave() {
+        WsTestClient alice = chat.client();
+        SseTestClient bob = chat.sseClient();
+
+        assertThat(alice.await("userConnected").path("user").textValue()).isEqualTo(bob.nickname());
+        assertThat(bob.events("activeUsers").get(0).path("users").toString()).contains(alice.nickname());
+
+        HttpResponse<String> ack = sender.message(bob.session(), "general", "hi from sse", "b1");
+        alice.sendMessage("general", "hi from ws", "a1");
+
+        assertThat(ack.statusCode()).isEqualTo(200);
+        assertThat(ack.body()).contains("\"ref\":\"b1\"").contains("\"seq\":");
+        assertThat(alice.await("message", text("hi from sse")).path("user").textValue())
+                .isEqualTo(bob.nickname());
+        assertThat(bob.await("message", text("hi from ws")).path("user").textValue())
+                .isEqualTo(alice.nickname());
+        assertThat(bob.await("message", text("hi from sse"))).isNotNull();
+
+        bob.close();
+
+        assertThat(alice.await("userDisconnected").path("user").textValue()).isEqualTo(bob.nickname());
+    }
+
+    @Test
+    void givenJoinAndLeaveOverHttp_membersAreTold() {
+        WsTestClient alice = chat.client();
+        alice.join("dev");
+        alice.await("activeUsers", data -> "dev".equals(data.path("room").textValue()));
+        SseTestClient bob = chat.sseClient();
+
+        HttpResponse<String> joined = sender.post(bob.session(), "{\"event\":\"join\",\"data\":{\"room\":\"dev\"}}");
+        assertThat(bob.await(
+                                "activeUsers",
+                                data -> "dev".equals(data.path("room").textValue()))
+                        .path("users")
+                        .toString())
+                .contains(alice.nickname());
+        HttpResponse<String> left = sender.post(bob.session(), "{\"event\":\"leave\",\"data\":{\"room\":\"dev\"}}");
+
+        assertThat(joined.statusCode()).isEqualTo(200);
+        assertThat(left.statusCode()).isEqualTo(200);
+        assertThat(alice.await(
+                                "userConnected",
+                                data -> "dev".equals(data.path("room").textValue()))
+                        .path("user")
+                        .textValue())
+                .isEqualTo(bob.nickname());
+        assertThat(alice.await(
+                                "userDisconnected",
+                                data -> "dev".equals(data.path("room").textValue()))
+                        .path("user")
+                        .textValue())
+                .isEqualTo(bob.nickname());
+    }
+
+    @Test
+    void givenRefusedSends_eachGetsItsStatusAndCode_andNothingIsBroadcast() {
+        WsTestClient alice = chat.client();
+        SseTestClient bob = chat.sseClient();
+        String session = bob.session();
+
+        assertRefused(sender.post(null, "{\"event\":\"message\",\"data\":{\"text\":\"x\"}}"), 401, "unauthorized");
+        assertRefused(
+                sender.post("AAAAAAAAAAAAAAAAAAAAAA", "{\"event\":\"message\",\"data\":{\"text\":\"x\"}}"),
+                401,
+                "unauthorized");
+        assertRefused(sender.post("AAAAAAAAAAAAAAAAAAAAAA", "not json"), 401, "unauthorized");
+        assertRefused(sender.post(session, "not json"), 400, "malformed_json");
+        assertRefused(sender.post(session, "{\"event\":\"dance\",\"data\":{\"ref\":\"d\"}}"), 400, "unknown_event");
+        assertRefused(sender.post(session, "{\"event\":\"message\",\"data\":{\"text\":\"  \"}}"), 400, "empty_text");
+        assertRefused(sender.post(session, "{\"event\":\"leave\",\"data\":{\"room\":\"nope\"}}"), 400, "not_in_room");
+        assertRefused(
+                sender.post(session, "{\"event\":\"message\",\"data\":{\"text\":\"" + "x".repeat(70_000) + "\"}}"),
+                413,
+                "too_large");
+
+        sender.message(session, "general", "the only one", "ok");
+        assertThat(alice.await("message").path("text").textValue()).isEqualTo("the only one");
+        assertThat(alice.events("message")).hasSize(1);
+    }
+
+    @Test
+    void givenStream_itIsAnEventStreamWithRetryHint_idsThatResume_andHeartbeats() {
+        SseTestClient bob = chat.sseClient();
+
+        assertThat(bob.contentType()).startsWith("text/event-stream");
+        assertThat(bob.retry()).isEqualTo("2000");
+        assertThat(bob.lastEventId()).startsWith(bob.session() + "|general:");
+        EventLog.awaiting().until(() -> bob.comments() >= 1); // heartbeat every second in this test's config
+    }
+
+    @Test
+    void givenUnknownSession_theStreamIsRefusedWith401() {
+        SseTestClient stranger = chat.sseClient(Map.of(), "?session=AAAAAAAAAAAAAAAAAAAAAA");
+
+        assertThat(stranger.status()).isEqualTo(401);
+        assertThat(stranger.errorBody()).contains("\"code\":\"unauthorized\"");
+    }
+
+    private static void assertRefused(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.body()).contains("\"code\":\"" + code + "\"");
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+    }
+
+    private static java.util.function.Predicate<JsonNode> text(String text) {
+        return data -> text.equals(data.path("text").textValue());
+    }
+}

@@ -1,0 +1,81 @@
+package dev.chat.transport.sse;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chat.domain.model.ChatException;
+import dev.chat.domain.model.Cursor;
+import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.model.SessionToken;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * {@code GET /chat/sse}: opens an event stream for a new session, or resumes one ({@code ?session=S} and the
+ * standard {@code Last-Event-ID}, or just the {@code Last-Event-ID} an EventSource sends when it reconnects).
+ * Served with servlet async I/O, so an open stream holds no thread.
+ */
+final class SseServlet extends HttpServlet {
+    private static final int RESPONSE_BUFFER_BYTES = 2048;
+
+    private final transient SseTransport transport;
+
+    SseServlet(SseTransport transport) {
+        this.transport = requireNonNull(transport, "transport");
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Optional<String[]> fromEventId = SseConnection.splitEventId(lastEventId(request));
+        String session = Optional.ofNullable(request.getParameter("session"))
+                .orElse(fromEventId.map(parts -> parts[0]).orElse(null));
+        String cursorText = Optional.ofNullable(request.getParameter("cursor"))
+                .orElse(fromEventId.map(parts -> parts[1]).orElse(null));
+
+        response.setBufferSize(RESPONSE_BUFFER_BYTES);
+        SseConnection connection = transport.newConnection(response.getOutputStream());
+        try {
+            if (session == null) {
+                transport.useCases().connect().connect(connection);
+            } else {
+                SessionToken token = new SessionToken(session);
+                connection.attach(token);
+                Cursor cursor = Cursor.parse(cursorText).orElse(Cursor.EMPTY);
+                transport.useCases().resume().resume(token, cursor, connection);
+            }
+        } catch (ChatException e) {
+            transport.forget(connection);
+            writeError(response, e);
+            return;
+        }
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType("text/event-stream");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("X-Accel-Buffering", "no"); // tell nginx-style proxies not to buffer the stream
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0); // the stream lives until either side ends it; heartbeats find dead peers
+        connection.start(async, transport.settings().retry().toMillis());
+    }
+
+    private void writeError(HttpServletResponse response, ChatException e) throws IOException {
+        response.setStatus(HttpStatusOf.code(e.code()));
+        response.setContentType("application/json");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        String body = transport
+                .encoder()
+                .encode(new ErrorEvent(e.code(), e.getMessage(), null))
+                .dataJson();
+        response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8)); // the stream is already taken
+    }
+
+    /** The header, or the query parameter some EventSource polyfills use instead. */
+    private static String lastEventId(HttpServletRequest request) {
+        String header = request.getHeader("Last-Event-ID");
+        return header != null ? header : request.getParameter("lastEventId");
+    }
+}

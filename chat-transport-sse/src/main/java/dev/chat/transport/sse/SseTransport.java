@@ -1,0 +1,134 @@
+package dev.chat.transport.sse;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chat.domain.model.CloseReason;
+import dev.chat.domain.port.in.ConnectUseCase;
+import dev.chat.domain.port.in.DisconnectUseCase;
+import dev.chat.domain.port.in.HandleCommandUseCase;
+import dev.chat.domain.port.in.ResumeUseCase;
+import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.protocol.CommandDecoder;
+import io.javalin.config.JavalinConfig;
+import jakarta.servlet.ServletOutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The chat over Server-Sent Events ({@code GET /chat/sse}) plus HTTP sending ({@code POST /chat/send}). */
+public final class SseTransport {
+    private static final Logger log = LoggerFactory.getLogger(SseTransport.class);
+
+    private final UseCases useCases;
+    private final CommandDecoder decoder;
+    private final EventEncoder encoder;
+    private final SseSettings settings;
+    private final Set<SseConnection> streams = ConcurrentHashMap.newKeySet();
+    // Threads start with the first task, not here.
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "sse-housekeeping");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** The use cases this transport drives. */
+    public record UseCases(
+            ConnectUseCase connect, ResumeUseCase resume, HandleCommandUseCase commands, DisconnectUseCase disconnect) {
+        public UseCases {
+            requireNonNull(connect, "connect");
+            requireNonNull(resume, "resume");
+            requireNonNull(commands, "commands");
+            requireNonNull(disconnect, "disconnect");
+        }
+    }
+
+    public SseTransport(UseCases useCases, CommandDecoder decoder, EventEncoder encoder, SseSettings settings) {
+        this.useCases = requireNonNull(useCases, "useCases");
+        this.decoder = requireNonNull(decoder, "decoder");
+        this.encoder = requireNonNull(encoder, "encoder");
+        this.settings = requireNonNull(settings, "settings");
+    }
+
+    /** Registers the stream servlet and the send route; call while the Javalin app is being created. */
+    public void install(JavalinConfig config) {
+        SendEndpoint send = new SendEndpoint(useCases.commands(), decoder, encoder, settings.maxBodyBytes());
+        config.routes.post(settings.sendPath(), send::handle);
+        config.jetty.modifyServletContextHandler(context -> {
+            ServletHolder holder = new ServletHolder("chat-sse", new SseServlet(this));
+            holder.setAsyncSupported(true);
+            context.addServlet(holder, settings.streamPath());
+        });
+        config.events.serverStarted(() -> {
+            long every = settings.heartbeatInterval().toMillis();
+            housekeeping.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /** Ends every stream (clients reconnect elsewhere and resume). */
+    public void shutdown(Duration wait) {
+        List.copyOf(streams).forEach(stream -> stream.close(CloseReason.SHUTDOWN));
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (streams) {
+            long remaining;
+            while (!streams.isEmpty() && (remaining = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(streams, remaining);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        housekeeping.shutdownNow();
+    }
+
+    public int openStreams() {
+        return streams.size();
+    }
+
+    SseConnection newConnection(ServletOutputStream out) {
+        SseConnection connection = new SseConnection(out, settings.maxQueuedBytes(), housekeeping, this::release);
+        streams.add(connection);
+        return connection;
+    }
+
+    void forget(SseConnection connection) {
+        streams.remove(connection);
+    }
+
+    UseCases useCases() {
+        return useCases;
+    }
+
+    EventEncoder encoder() {
+        return encoder;
+    }
+
+    SseSettings settings() {
+        return settings;
+    }
+
+    private void heartbeat() {
+        streams.forEach(SseConnection::heartbeat);
+    }
+
+    private void release(SseConnection connection) {
+        if (streams.remove(connection) && connection.token() != null) {
+            try {
+                useCases.disconnect().disconnect(connection.token(), connection);
+            } catch (RuntimeException e) {
+                log.error("disconnect after stream end failed", e);
+            }
+        }
+        synchronized (streams) {
+            streams.notifyAll(); // wakes a shutdown waiting for the last stream to go
+        }
+    }
+}
