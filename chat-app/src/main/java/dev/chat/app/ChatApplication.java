@@ -15,6 +15,11 @@ public final class ChatApplication {
     }
 
     static List<Module> modules(ChatConfig config) {
-        return List.of(new CoreModule(config), new InMemoryStoreModule(), new WebSocketModule(), new SseModule());
+        return List.of(
+                new CoreModule(config),
+                new InMemoryStoreModule(),
+                new WebSocketModule(),
+                new SseModule(),
+                new PollingModule());
     }
 }

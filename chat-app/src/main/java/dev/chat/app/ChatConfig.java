@@ -6,11 +6,12 @@ import java.time.Duration;
 import java.util.List;
 
 /** The whole service configuration, immutable and validated. {@link ChatConfigLoader} documents the defaults. */
-public record ChatConfig(Server server, Messaging messaging, WebSocket websocket) {
+public record ChatConfig(Server server, Messaging messaging, WebSocket websocket, Polling polling) {
     public ChatConfig {
         requireNonNull(server, "server");
         requireNonNull(messaging, "messaging");
         requireNonNull(websocket, "websocket");
+        requireNonNull(polling, "polling");
     }
 
     /** Defaults everywhere, on the given port (0 picks a free one). */
@@ -18,19 +19,38 @@ public record ChatConfig(Server server, Messaging messaging, WebSocket websocket
         return new ChatConfig(
                 new Server("0.0.0.0", port, List.of(), Duration.ofSeconds(5)),
                 new Messaging(4_000, 100, 1_000, Duration.ofSeconds(10)),
-                new WebSocket(64 * 1024, 1024 * 1024, Duration.ofSeconds(25), Duration.ofSeconds(60)));
+                new WebSocket(64 * 1024, 1024 * 1024, Duration.ofSeconds(25), Duration.ofSeconds(60)),
+                new Polling(Duration.ofSeconds(25), Duration.ofSeconds(5)));
     }
 
     public ChatConfig withServer(Server newServer) {
-        return new ChatConfig(newServer, messaging, websocket);
+        return new ChatConfig(newServer, messaging, websocket, polling);
     }
 
     public ChatConfig withMessaging(Messaging newMessaging) {
-        return new ChatConfig(server, newMessaging, websocket);
+        return new ChatConfig(server, newMessaging, websocket, polling);
     }
 
     public ChatConfig withWebSocket(WebSocket newWebSocket) {
-        return new ChatConfig(server, messaging, newWebSocket);
+        return new ChatConfig(server, messaging, newWebSocket, polling);
+    }
+
+    public ChatConfig withPolling(Polling newPolling) {
+        return new ChatConfig(server, messaging, websocket, newPolling);
+    }
+
+    /**
+     * Long-polling: how long a poll is held (and the most a client may ask for), and how long past that a client
+     * that stopped polling still counts as connected (the reconnect grace then follows).
+     */
+    public record Polling(Duration timeout, Duration idleMargin) {
+        public Polling {
+            requireNonNull(timeout, "timeout");
+            requireNonNull(idleMargin, "idleMargin");
+            if (timeout.isNegative() || idleMargin.isNegative()) {
+                throw new IllegalArgumentException("poll timeout and idle margin must not be negative");
+            }
+        }
     }
 
     /** Where to listen, who may connect from a browser, how long shutdown waits for clients to be told. */

@@ -31,6 +31,7 @@ final class ChatConfigLoader {
         ChatConfig.Server server = defaults.server();
         ChatConfig.Messaging messaging = defaults.messaging();
         ChatConfig.WebSocket websocket = defaults.websocket();
+        ChatConfig.Polling polling = defaults.polling();
         return new ChatConfig(
                 new ChatConfig.Server(
                         value("CHAT_HOST", Function.identity(), server.host()),
@@ -46,7 +47,10 @@ final class ChatConfigLoader {
                         value("CHAT_MAX_FRAME_BYTES", Integer::parseInt, websocket.maxFrameBytes()),
                         value("CHAT_MAX_QUEUED_BYTES", Long::parseLong, websocket.maxQueuedBytes()),
                         value("CHAT_PING_INTERVAL_SECONDS", ChatConfigLoader::seconds, websocket.pingInterval()),
-                        value("CHAT_IDLE_TIMEOUT_SECONDS", ChatConfigLoader::seconds, websocket.idleTimeout())));
+                        value("CHAT_IDLE_TIMEOUT_SECONDS", ChatConfigLoader::seconds, websocket.idleTimeout())),
+                new ChatConfig.Polling(
+                        value("CHAT_POLL_TIMEOUT_SECONDS", ChatConfigLoader::seconds, polling.timeout()),
+                        value("CHAT_POLL_IDLE_MARGIN_SECONDS", ChatConfigLoader::seconds, polling.idleMargin())));
     }
 
     private <T> T value(String variable, Function<String, T> parser, T defaultValue) {

@@ -82,6 +82,13 @@ public final class RunningChat implements AutoCloseable {
         return trackStream(SseTestClient.connect(httpUri("/chat/sse" + query), headers));
     }
 
+    /** A new long-polling session: its first answer (welcome and member list) already taken. */
+    public PollTestClient pollClient() {
+        PollTestClient client = new PollTestClient(httpUri("/chat/poll"));
+        client.pollNow();
+        return client;
+    }
+
     public HttpSender sender() {
         return new HttpSender(httpUri("/chat/send"));
     }

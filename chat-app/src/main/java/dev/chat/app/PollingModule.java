@@ -1,0 +1,45 @@
+package dev.chat.app;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.ProvidesIntoSet;
+import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.domain.service.ChatService;
+import dev.chat.transport.polling.PollingSettings;
+import dev.chat.transport.polling.PollingTransport;
+import io.javalin.config.JavalinConfig;
+import java.time.Duration;
+
+/** HTTP long-polling at {@code /chat/poll}. */
+final class PollingModule extends AbstractModule {
+    @Provides
+    @Singleton
+    PollingTransport transport(ChatService chat, EventEncoder encoder, ChatConfig config) {
+        ChatConfig.Polling polling = config.polling();
+        return new PollingTransport(
+                new PollingTransport.UseCases(chat, chat, chat),
+                encoder,
+                new PollingSettings(
+                        "/chat/poll",
+                        config.websocket().maxQueuedBytes(),
+                        polling.timeout(),
+                        polling.timeout(),
+                        polling.idleMargin()));
+    }
+
+    @ProvidesIntoSet
+    Endpoint endpoint(PollingTransport transport) {
+        return new Endpoint() {
+            @Override
+            public void install(JavalinConfig config) {
+                transport.install(config);
+            }
+
+            @Override
+            public void shutdown(Duration grace) {
+                transport.shutdown();
+            }
+        };
+    }
+}

@@ -1,0 +1,80 @@
+package dev.chat.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.app.support.ChatClient;
+import dev.chat.app.support.HttpSender;
+import dev.chat.app.support.PollTestClient;
+import dev.chat.app.support.RunningChat;
+import dev.chat.app.support.SseTestClient;
+import dev.chat.app.support.WsTestClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** One room, three transports: the same arrivals, messages, order and departures for everyone. */
+class MixedTransportsIT {
+    // A dropped SSE stream shows at the next heartbeat, so heartbeat every second here.
+    private final RunningChat chat = RunningChat.start(RunningChat.withGrace(ChatConfig.defaults(0), Duration.ZERO)
+            .withWebSocket(
+                    new ChatConfig.WebSocket(64 * 1024, 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5)))
+            .withPolling(new ChatConfig.Polling(Duration.ofSeconds(2), Duration.ofSeconds(1))));
+    private final HttpSender sender = chat.sender();
+    private final AtomicBoolean polling = new AtomicBoolean(true);
+
+    @AfterEach
+    void stop() {
+        polling.set(false);
+        chat.close();
+    }
+
+    @Test
+    void givenWebSocketSseAndPollingUsers_theySeeEachOtherArrive_chatInOneOrder_andLeave() {
+        WsTestClient ws = chat.client();
+        SseTestClient sse = chat.sseClient();
+        PollTestClient poll = chat.pollClient();
+        keepPolling(poll);
+
+        assertThat(ws.await("userConnected", user(sse.nickname()))).isNotNull();
+        assertThat(ws.await("userConnected", user(poll.nickname()))).isNotNull();
+        assertThat(sse.await("userConnected", user(poll.nickname()))).isNotNull();
+
+        ws.sendMessage("general", "from ws", "1");
+        sender.message(sse.session(), "general", "from sse", "2");
+        sender.message(poll.session(), "general", "from poll", "3");
+
+        List<ChatClient> everyone = List.of(ws, sse, poll);
+        for (ChatClient client : everyone) {
+            List<JsonNode> messages =
+                    List.of(client.await("message"), client.await("message"), client.await("message"));
+            assertThat(messages).extracting(m -> m.path("seq").longValue()).containsExactly(1L, 2L, 3L);
+            assertThat(messages)
+                    .extracting(m -> m.path("text").textValue())
+                    .containsExactly("from ws", "from sse", "from poll");
+        }
+
+        sse.close();
+        assertThat(ws.await("userDisconnected", user(sse.nickname()))).isNotNull();
+        assertThat(poll.await("userDisconnected", user(sse.nickname()))).isNotNull();
+        polling.set(false);
+        assertThat(ws.await("userDisconnected", user(poll.nickname()))).isNotNull();
+    }
+
+    /** Polls in a loop, as a browser client would, until the test ends. */
+    private void keepPolling(PollTestClient client) {
+        CompletableFuture.runAsync(() -> {
+            while (polling.get()) {
+                client.poll(1).join();
+            }
+        });
+    }
+
+    private static Predicate<JsonNode> user(String nickname) {
+        return data -> nickname.equals(data.path("user").textValue());
+    }
+}

@@ -1,0 +1,115 @@
+package dev.chat.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chat.app.support.HttpSender;
+import dev.chat.app.support.PollTestClient;
+import dev.chat.app.support.RunningChat;
+import dev.chat.app.support.WsTestClient;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The chat over HTTP long-polling, with a real server and real HTTP clients. */
+class PollingIT {
+    private final RunningChat chat = RunningChat.start(RunningChat.withGrace(ChatConfig.defaults(0), Duration.ZERO)
+            .withPolling(new ChatConfig.Polling(Duration.ofSeconds(5), Duration.ofSeconds(1))));
+    private final HttpSender sender = chat.sender();
+
+    @AfterEach
+    void stop() {
+        chat.close();
+    }
+
+    @Test
+    void givenFirstPoll_itCreatesASession_andAnswersAtOnceWithWelcomeAndMembers() {
+        PollTestClient bob = chat.pollClient();
+
+        assertThat(bob.welcome().path("resumed").booleanValue()).isFalse();
+        assertThat(bob.events("activeUsers").get(0).path("users").toString()).contains(bob.nickname());
+        assertThat(bob.cursor()).isNotBlank();
+    }
+
+    @Test
+    void givenHeldPoll_itReturnsAsSoonAsAMessageArrives() throws Exception {
+        PollTestClient bob = chat.pollClient();
+        CompletableFuture<HttpResponse<String>> held = bob.poll(30);
+
+        sender.message(bob.session(), "general", "wake up", "w");
+
+        HttpResponse<String> answer = held.get(10, TimeUnit.SECONDS); // far sooner than the 5 s cap it asked for
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(bob.await("message").path("text").textValue()).isEqualTo("wake up");
+    }
+
+    @Test
+    void givenNothingHappens_thePollReturnsEmptyAfterItsTimeout_withTheSameCursor() {
+        PollTestClient bob = chat.pollClient();
+        String before = bob.cursor();
+
+        HttpResponse<String> answer = bob.poll(1).join();
+
+        assertThat(answer.body()).startsWith("{\"events\":[]");
+        assertThat(bob.cursor()).isEqualTo(before);
+    }
+
+    @Test
+    void givenAnOlderCursor_thePollReturnsExactlyWhatCameAfterIt() {
+        PollTestClient bob = chat.pollClient();
+        String older = bob.cursor();
+        sender.message(bob.session(), "general", "one", "1");
+        sender.message(bob.session(), "general", "two", "2");
+        String firstAnswer = bob.poll(0).join().body();
+
+        String again = bob.pollWith(older, 0).join().body();
+
+        assertThat(again).isEqualTo(firstAnswer).contains("\"one\"").contains("\"two\"");
+    }
+
+    @Test
+    void givenCursorOfAFeedThisNodeDoesNotHave_thePollResumesFromHistory() {
+        WsTestClient alice = chat.client();
+        PollTestClient bob = chat.pollClient();
+        alice.sendMessage("general", "seen", "s");
+        bob.poll(0).join();
+        String positions = bob.cursor().split("~", 3)[2];
+        alice.sendMessage("general", "missed", "m");
+        alice.await("ack", data -> "m".equals(data.path("ref").textValue()));
+
+        bob.pollWith("elsewhere~7~" + positions, 0).join();
+
+        assertThat(bob.log().data("welcome")).hasSize(2);
+        assertThat(bob.log().data("welcome").get(1).path("resumed").booleanValue())
+                .isTrue();
+        assertThat(bob.events("message"))
+                .extracting(m -> m.path("text").textValue())
+                .containsExactly("seen", "missed");
+    }
+
+    @Test
+    void givenUnknownSessionOrBadTimeout_thePollIsRefused() throws Exception {
+        HttpResponse<String> unknown =
+                PollTestClient.get(chat.httpUri("/chat/poll?session=AAAAAAAAAAAAAAAAAAAAAA&cursor=x"));
+        PollTestClient bob = chat.pollClient();
+        HttpResponse<String> badTimeout =
+                PollTestClient.get(chat.httpUri("/chat/poll?session=" + bob.session() + "&timeout=soon"));
+
+        assertThat(unknown.statusCode()).isEqualTo(401);
+        assertThat(unknown.body()).contains("\"code\":\"unauthorized\"");
+        assertThat(badTimeout.statusCode()).isEqualTo(400);
+        assertThat(badTimeout.body()).contains("\"code\":\"invalid_field\"");
+    }
+
+    @Test
+    void givenPollerStops_theRoomIsToldItLeft_afterTheTimeoutAndMargin() {
+        WsTestClient alice = chat.client();
+        PollTestClient bob = chat.pollClient();
+        alice.await("userConnected");
+
+        // No more polls: its last poll asked for no wait, so after the 1 s margin (and zero grace) bob is gone.
+        assertThat(alice.await("userDisconnected").path("user").textValue()).isEqualTo(bob.nickname());
+    }
+}

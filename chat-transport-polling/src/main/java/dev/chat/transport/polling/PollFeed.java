@@ -1,0 +1,196 @@
+package dev.chat.transport.polling;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chat.domain.model.ActiveUsers;
+import dev.chat.domain.model.ChatMessage;
+import dev.chat.domain.model.CloseReason;
+import dev.chat.domain.model.Cursor;
+import dev.chat.domain.model.OutboundEvent;
+import dev.chat.domain.model.RoomPosition;
+import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.port.out.ClientConnection;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A polling session's connection on this node. It stays attached between polls and keeps the events the client has
+ * not acknowledged yet (bounded): a poll acknowledges everything up to its cursor and gets what came after, so a
+ * lost response is simply asked for again. A poll with nothing to return is parked until an event or its timeout.
+ */
+final class PollFeed implements ClientConnection {
+    private final String id;
+    private final long maxQueuedBytes;
+    private final ScheduledExecutorService timer;
+    private final ArrayDeque<Entry> pending = new ArrayDeque<>();
+    private SessionToken token;
+    private Cursor positions = Cursor.EMPTY;
+    private long lastNumber;
+    private long acknowledged;
+    private long queuedBytes;
+    private boolean closed;
+    private CompletableFuture<String> parked;
+    private long idleSinceNanos = System.nanoTime();
+    private Duration lastTimeout = Duration.ZERO;
+
+    PollFeed(String id, long maxQueuedBytes, ScheduledExecutorService timer) {
+        this.id = requireNonNull(id, "id");
+        this.maxQueuedBytes = maxQueuedBytes;
+        this.timer = requireNonNull(timer, "timer");
+    }
+
+    private record Entry(long number, String envelope, Cursor positionsAfter) {}
+
+    @Override
+    public void send(OutboundEvent event) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            track(event);
+            String envelope = event.envelopeJson();
+            if (queuedBytes + envelope.length() > maxQueuedBytes) {
+                dropEverything(); // the client resumes from history with the cursor it has
+                return;
+            }
+            pending.add(new Entry(++lastNumber, envelope, positions));
+            queuedBytes += envelope.length();
+            if (parked != null) {
+                answerParked();
+            }
+        }
+    }
+
+    @Override
+    public void close(CloseReason reason) {
+        synchronized (this) {
+            if (reason == CloseReason.SLOW_CONSUMER) {
+                dropEverything();
+            } else {
+                closed = true;
+                if (parked != null) {
+                    answerParked(); // hand over what is left; the next poll resumes wherever it lands
+                }
+            }
+        }
+    }
+
+    /** True if a poll with this many events received can be answered from this feed, exactly. */
+    synchronized boolean canServe(PollCursor cursor) {
+        return !closed
+                && cursor.feedId().equals(id)
+                && cursor.received() >= acknowledged
+                && cursor.received() <= lastNumber;
+    }
+
+    /**
+     * Acknowledges the events up to {@code received} and answers with the ones after it, at once if there are any
+     * (or {@code timeout} is zero), else when the next event comes or the timeout passes.
+     *
+     * @return the JSON response body {@code {"events": [...], "cursor": "..."}}
+     */
+    CompletableFuture<String> poll(long received, Duration timeout) {
+        synchronized (this) {
+            while (!pending.isEmpty() && pending.peek().number() <= received) {
+                queuedBytes -= pending.poll().envelope().length();
+            }
+            acknowledged = Math.max(acknowledged, received);
+            if (parked != null) {
+                answerParked(); // a newer poll takes over; the older one returns what there is
+            }
+            lastTimeout = timeout;
+            if (!pending.isEmpty() || timeout.isZero() || closed) {
+                idleSinceNanos = System.nanoTime();
+                return CompletableFuture.completedFuture(response());
+            }
+            CompletableFuture<String> answer = new CompletableFuture<>();
+            parked = answer;
+            try {
+                timer.schedule(() -> timeOut(answer), timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException shuttingDown) {
+                answerParked();
+            }
+            return answer;
+        }
+    }
+
+    /** True if the client stopped polling: no poll held and the last one should have been followed up by now. */
+    synchronized boolean isAbandoned(Duration margin) {
+        long quietNanos = System.nanoTime() - idleSinceNanos;
+        return parked == null && quietNanos > lastTimeout.plus(margin).toNanos();
+    }
+
+    /** Stops taking events: the client stopped polling, or the node is going away. */
+    void end() {
+        synchronized (this) {
+            closed = true;
+            if (parked != null) {
+                answerParked();
+            }
+        }
+    }
+
+    String id() {
+        return id;
+    }
+
+    synchronized SessionToken token() {
+        return token;
+    }
+
+    synchronized void attach(SessionToken sessionToken) {
+        this.token = sessionToken;
+    }
+
+    private synchronized void timeOut(CompletableFuture<String> answer) {
+        if (parked == answer) {
+            answerParked();
+        }
+    }
+
+    /** Caller holds the lock. */
+    private void answerParked() {
+        CompletableFuture<String> answer = parked;
+        parked = null;
+        idleSinceNanos = System.nanoTime();
+        answer.complete(response());
+    }
+
+    /** Caller holds the lock. */
+    private String response() {
+        List<String> events = new ArrayList<>(pending.size());
+        pending.forEach(entry -> events.add(entry.envelope()));
+        Cursor reached = pending.isEmpty() ? positions : pending.peekLast().positionsAfter();
+        String cursor = new PollCursor(id, lastNumber, reached).text();
+        return "{\"events\":[" + String.join(",", events) + "],\"cursor\":\"" + cursor + "\"}";
+    }
+
+    /** Caller holds the lock. */
+    private void dropEverything() {
+        closed = true;
+        pending.clear();
+        queuedBytes = 0;
+        if (parked != null) {
+            answerParked();
+        }
+    }
+
+    /** Caller holds the lock. */
+    private void track(OutboundEvent encoded) {
+        if (encoded.event() instanceof ActiveUsers snapshot) {
+            positions = positions.with(snapshot.room(), snapshot.position());
+        } else if (encoded.event() instanceof ChatMessage message) {
+            positions
+                    .position(message.room())
+                    .filter(position -> message.seq() > position.seq())
+                    .ifPresent(position -> positions =
+                            positions.with(message.room(), new RoomPosition(position.epoch(), message.seq())));
+        }
+    }
+}
