@@ -32,6 +32,9 @@ public final class ChatServer {
         app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
+            // Jetty caches header fields per keep-alive connection: ~100 KB each once a second request arrives,
+            // which every long-polling client sends. Chat requests carry few, small headers: no cache.
+            javalin.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
             endpoints.forEach(endpoint -> endpoint.install(javalin));
             javalin.routes.get(
                     "/health",

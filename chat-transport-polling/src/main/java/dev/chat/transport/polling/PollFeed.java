@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,6 +37,7 @@ final class PollFeed implements ClientConnection {
     private long queuedBytes;
     private boolean closed;
     private CompletableFuture<String> parked;
+    private ScheduledFuture<?> parkedTimeout;
     private long idleSinceNanos = System.nanoTime();
     private Duration lastTimeout = Duration.ZERO;
 
@@ -112,7 +114,7 @@ final class PollFeed implements ClientConnection {
             CompletableFuture<String> answer = new CompletableFuture<>();
             parked = answer;
             try {
-                timer.schedule(() -> timeOut(answer), timeout.toMillis(), TimeUnit.MILLISECONDS);
+                parkedTimeout = timer.schedule(() -> timeOut(answer), timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException shuttingDown) {
                 answerParked();
             }
@@ -158,6 +160,10 @@ final class PollFeed implements ClientConnection {
     private void answerParked() {
         CompletableFuture<String> answer = parked;
         parked = null;
+        if (parkedTimeout != null) {
+            parkedTimeout.cancel(false); // else the timer would hold the answered poll until its timeout
+            parkedTimeout = null;
+        }
         idleSinceNanos = System.nanoTime();
         answer.complete(response());
     }

@@ -21,8 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,12 +39,7 @@ public final class PollingTransport {
     private final EventEncoder encoder;
     private final PollingSettings settings;
     private final ConcurrentHashMap<SessionToken, PollFeed> feeds = new ConcurrentHashMap<>();
-    // Threads start with the first task, not here.
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "poll-timer");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledThreadPoolExecutor timer = newTimer();
 
     /** The use cases this transport drives. */
     public record UseCases(ConnectUseCase connect, ResumeUseCase resume, DisconnectUseCase disconnect) {
@@ -136,6 +130,17 @@ public final class PollingTransport {
         } catch (NumberFormatException e) {
             throw new ChatException(ErrorCode.INVALID_FIELD, "timeout must be a whole number of seconds");
         }
+    }
+
+    /** Cancelled timeouts (polls answered early) leave the queue at once. Its thread starts with the first task. */
+    private static ScheduledThreadPoolExecutor newTimer() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "poll-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     private PollFeed newFeed() {
