@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -34,12 +36,19 @@ public final class PollingTransport {
     private static final Logger log = LoggerFactory.getLogger(PollingTransport.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration HOUSEKEEPING_EVERY = Duration.ofSeconds(1);
+    private static final int RESPONDER_THREADS = 4;
 
     private final UseCases useCases;
     private final EventEncoder encoder;
     private final PollingSettings settings;
     private final ConcurrentHashMap<SessionToken, PollFeed> feeds = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor timer = newTimer();
+    /** Writes answers, so the thread that delivered an event never waits on a slow poller's socket. */
+    private final ExecutorService responder = Executors.newFixedThreadPool(RESPONDER_THREADS, runnable -> {
+        Thread thread = new Thread(runnable, "poll-responder");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** The use cases this transport drives. */
     public record UseCases(ConnectUseCase connect, ResumeUseCase resume, DisconnectUseCase disconnect) {
@@ -70,6 +79,7 @@ public final class PollingTransport {
     public void shutdown() {
         List.copyOf(feeds.values()).forEach(PollFeed::end);
         timer.shutdownNow();
+        responder.shutdown(); // lets the answers just handed over go out
     }
 
     public int activeFeeds() {
@@ -88,7 +98,7 @@ public final class PollingTransport {
                             .dataJson());
             return;
         }
-        ctx.future(() -> answer.thenAccept(ctx::result));
+        ctx.future(() -> answer.thenAcceptAsync(ctx::result, responder));
     }
 
     private CompletableFuture<String> answer(String session, String cursorText, Duration timeout) {
