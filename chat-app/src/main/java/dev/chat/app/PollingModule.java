@@ -8,8 +8,6 @@ import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.service.ChatService;
 import dev.chat.transport.polling.PollingSettings;
 import dev.chat.transport.polling.PollingTransport;
-import io.javalin.config.JavalinConfig;
-import java.time.Duration;
 
 /** HTTP long-polling at {@code /chat/poll}. */
 final class PollingModule extends AbstractModule {
@@ -30,16 +28,6 @@ final class PollingModule extends AbstractModule {
 
     @ProvidesIntoSet
     Endpoint endpoint(PollingTransport transport) {
-        return new Endpoint() {
-            @Override
-            public void install(JavalinConfig config) {
-                transport.install(config);
-            }
-
-            @Override
-            public void shutdown(Duration grace) {
-                transport.shutdown();
-            }
-        };
+        return Endpoint.of(transport::install, grace -> transport.shutdown());
     }
 }

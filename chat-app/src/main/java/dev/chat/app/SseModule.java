@@ -9,7 +9,6 @@ import dev.chat.domain.service.ChatService;
 import dev.chat.protocol.CommandDecoder;
 import dev.chat.transport.sse.SseSettings;
 import dev.chat.transport.sse.SseTransport;
-import io.javalin.config.JavalinConfig;
 import java.time.Duration;
 
 /** Server-Sent Events at {@code /chat/sse} and HTTP sending at {@code /chat/send}. */
@@ -35,16 +34,6 @@ final class SseModule extends AbstractModule {
 
     @ProvidesIntoSet
     Endpoint endpoint(SseTransport transport) {
-        return new Endpoint() {
-            @Override
-            public void install(JavalinConfig config) {
-                transport.install(config);
-            }
-
-            @Override
-            public void shutdown(Duration grace) {
-                transport.shutdown(grace);
-            }
-        };
+        return Endpoint.of(transport::install, transport::shutdown);
     }
 }

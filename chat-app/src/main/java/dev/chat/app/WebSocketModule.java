@@ -10,8 +10,6 @@ import dev.chat.protocol.CommandDecoder;
 import dev.chat.protocol.OriginPolicy;
 import dev.chat.transport.ws.WebSocketSettings;
 import dev.chat.transport.ws.WebSocketTransport;
-import io.javalin.config.JavalinConfig;
-import java.time.Duration;
 
 /** The WebSocket transport at {@code /chat}. */
 final class WebSocketModule extends AbstractModule {
@@ -33,16 +31,6 @@ final class WebSocketModule extends AbstractModule {
 
     @ProvidesIntoSet
     Endpoint endpoint(WebSocketTransport transport) {
-        return new Endpoint() {
-            @Override
-            public void install(JavalinConfig config) {
-                transport.install(config);
-            }
-
-            @Override
-            public void shutdown(Duration grace) {
-                transport.shutdown(grace);
-            }
-        };
+        return Endpoint.of(transport::install, transport::shutdown);
     }
 }

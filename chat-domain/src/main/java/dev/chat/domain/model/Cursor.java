@@ -52,6 +52,23 @@ public record Cursor(Map<RoomName, RoomPosition> positions) {
         return new Cursor(updated);
     }
 
+    /**
+     * Where a client stands after receiving {@code event}: a snapshot sets the room's position, a message advances
+     * it; nothing else moves the cursor.
+     */
+    public Cursor advancedBy(ServerEvent event) {
+        if (event instanceof ActiveUsers snapshot) {
+            return with(snapshot.room(), snapshot.position());
+        }
+        if (event instanceof ChatMessage message) {
+            RoomPosition current = positions.get(message.room());
+            if (current != null && message.seq() > current.seq()) {
+                return with(message.room(), new RoomPosition(current.epoch(), message.seq()));
+            }
+        }
+        return this;
+    }
+
     public Cursor without(RoomName room) {
         Map<RoomName, RoomPosition> updated = new TreeMap<>(positions);
         updated.remove(room);

@@ -2,6 +2,8 @@ package dev.chat.domain.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
@@ -17,6 +19,22 @@ class CursorTest {
         assertThat(cursor.text()).isEqualTo("dev:Ab_-9:7,general:Ab_-9:42");
         assertThat(Cursor.parse(cursor.text())).contains(cursor);
         assertThat(cursor.without(RoomName.of("dev")).text()).isEqualTo("general:Ab_-9:42");
+    }
+
+    @Test
+    void givenEvents_aSnapshotSetsTheRoomsPosition_aLaterMessageAdvancesIt_andOthersChangeNothing() {
+        RoomName dev = RoomName.of("dev");
+        Nickname amy = new Nickname("Amy");
+        Cursor afterSnapshot = Cursor.EMPTY.advancedBy(new ActiveUsers(dev, List.of(amy), new RoomPosition("ep", 4)));
+        Cursor afterMessage = afterSnapshot.advancedBy(new ChatMessage(dev, 5, "id", amy, "hi", Instant.EPOCH));
+
+        assertThat(afterSnapshot.text()).isEqualTo("dev:ep:4");
+        assertThat(afterMessage.text()).isEqualTo("dev:ep:5");
+        assertThat(afterMessage.advancedBy(new ChatMessage(dev, 3, "old", amy, "x", Instant.EPOCH)))
+                .isEqualTo(afterMessage);
+        assertThat(afterMessage.advancedBy(new UserConnected(dev, amy))).isEqualTo(afterMessage);
+        assertThat(Cursor.EMPTY.advancedBy(new ChatMessage(dev, 9, "id", amy, "no snapshot yet", Instant.EPOCH)))
+                .isEqualTo(Cursor.EMPTY);
     }
 
     @ParameterizedTest

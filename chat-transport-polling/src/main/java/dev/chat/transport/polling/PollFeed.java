@@ -2,12 +2,9 @@ package dev.chat.transport.polling;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.chat.domain.model.ActiveUsers;
-import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.OutboundEvent;
-import dev.chat.domain.model.RoomPosition;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.ClientConnection;
 import java.time.Duration;
@@ -55,7 +52,7 @@ final class PollFeed implements ClientConnection {
             if (closed) {
                 return;
             }
-            track(event);
+            positions = positions.advancedBy(event.event());
             String envelope = event.envelopeJson();
             if (queuedBytes + envelope.length() > maxQueuedBytes) {
                 dropEverything(); // the client resumes from history with the cursor it has
@@ -184,19 +181,6 @@ final class PollFeed implements ClientConnection {
         queuedBytes = 0;
         if (parked != null) {
             answerParked();
-        }
-    }
-
-    /** Caller holds the lock. */
-    private void track(OutboundEvent encoded) {
-        if (encoded.event() instanceof ActiveUsers snapshot) {
-            positions = positions.with(snapshot.room(), snapshot.position());
-        } else if (encoded.event() instanceof ChatMessage message) {
-            positions
-                    .position(message.room())
-                    .filter(position -> message.seq() > position.seq())
-                    .ifPresent(position -> positions =
-                            positions.with(message.room(), new RoomPosition(position.epoch(), message.seq())));
         }
     }
 }

@@ -3,12 +3,9 @@ package dev.chat.transport.sse;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
-import dev.chat.domain.model.ActiveUsers;
-import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.OutboundEvent;
-import dev.chat.domain.model.RoomPosition;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.model.Welcome;
 import dev.chat.domain.port.out.ClientConnection;
@@ -259,14 +256,8 @@ final class SseConnection implements ClientConnection, WriteListener, AsyncListe
     private void track(OutboundEvent encoded) {
         if (encoded.event() instanceof Welcome welcome) {
             token = welcome.session();
-        } else if (encoded.event() instanceof ActiveUsers snapshot) {
-            cursor = cursor.with(snapshot.room(), snapshot.position());
-        } else if (encoded.event() instanceof ChatMessage message) {
-            cursor.position(message.room())
-                    .filter(position -> message.seq() > position.seq())
-                    .ifPresent(position ->
-                            cursor = cursor.with(message.room(), new RoomPosition(position.epoch(), message.seq())));
         }
+        cursor = cursor.advancedBy(encoded.event());
     }
 
     /** Caller holds the lock. */

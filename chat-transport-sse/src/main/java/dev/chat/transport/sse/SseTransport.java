@@ -9,12 +9,10 @@ import dev.chat.domain.port.in.HandleCommandUseCase;
 import dev.chat.domain.port.in.ResumeUseCase;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.protocol.CommandDecoder;
+import dev.chat.protocol.OpenConnections;
 import io.javalin.config.JavalinConfig;
 import jakarta.servlet.ServletOutputStream;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +28,7 @@ public final class SseTransport {
     private final CommandDecoder decoder;
     private final EventEncoder encoder;
     private final SseSettings settings;
-    private final Set<SseConnection> streams = ConcurrentHashMap.newKeySet();
+    private final OpenConnections<SseConnection, SseConnection> streams = new OpenConnections<>();
     // Threads start with the first task, not here.
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "sse-housekeeping");
@@ -73,19 +71,8 @@ public final class SseTransport {
 
     /** Ends every stream (clients reconnect elsewhere and resume). */
     public void shutdown(Duration wait) {
-        List.copyOf(streams).forEach(stream -> stream.close(CloseReason.SHUTDOWN));
-        long deadline = System.nanoTime() + wait.toNanos();
-        synchronized (streams) {
-            long remaining;
-            while (!streams.isEmpty() && (remaining = deadline - System.nanoTime()) > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(streams, remaining);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
+        streams.snapshot().forEach(stream -> stream.close(CloseReason.SHUTDOWN));
+        streams.awaitEmpty(wait);
         housekeeping.shutdownNow();
     }
 
@@ -95,7 +82,7 @@ public final class SseTransport {
 
     SseConnection newConnection(ServletOutputStream out) {
         SseConnection connection = new SseConnection(out, settings.maxQueuedBytes(), housekeeping, this::release);
-        streams.add(connection);
+        streams.add(connection, connection);
         return connection;
     }
 
@@ -116,19 +103,16 @@ public final class SseTransport {
     }
 
     private void heartbeat() {
-        streams.forEach(SseConnection::heartbeat);
+        streams.snapshot().forEach(SseConnection::heartbeat);
     }
 
     private void release(SseConnection connection) {
-        if (streams.remove(connection) && connection.token() != null) {
+        if (streams.remove(connection) != null && connection.token() != null) {
             try {
                 useCases.disconnect().disconnect(connection.token(), connection);
             } catch (RuntimeException e) {
                 log.error("disconnect after stream end failed", e);
             }
-        }
-        synchronized (streams) {
-            streams.notifyAll(); // wakes a shutdown waiting for the last stream to go
         }
     }
 }

@@ -16,6 +16,7 @@ import dev.chat.domain.port.in.HandleCommandUseCase;
 import dev.chat.domain.port.in.ResumeUseCase;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.protocol.CommandDecoder;
+import dev.chat.protocol.OpenConnections;
 import dev.chat.protocol.OriginPolicy;
 import dev.chat.protocol.RejectedCommandException;
 import io.javalin.config.JavalinConfig;
@@ -27,8 +28,6 @@ import io.javalin.websocket.WsConnectContext;
 import io.javalin.websocket.WsErrorContext;
 import io.javalin.websocket.WsMessageContext;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +46,7 @@ public final class WebSocketTransport {
     private final EventEncoder encoder;
     private final OriginPolicy origins;
     private final WebSocketSettings settings;
-    private final ConcurrentHashMap<String, WebSocketConnection> connections = new ConcurrentHashMap<>();
+    private final OpenConnections<String, WebSocketConnection> connections = new OpenConnections<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "ws-housekeeping");
         thread.setDaemon(true);
@@ -100,19 +99,8 @@ public final class WebSocketTransport {
 
     /** Closes every connection with 1001 and waits (bounded) for the peers to see it. */
     public void shutdown(Duration wait) {
-        List.copyOf(connections.values()).forEach(connection -> connection.close(CloseReason.SHUTDOWN));
-        long deadline = System.nanoTime() + wait.toNanos();
-        synchronized (connections) {
-            long remaining;
-            while (!connections.isEmpty() && (remaining = deadline - System.nanoTime()) > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(connections, remaining);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
+        connections.snapshot().forEach(connection -> connection.close(CloseReason.SHUTDOWN));
+        connections.awaitEmpty(wait);
         scheduler.shutdownNow();
     }
 
@@ -143,7 +131,7 @@ public final class WebSocketTransport {
         String id = ctx.sessionId();
         WebSocketConnection connection =
                 new WebSocketConnection(ctx.session, settings.maxQueuedBytes(), scheduler, () -> release(id));
-        connections.put(id, connection);
+        connections.add(id, connection);
         ctx.enableAutomaticPings(settings.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
         String session = ctx.queryParam("session");
         try {
@@ -216,9 +204,6 @@ public final class WebSocketTransport {
             } catch (RuntimeException e) {
                 log.error("disconnect of {} failed", connectionId, e);
             }
-        }
-        synchronized (connections) {
-            connections.notifyAll(); // wakes a shutdown waiting for the last connection to go
         }
     }
 }
