@@ -77,7 +77,12 @@ final class CoreModule extends AbstractModule {
         ChatConfig.Messaging messaging = config.messaging();
         return new ChatService(
                 ports,
-                new ChatLimits(messaging.maxTextLength(), messaging.maxRoomsPerSession(), messaging.reconnectGrace()));
+                new ChatLimits(
+                        messaging.maxTextLength(),
+                        messaging.maxRoomsPerSession(),
+                        messaging.reconnectGrace(),
+                        ChatLimits.DEFAULTS.joinHistory(),
+                        ChatLimits.DEFAULTS.rememberedRefs()));
     }
 
     @Provides

@@ -116,6 +116,8 @@ class SseChatIT {
         assertThat(bob.retry()).isEqualTo("2000");
         assertThat(bob.lastEventId()).startsWith(bob.session() + "|general:");
         EventLog.awaiting().until(() -> bob.comments() >= 1); // heartbeat every second in this test's config
+        assertThat(bob.await("heartbeat")).isNotNull();
+        assertThat(bob.lastEventId()).startsWith(bob.session() + "|general:"); // a heartbeat keeps the resume point
     }
 
     @Test

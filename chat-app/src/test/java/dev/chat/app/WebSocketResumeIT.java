@@ -94,6 +94,32 @@ class WebSocketResumeIT {
         assertThat(alice.await("userDisconnected").path("user").textValue()).isEqualTo(bobName);
     }
 
+    @Test
+    void givenQuietConnection_theServerSendsHeartbeatEventsAtThePingInterval() {
+        try (RunningChat quickBeats = RunningChat.start(ChatConfig.defaults(0)
+                .withWebSocket(new ChatConfig.WebSocket(
+                        64 * 1024, 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5))))) {
+            WsTestClient alice = quickBeats.client();
+
+            assertThat(alice.await("heartbeat")).isNotNull();
+        }
+    }
+
+    @Test
+    void givenRetriedSendWithTheSameRef_itIsPostedOnce_andBothAcksCarryTheSameSeq() {
+        WsTestClient alice = chat.client();
+
+        alice.sendMessage("general", "exactly once", "same-ref");
+        alice.sendMessage("general", "exactly once", "same-ref");
+
+        long first = alice.await("ack").path("seq").longValue();
+        long second = alice.await("ack").path("seq").longValue();
+        assertThat(second).isEqualTo(first);
+        alice.sendMessage("general", "marker", "m");
+        assertThat(alice.await("message").path("text").textValue()).isEqualTo("exactly once");
+        assertThat(alice.await("message").path("text").textValue()).isEqualTo("marker");
+    }
+
     /** The cursor a client would keep after this message: general's epoch and the message's seq. */
     private static String cursorOf(WsTestClient client, JsonNode message) {
         String epoch = client.events("activeUsers").get(0).path("epoch").textValue();

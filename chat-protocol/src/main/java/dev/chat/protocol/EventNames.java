@@ -4,6 +4,7 @@ import dev.chat.domain.model.Ack;
 import dev.chat.domain.model.ActiveUsers;
 import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.model.Heartbeat;
 import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.ServerEvent;
 import dev.chat.domain.model.UserConnected;
@@ -19,6 +20,7 @@ public final class EventNames {
     public static final String MESSAGE = "message";
     public static final String NOT_RECOVERED = "notRecovered";
     public static final String ACK = "ack";
+    public static final String HEARTBEAT = "heartbeat";
     public static final String ERROR = "error";
     public static final String JOIN = "join";
     public static final String LEAVE = "leave";
@@ -38,6 +40,8 @@ public final class EventNames {
             return WELCOME;
         } else if (event instanceof NotRecovered) {
             return NOT_RECOVERED;
+        } else if (event instanceof Heartbeat) {
+            return HEARTBEAT;
         } else if (event instanceof Ack) {
             return ACK;
         } else if (event instanceof ErrorEvent) {

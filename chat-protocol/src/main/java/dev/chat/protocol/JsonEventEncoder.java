@@ -7,6 +7,7 @@ import dev.chat.domain.model.Ack;
 import dev.chat.domain.model.ActiveUsers;
 import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.model.Heartbeat;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.OutboundEvent;
@@ -93,6 +94,8 @@ public final class JsonEventEncoder implements EventEncoder {
             }
             json.writeStringField("room", ack.room().value());
             json.writeNumberField("seq", ack.seq());
+        } else if (event instanceof Heartbeat) {
+            return; // no fields
         } else if (event instanceof ErrorEvent error) {
             json.writeStringField("code", error.code().wireCode());
             json.writeStringField("message", error.message());

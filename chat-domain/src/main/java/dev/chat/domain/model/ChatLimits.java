@@ -11,9 +11,12 @@ import java.time.Duration;
  * @param maxRoomsPerSession how many rooms one session may be in at once
  * @param reconnectGrace how long a session outlives its connection: a client back within it keeps its nickname and
  *     rooms, and nobody is told it left
+ * @param joinHistory how many recent messages of a room a joiner is shown
+ * @param rememberedRefs how many recent message refs a session remembers, so a retried send lands once
  */
-public record ChatLimits(int maxTextLength, int maxRoomsPerSession, Duration reconnectGrace) {
-    public static final ChatLimits DEFAULTS = new ChatLimits(4_000, 100, Duration.ofSeconds(10));
+public record ChatLimits(
+        int maxTextLength, int maxRoomsPerSession, Duration reconnectGrace, int joinHistory, int rememberedRefs) {
+    public static final ChatLimits DEFAULTS = new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, 1_000);
 
     public ChatLimits {
         if (maxTextLength < 1) {
@@ -25,6 +28,9 @@ public record ChatLimits(int maxTextLength, int maxRoomsPerSession, Duration rec
         requireNonNull(reconnectGrace, "reconnectGrace");
         if (reconnectGrace.isNegative()) {
             throw new IllegalArgumentException("reconnectGrace must not be negative: " + reconnectGrace);
+        }
+        if (joinHistory < 0 || rememberedRefs < 0) {
+            throw new IllegalArgumentException("joinHistory and rememberedRefs must not be negative");
         }
     }
 }

@@ -44,6 +44,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,7 +101,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     public SessionToken connect(ClientConnection connection) {
         requireNonNull(connection, "connection");
         SessionRecord record = createSession(Set.of(RoomName.GENERAL));
-        LocalSession session = new LocalSession(record.token(), record.nickname());
+        LocalSession session = new LocalSession(record.token(), record.nickname(), limits.rememberedRefs());
         localSessions.put(session.token, session);
         synchronized (session) {
             session.connection = connection;
@@ -201,6 +202,21 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     }
 
     private Ack post(LocalSession session, SendMessage send) {
+        if (send.ref() == null) {
+            return append(session, send);
+        }
+        synchronized (session) {
+            Ack earlier = session.recentAcks.get(send.ref());
+            if (earlier != null && earlier.room().equals(send.room())) {
+                return earlier; // a retry of a send that landed: answer it again, do not post it twice
+            }
+            Ack ack = append(session, send);
+            session.recentAcks.put(send.ref(), ack);
+            return ack;
+        }
+    }
+
+    private Ack append(LocalSession session, SendMessage send) {
         String text = send.text();
         if (text.isBlank()) {
             throw new ChatException(ErrorCode.EMPTY_TEXT, "message text is empty");
@@ -268,7 +284,16 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         if (session.connection != null) {
             RoomMembership membership = attach(session, room);
             RoomPosition now = ports.history().position(room);
-            membership.completePriming(List.of(encode(snapshot(room, now))), now.seq());
+            List<OutboundEvent> catchUp = new ArrayList<>();
+            long from = Math.max(0, now.seq() - limits.joinHistory());
+            if (limits.joinHistory() > 0 && now.seq() > 0) {
+                HistorySlice recent = ports.history().readAfter(room, from, limits.joinHistory());
+                recent.messages().stream()
+                        .filter(message -> message.seq() <= now.seq())
+                        .forEach(message -> catchUp.add(encode(message)));
+            }
+            catchUp.add(encode(snapshot(room, now)));
+            membership.completePriming(catchUp, now.seq());
         }
         ports.bus().publish(new UserConnected(room, session.nickname));
     }
@@ -388,15 +413,23 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         private final Set<RoomName> rooms = new ConcurrentSkipListSet<>();
         /** Where the rooms are delivered while connected; empty while detached. Guarded by the session's lock. */
         private final Map<RoomName, RoomMembership> memberships = new HashMap<>();
+        /** The acks of the latest sends with a ref, oldest first; guarded by the session's lock. */
+        private final Map<String, Ack> recentAcks;
 
         private ClientConnection connection;
         private Scheduler.Cancellable expiry;
         private int detachGeneration;
         private volatile boolean expired;
 
-        LocalSession(SessionToken token, Nickname nickname) {
+        LocalSession(SessionToken token, Nickname nickname, int rememberedRefs) {
             this.token = token;
             this.nickname = nickname;
+            this.recentAcks = new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Ack> eldest) {
+                    return size() > rememberedRefs;
+                }
+            };
         }
 
         void cancelExpiry() {

@@ -255,7 +255,7 @@ class ChatServiceTest {
 
     @Test
     void givenTextOverTheLimit_itIsRefused_countingCodePointsNotChars() {
-        chat = chatWith(new SeedNicknameGenerator(new Random(1)), new ChatLimits(5, 10, GRACE));
+        chat = chatWith(new SeedNicknameGenerator(new Random(1)), new ChatLimits(5, 10, GRACE, 50, 1_000));
         SessionToken token = chat.connect(new RecordingConnection());
         String fiveEmoji = "😀😀😀😀😀"; // 10 UTF-16 chars, 5 code points
 
@@ -268,7 +268,7 @@ class ChatServiceTest {
 
     @Test
     void givenRoomLimitReached_joiningAnotherRoomIsRefused() {
-        chat = chatWith(new SeedNicknameGenerator(new Random(1)), new ChatLimits(100, 2, GRACE));
+        chat = chatWith(new SeedNicknameGenerator(new Random(1)), new ChatLimits(100, 2, GRACE, 50, 1_000));
         SessionToken token = chat.connect(new RecordingConnection());
         chat.handle(token, new JoinRoom(DEV, null));
 
@@ -460,6 +460,43 @@ class ChatServiceTest {
 
         assertRefused(() -> chat.authorize(token), ErrorCode.UNAUTHORIZED);
         assertRefused(() -> chat.authorize(SessionToken.generate()), ErrorCode.UNAUTHORIZED);
+    }
+
+    @Test
+    void givenRetriedSendWithTheSameRef_itLandsOnce_andTheRetryGetsTheSameAck() {
+        RecordingConnection alice = new RecordingConnection();
+        SessionToken token = chat.connect(alice);
+
+        Ack first = chat.handle(token, new SendMessage(RoomName.GENERAL, "only once", "r1"));
+        Ack retry = chat.handle(token, new SendMessage(RoomName.GENERAL, "only once", "r1"));
+        Ack other = chat.handle(token, new SendMessage(RoomName.GENERAL, "another", "r2"));
+
+        assertThat(retry).isEqualTo(first);
+        assertThat(other.seq()).isEqualTo(first.seq() + 1);
+        assertThat(alice.received(ChatMessage.class))
+                .extracting(ChatMessage::text)
+                .containsExactly("only once", "another");
+    }
+
+    @Test
+    void givenRoomWithHistory_aJoinerGetsItsRecentMessagesBeforeTheSnapshot() {
+        SessionToken alice = chat.connect(new RecordingConnection());
+        for (int i = 1; i <= 60; i++) {
+            post(alice, "m" + i);
+        }
+        RecordingConnection bob = new RecordingConnection();
+
+        chat.connect(bob);
+
+        List<ChatMessage> recent = bob.received(ChatMessage.class);
+        assertThat(recent).hasSize(ChatLimits.DEFAULTS.joinHistory());
+        assertThat(recent.get(0).text()).isEqualTo("m11");
+        assertThat(recent.get(recent.size() - 1).text()).isEqualTo("m60");
+        List<ServerEvent> events = bob.received();
+        assertThat(events.get(events.size() - 1))
+                .isInstanceOfSatisfying(
+                        ActiveUsers.class,
+                        snapshot -> assertThat(snapshot.position().seq()).isEqualTo(60));
     }
 
     private void post(SessionToken token, String... texts) {

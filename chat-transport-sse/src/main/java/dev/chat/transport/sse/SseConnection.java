@@ -98,11 +98,14 @@ final class SseConnection implements ClientConnection, WriteListener, AsyncListe
         }
     }
 
-    /** A comment line: keeps proxies from timing the stream out, and makes a dead peer's socket fail. */
-    void heartbeat() {
+    /**
+     * A comment line keeps proxies from timing the stream out and makes a dead peer's socket fail; the heartbeat
+     * event (no id, so the resume point stays) lets a browser, which never sees comments, spot a dead stream.
+     */
+    void heartbeat(byte[] frame) {
         synchronized (this) {
             if (!closing && !ended) {
-                enqueue(":\n\n".getBytes(UTF_8));
+                enqueue(frame);
             }
         }
     }

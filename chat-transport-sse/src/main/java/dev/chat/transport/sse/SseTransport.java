@@ -1,8 +1,11 @@
 package dev.chat.transport.sse;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.CloseReason;
+import dev.chat.domain.model.Heartbeat;
+import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.port.in.ConnectUseCase;
 import dev.chat.domain.port.in.DisconnectUseCase;
 import dev.chat.domain.port.in.HandleCommandUseCase;
@@ -103,7 +106,9 @@ public final class SseTransport {
     }
 
     private void heartbeat() {
-        streams.snapshot().forEach(SseConnection::heartbeat);
+        OutboundEvent beat = encoder.encode(Heartbeat.INSTANCE);
+        byte[] frame = (":\nevent: " + beat.name() + "\ndata: " + beat.dataJson() + "\n\n").getBytes(UTF_8);
+        streams.snapshot().forEach(stream -> stream.heartbeat(frame));
     }
 
     private void release(SseConnection connection) {

@@ -9,6 +9,8 @@ import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.model.Heartbeat;
+import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ConnectUseCase;
 import dev.chat.domain.port.in.DisconnectUseCase;
@@ -87,6 +89,10 @@ public final class WebSocketTransport {
         AtomicReference<ServletContextHandler> context = new AtomicReference<>();
         config.jetty.modifyServletContextHandler(context::set);
         config.events.serverStarting(() -> disableCompression(context.get()));
+        config.events.serverStarted(() -> {
+            long every = settings.pingInterval().toMillis();
+            scheduler.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+        });
         config.routes.wsBeforeUpgrade(settings.path(), this::checkOrigin);
         config.routes.ws(settings.path(), ws -> {
             ws.onConnect(this::onConnect);
@@ -117,6 +123,12 @@ public final class WebSocketTransport {
         WebSocketServerComponents.ensureWebSocketComponents(context.getServer(), context)
                 .getExtensionRegistry()
                 .unregister("permessage-deflate");
+    }
+
+    /** One encoded heartbeat for everyone: lets browser clients, which never see pings, spot a dead connection. */
+    private void heartbeat() {
+        OutboundEvent beat = encoder.encode(Heartbeat.INSTANCE);
+        connections.snapshot().forEach(connection -> connection.send(beat));
     }
 
     private void checkOrigin(Context ctx) {
