@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.service.ChatService;
 import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,7 @@ public final class ChatServer {
             // Jetty caches header fields per keep-alive connection: ~100 KB each once a second request arrives,
             // which every long-polling client sends. Chat requests carry few, small headers: no cache.
             javalin.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
+            javalin.staticFiles.add("/public", Location.CLASSPATH); // the web page and chat-client.js
             endpoints.forEach(endpoint -> endpoint.install(javalin));
             javalin.routes.get(
                     "/health",

@@ -1,0 +1,362 @@
+/*
+ * chat-client.js: browser client for the chat service (docs/client.md).
+ * Picks the best transport that works (WebSocket, then Server-Sent Events, then long-polling),
+ * reconnects with exponential backoff and jitter, resumes its session from its cursor so no
+ * message is lost or shown twice, detects dead connections by heartbeat, and retries unacked
+ * sends (the server deduplicates them by ref). No dependencies, no build step.
+ */
+(function (root, factory) {
+  if (typeof module === 'object' && module.exports) module.exports = factory();
+  else root.ChatClient = factory();
+})(typeof self !== 'undefined' ? self : this, function () {
+  'use strict';
+
+  const TRANSPORTS = ['websocket', 'sse', 'polling'];
+  const ROOM_EVENTS = ['welcome', 'activeUsers', 'userConnected', 'userDisconnected', 'message',
+    'notRecovered', 'ack', 'error', 'heartbeat', 'close'];
+
+  /** Delay before reconnect attempt `attempt` (0-based): exponential, capped, with "equal jitter". */
+  function backoffDelay(attempt, options = {}) {
+    const base = options.baseMs ?? 500;
+    const max = options.maxMs ?? 30000;
+    const random = options.random ?? Math.random;
+    const ceiling = Math.min(max, base * Math.pow(2, attempt));
+    return Math.round(ceiling / 2 + random() * (ceiling / 2));
+  }
+
+  /** What the client has read, per room: the server's resume cursor, and the guard against duplicates. */
+  class CursorTracker {
+    constructor() { this.rooms = new Map(); }
+
+    /** Returns false for a message the client already has (so it is not shown twice). */
+    observe(event, data) {
+      if (event === 'activeUsers') {
+        this.rooms.set(data.room, { epoch: data.epoch, seq: data.seq });
+      } else if (event === 'message') {
+        const position = this.rooms.get(data.room);
+        if (position && data.seq <= position.seq) return false;
+        if (position) position.seq = data.seq;
+      } else if (event === 'notRecovered') {
+        this.rooms.delete(data.room); // the next activeUsers sets a fresh position
+      }
+      return true;
+    }
+
+    forget(room) { this.rooms.delete(room); }
+
+    /** The cursor text: room:epoch:seq, comma separated, rooms in name order. */
+    text() {
+      return [...this.rooms.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([room, p]) => `${room}:${p.epoch}:${p.seq}`)
+        .join(',');
+    }
+  }
+
+  /** Sends not yet acknowledged, oldest first; each keeps its ref so a resend lands once. */
+  class Outbox {
+    constructor() { this.pending = new Map(); }
+    add(ref, envelope, settle) { this.pending.set(ref, { envelope, settle }); }
+    ack(ref, outcome) {
+      const entry = this.pending.get(ref);
+      if (!entry) return false;
+      this.pending.delete(ref);
+      entry.settle(outcome);
+      return true;
+    }
+    envelopes() { return [...this.pending.values()].map((entry) => entry.envelope); }
+    get size() { return this.pending.size; }
+  }
+
+  let refCounter = 0;
+  function newRef() {
+    refCounter += 1;
+    return `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}${refCounter}`;
+  }
+
+  /** Opens one transport; calls back with envelopes, and `onEnd(reason)` once when it ends. */
+  function openTransport(kind, base, session, cursorText, callbacks) {
+    if (kind === 'websocket') return openWebSocket(base, session, cursorText, callbacks);
+    if (kind === 'sse') return openSse(base, session, cursorText, callbacks);
+    return openPolling(base, session, cursorText, callbacks);
+  }
+
+  function query(session, cursorText) {
+    if (!session) return '';
+    return `?session=${encodeURIComponent(session)}` + (cursorText ? `&cursor=${encodeURIComponent(cursorText)}` : '');
+  }
+
+  function openWebSocket(base, session, cursorText, { onEvent, onEnd }) {
+    const url = base.replace(/^http/, 'ws') + '/chat' + query(session, cursorText);
+    const socket = new WebSocket(url);
+    let ended = false;
+    const end = (reason) => { if (!ended) { ended = true; onEnd(reason); } };
+    socket.onmessage = (frame) => {
+      try { const envelope = JSON.parse(frame.data); onEvent(envelope.event, envelope.data); } catch (e) { /* not ours */ }
+    };
+    socket.onclose = (close) => end(close.code === 4009 ? 'replaced' : close.code === 4401 ? 'unknown-session' : 'closed');
+    socket.onerror = () => end('failed');
+    return {
+      send: (envelope) => socket.send(JSON.stringify(envelope)),
+      close: () => { ended = true; try { socket.close(); } catch (e) { /* already closed */ } },
+    };
+  }
+
+  async function post(base, session, envelope) {
+    const response = await fetch(base + '/chat/send', {
+      method: 'POST',
+      headers: { 'Authorization': `Bearer ${session}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(envelope),
+    });
+    const data = await response.json();
+    return { ok: response.ok, status: response.status, data };
+  }
+
+  function openSse(base, session, cursorText, { onEvent, onEnd, sessionOf }) {
+    const source = new EventSource(base + '/chat/sse' + query(session, cursorText));
+    let ended = false;
+    const end = (reason) => { if (!ended) { ended = true; source.close(); onEnd(reason); } };
+    for (const name of ROOM_EVENTS) {
+      source.addEventListener(name, (event) => {
+        if (typeof event.data !== 'string') return; // the browser's own 'error' Event
+        try { onEvent(name, JSON.parse(event.data)); } catch (e) { /* not ours */ }
+        if (name === 'close') end(JSON.parse(event.data).reason === 'replaced' ? 'replaced' : 'closed');
+      });
+    }
+    source.onerror = () => end('failed'); // we reconnect ourselves, with our cursor
+    return {
+      send: (envelope) => post(base, sessionOf(), envelope).then((reply) => deliverReply(reply, envelope, onEvent)),
+      close: () => { ended = true; source.close(); },
+    };
+  }
+
+  function openPolling(base, session, cursorText, { onEvent, onEnd, onAlive, sessionOf, pollTimeoutSeconds }) {
+    let ended = false;
+    let controller = null;
+    // A cursor from elsewhere is resumed from its message positions (docs/protocol.md, Long-polling).
+    let cursor = session ? `resume~0~${cursorText || ''}` : null;
+    const end = (reason) => { if (!ended) { ended = true; if (controller) controller.abort(); onEnd(reason); } };
+    (async function loop() {
+      let current = session;
+      while (!ended) {
+        controller = new AbortController();
+        const params = current
+          ? `?session=${encodeURIComponent(current)}&cursor=${encodeURIComponent(cursor || '')}&timeout=${pollTimeoutSeconds}`
+          : '';
+        let response;
+        try {
+          response = await fetch(base + '/chat/poll' + params, { signal: controller.signal, cache: 'no-store' });
+        } catch (e) { end('failed'); return; }
+        if (response.status === 401) { end('unknown-session'); return; }
+        if (!response.ok) { end('failed'); return; }
+        const body = await response.json();
+        cursor = body.cursor;
+        onAlive(); // an empty answer after the poll timeout is this transport's heartbeat
+        for (const envelope of body.events) {
+          if (ended) return;
+          onEvent(envelope.event, envelope.data);
+        }
+        current = sessionOf();
+      }
+    })();
+    return {
+      send: (envelope) => post(base, sessionOf(), envelope).then((reply) => deliverReply(reply, envelope, onEvent)),
+      close: () => { ended = true; if (controller) controller.abort(); },
+    };
+  }
+
+  /** An HTTP send answers with the ack or error data: hand it on like a pushed event. */
+  function deliverReply(reply, envelope, onEvent) {
+    const ref = envelope.data && envelope.data.ref;
+    if (reply.ok) onEvent('ack', reply.data);
+    else onEvent('error', Object.assign({ ref }, reply.data));
+  }
+
+  /**
+   * const chat = new ChatClient({ url: 'http://host:8080', transports: ['websocket', 'sse', 'polling'] });
+   * chat.on('message', (m) => ...); chat.connect(); chat.send('hello', 'general').then(ack => ...)
+   */
+  class ChatClient {
+    constructor(options = {}) {
+      this.base = (options.url || (typeof location !== 'undefined' ? location.origin : '')).replace(/\/$/, '');
+      this.transports = (options.transports || TRANSPORTS).filter((t) => TRANSPORTS.includes(t));
+      this.heartbeatMs = options.heartbeatMs ?? 25000;
+      this.heartbeatMarginMs = options.heartbeatMarginMs ?? 10000;
+      this.openTimeoutMs = options.openTimeoutMs ?? 5000;
+      this.pollTimeoutSeconds = options.pollTimeoutSeconds ?? 25;
+      this.backoff = options.backoff || {};
+      this.listeners = new Map();
+      this.cursor = new CursorTracker();
+      this.outbox = new Outbox();
+      this.session = null;
+      this.user = null;
+      this.state = 'offline';
+      this.transport = null;
+      this.current = null;
+      this.attempt = 0;
+      this.transportIndex = 0;
+      this.stopped = true;
+    }
+
+    on(event, listener) {
+      if (!this.listeners.has(event)) this.listeners.set(event, []);
+      this.listeners.get(event).push(listener);
+      return this;
+    }
+
+    emit(event, payload) {
+      for (const listener of this.listeners.get(event) || []) {
+        try { listener(payload); } catch (e) { setTimeout(() => { throw e; }); }
+      }
+    }
+
+    connect() {
+      this.stopped = false;
+      this.open();
+      return this;
+    }
+
+    disconnect() {
+      this.stopped = true;
+      this.teardown();
+      this.setState('offline');
+    }
+
+    /** Sends a message; resolves with its ack, rejects with the server's error. Kept and resent until acked. */
+    send(text, room = 'general') {
+      return this.command('message', { text, room });
+    }
+
+    join(room) { return this.command('join', { room }); }
+
+    leave(room) {
+      return this.command('leave', { room }).then((ack) => { this.cursor.forget(room); return ack; });
+    }
+
+    command(event, data) {
+      const ref = newRef();
+      const envelope = { event, data: Object.assign({ ref }, data) };
+      const result = new Promise((resolve, reject) => {
+        this.outbox.add(ref, envelope, (outcome) => (outcome.error ? reject(outcome.error) : resolve(outcome.ack)));
+      });
+      if (this.state === 'connected') this.transmit(envelope);
+      return result;
+    }
+
+    transmit(envelope) {
+      try {
+        const sent = this.current && this.current.send(envelope);
+        if (sent && typeof sent.catch === 'function') sent.catch(() => { /* stays in the outbox, resent later */ });
+      } catch (e) { /* stays in the outbox */ }
+    }
+
+    open() {
+      const kind = this.transports[this.transportIndex];
+      this.setState(this.session ? 'reconnecting' : 'connecting', kind);
+      let welcomed = false;
+      const handle = openTransport(kind, this.base, this.session, this.cursor.text(), {
+        pollTimeoutSeconds: this.pollTimeoutSeconds,
+        sessionOf: () => this.session,
+        onAlive: () => { if (handle === this.current) this.alive(); },
+        onEvent: (event, data) => {
+          if (handle !== this.current) return;
+          this.alive();
+          if (event === 'welcome') { welcomed = true; clearTimeout(this.openTimer); }
+          this.dispatch(event, data, kind);
+        },
+        onEnd: (reason) => {
+          if (handle !== this.current) return;
+          this.teardown();
+          if (!welcomed && this.transportIndex < this.transports.length - 1 && !this.session) {
+            this.transportIndex += 1; // this transport does not work here: fall back at once
+            this.open();
+            return;
+          }
+          this.afterEnd(reason);
+        },
+      });
+      this.current = handle;
+      clearTimeout(this.openTimer);
+      this.openTimer = setTimeout(() => {
+        if (handle === this.current && !welcomed) {
+          handle.close();
+          this.onStall(handle, kind);
+        }
+      }, this.openTimeoutMs);
+    }
+
+    /** A transport that opened nothing within the timeout (e.g. a proxy ate the upgrade): next one. */
+    onStall(handle, kind) {
+      if (handle !== this.current) return;
+      this.teardown();
+      if (this.transportIndex < this.transports.length - 1) {
+        this.transportIndex += 1;
+        this.open();
+      } else {
+        this.afterEnd('stalled');
+      }
+    }
+
+    afterEnd(reason) {
+      if (this.stopped) return;
+      if (reason === 'replaced') { this.stopped = true; this.setState('offline'); return; }
+      if (reason === 'unknown-session') { this.session = null; this.cursor = new CursorTracker(); }
+      const delay = backoffDelay(this.attempt, this.backoff);
+      this.attempt += 1;
+      this.setState('reconnecting', this.transports[this.transportIndex]);
+      this.retryTimer = setTimeout(() => { if (!this.stopped) this.open(); }, delay);
+    }
+
+    dispatch(event, data, kind) {
+      if (!this.cursor.observe(event, data)) return; // a message we already have
+      switch (event) {
+        case 'welcome':
+          this.session = data.session;
+          this.user = data.user;
+          this.attempt = 0;
+          this.setState('connected', kind);
+          this.emit('welcome', data);
+          for (const envelope of this.outbox.envelopes()) this.transmit(envelope); // resent: lands once
+          break;
+        case 'ack': this.outbox.ack(data.ref, { ack: data }); break;
+        case 'error':
+          if (data.ref) this.outbox.ack(data.ref, { error: data });
+          this.emit('error', data);
+          break;
+        case 'message': this.emit('message', data); break;
+        case 'activeUsers': case 'userConnected': case 'userDisconnected':
+          this.emit('presence', Object.assign({ type: event }, data));
+          break;
+        case 'notRecovered': this.emit('notRecovered', data); break;
+        default: break;
+      }
+    }
+
+    /** Any data proves the connection alive; silence past heartbeat + margin means it is dead. */
+    alive() {
+      clearTimeout(this.deadTimer);
+      const current = this.current;
+      this.deadTimer = setTimeout(() => {
+        if (current === this.current && current) { current.close(); this.teardown(); this.afterEnd('dead'); }
+      }, this.heartbeatMs + this.heartbeatMarginMs);
+    }
+
+    teardown() {
+      clearTimeout(this.openTimer);
+      clearTimeout(this.deadTimer);
+      clearTimeout(this.retryTimer);
+      if (this.current) { const c = this.current; this.current = null; c.close(); }
+    }
+
+    setState(state, transport = this.transport) {
+      this.state = state;
+      this.transport = transport;
+      this.emit('state', { state, transport });
+    }
+  }
+
+  ChatClient.backoffDelay = backoffDelay;
+  ChatClient.CursorTracker = CursorTracker;
+  ChatClient.Outbox = Outbox;
+  return ChatClient;
+});

@@ -1,0 +1,68 @@
+'use strict';
+// Unit tests of chat-client.js's own logic, with Node's built-in test runner: node --test src/test/js
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const ChatClient = require(path.join(__dirname, '../../main/resources/public/chat-client.js'));
+
+test('backoff grows exponentially with equal jitter, and is capped', () => {
+  const low = { random: () => 0, baseMs: 500, maxMs: 30000 };
+  const high = { random: () => 1, baseMs: 500, maxMs: 30000 };
+  assert.deepEqual([0, 1, 2, 3].map((a) => ChatClient.backoffDelay(a, low)), [250, 500, 1000, 2000]);
+  assert.deepEqual([0, 1, 2, 3].map((a) => ChatClient.backoffDelay(a, high)), [500, 1000, 2000, 4000]);
+  assert.equal(ChatClient.backoffDelay(20, high), 30000);
+  assert.equal(ChatClient.backoffDelay(20, low), 15000);
+});
+
+test('backoff jitter spreads reconnects between half the ceiling and the ceiling', () => {
+  for (let i = 0; i < 200; i += 1) {
+    const delay = ChatClient.backoffDelay(4);
+    assert.ok(delay >= 4000 && delay <= 8000, `delay ${delay}`);
+  }
+});
+
+test('cursor starts at a room snapshot, advances with messages, and drops messages it already has', () => {
+  const cursor = new ChatClient.CursorTracker();
+  assert.equal(cursor.text(), '');
+  cursor.observe('activeUsers', { room: 'general', users: [], epoch: 'E', seq: 4 });
+  cursor.observe('activeUsers', { room: 'dev', users: [], epoch: 'F', seq: 0 });
+
+  assert.equal(cursor.observe('message', { room: 'general', seq: 5 }), true);
+  assert.equal(cursor.observe('message', { room: 'general', seq: 5 }), false, 'a duplicate is dropped');
+  assert.equal(cursor.observe('message', { room: 'general', seq: 3 }), false, 'an old one is dropped');
+  assert.equal(cursor.observe('userConnected', { room: 'general', user: 'X' }), true);
+  assert.equal(cursor.text(), 'dev:F:0,general:E:5');
+});
+
+test('cursor forgets a room that was not recovered, until its fresh snapshot', () => {
+  const cursor = new ChatClient.CursorTracker();
+  cursor.observe('activeUsers', { room: 'general', users: [], epoch: 'E', seq: 9 });
+  cursor.observe('notRecovered', { room: 'general', reason: 'history_trimmed' });
+  assert.equal(cursor.text(), '');
+  cursor.observe('activeUsers', { room: 'general', users: [], epoch: 'E', seq: 40 });
+  assert.equal(cursor.text(), 'general:E:40');
+});
+
+test('outbox keeps unacked sends in order, and an ack settles and removes one', async () => {
+  const outbox = new ChatClient.Outbox();
+  const settled = [];
+  outbox.add('r1', { event: 'message', data: { ref: 'r1', text: 'a' } }, (o) => settled.push(['r1', o]));
+  outbox.add('r2', { event: 'message', data: { ref: 'r2', text: 'b' } }, (o) => settled.push(['r2', o]));
+
+  assert.deepEqual(outbox.envelopes().map((e) => e.data.ref), ['r1', 'r2']);
+  assert.equal(outbox.ack('r1', { ack: { seq: 1 } }), true);
+  assert.equal(outbox.ack('r1', { ack: { seq: 1 } }), false, 'a second ack for a ref is ignored');
+  assert.deepEqual(outbox.envelopes().map((e) => e.data.ref), ['r2']);
+  assert.deepEqual(settled, [['r1', { ack: { seq: 1 } }]]);
+  assert.equal(outbox.size, 1);
+});
+
+test('sends made while offline wait in the outbox with a ref each', () => {
+  const client = new ChatClient({ url: 'http://127.0.0.1:1' });
+  client.send('hello', 'general').catch(() => {});
+  client.send('again', 'dev').catch(() => {});
+  const envelopes = client.outbox.envelopes();
+  assert.equal(envelopes.length, 2);
+  assert.notEqual(envelopes[0].data.ref, envelopes[1].data.ref);
+  assert.deepEqual(envelopes.map((e) => [e.event, e.data.text, e.data.room]), [['message', 'hello', 'general'], ['message', 'again', 'dev']]);
+});
