@@ -76,9 +76,14 @@
 
   /** Opens one transport; calls back with envelopes, and `onEnd(reason)` once when it ends. */
   function openTransport(kind, base, session, cursorText, callbacks) {
-    if (kind === 'websocket') return openWebSocket(base, session, cursorText, callbacks);
-    if (kind === 'sse') return openSse(base, session, cursorText, callbacks);
-    return openPolling(base, session, cursorText, callbacks);
+    try {
+      if (kind === 'websocket') return openWebSocket(base, session, cursorText, callbacks);
+      if (kind === 'sse') return openSse(base, session, cursorText, callbacks);
+      return openPolling(base, session, cursorText, callbacks);
+    } catch (e) { // e.g. the browser or a policy refuses to construct it
+      setTimeout(() => callbacks.onEnd('failed'));
+      return { send: () => { throw e; }, close: () => {} };
+    }
   }
 
   function query(session, cursorText) {
