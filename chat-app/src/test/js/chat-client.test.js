@@ -66,3 +66,39 @@ test('sends made while offline wait in the outbox with a ref each', () => {
   assert.notEqual(envelopes[0].data.ref, envelopes[1].data.ref);
   assert.deepEqual(envelopes.map((e) => [e.event, e.data.text, e.data.room]), [['message', 'hello', 'general'], ['message', 'again', 'dev']]);
 });
+
+test('a connection that goes silent past heartbeat plus margin is closed and resumed', async () => {
+  const sockets = [];
+  class SilentSocket {
+    constructor(url) {
+      this.url = url;
+      this.closed = false;
+      sockets.push(this);
+      setTimeout(() => this.onmessage && this.onmessage({ data: JSON.stringify({
+        event: 'welcome', data: { user: 'Tester', session: 'S'.repeat(22), rooms: ['general'], resumed: false },
+      }) }), 5);
+    }
+    send() {}
+    close() { this.closed = true; }
+  }
+  const previous = global.WebSocket;
+  global.WebSocket = SilentSocket;
+  try {
+    const client = new ChatClient({
+      url: 'http://127.0.0.1:1', transports: ['websocket'], heartbeatMs: 60, heartbeatMarginMs: 40,
+      backoff: { baseMs: 10, maxMs: 10 },
+    });
+    const states = [];
+    client.on('state', ({ state }) => states.push(state));
+    client.connect();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    client.disconnect();
+
+    assert.ok(sockets.length >= 2, `reconnected (${sockets.length} sockets)`);
+    assert.equal(sockets[0].closed, true, 'the silent socket was closed');
+    assert.ok(sockets[1].url.includes('session=' + 'S'.repeat(22)), 'the new socket resumes the session');
+    assert.deepEqual(states.slice(0, 3), ['connecting', 'connected', 'reconnecting']);
+  } finally {
+    global.WebSocket = previous;
+  }
+});

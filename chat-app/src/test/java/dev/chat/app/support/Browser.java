@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -111,6 +112,27 @@ public final class Browser implements AutoCloseable {
         WebElement input = driver.findElement(By.id("text"));
         input.sendKeys(text);
         input.sendKeys(Keys.ENTER);
+    }
+
+    /** Joins a room with the page's form, as a person would. */
+    public void joinRoom(String room) {
+        WebElement input = driver.findElement(By.id("room-name"));
+        input.sendKeys(room);
+        input.sendKeys(Keys.ENTER);
+    }
+
+    /** Leaves a room with its × button. */
+    public void leaveRoom(String room) {
+        driver.findElement(By.cssSelector("#rooms li[data-room='" + room + "'] button"))
+                .click();
+    }
+
+    public void resize(int width, int height) {
+        driver.manage().window().setSize(new Dimension(width, height));
+    }
+
+    public int widthOf(String id) {
+        return driver.findElement(By.id(id)).getRect().getWidth();
     }
 
     public void screenshot(Path file) throws IOException {
