@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.ProvidesIntoSet;
+import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.service.ChatService;
 import dev.chat.transport.polling.PollingSettings;
@@ -16,7 +17,7 @@ final class PollingModule extends AbstractModule {
     PollingTransport transport(ChatService chat, EventEncoder encoder, ChatConfig config) {
         ChatConfig.Polling polling = config.polling();
         return new PollingTransport(
-                new PollingTransport.UseCases(chat, chat, chat),
+                new ChatUseCases(chat, chat, chat, chat),
                 encoder,
                 new PollingSettings(
                         "/chat/poll",

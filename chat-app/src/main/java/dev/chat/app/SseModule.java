@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.ProvidesIntoSet;
+import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.service.ChatService;
 import dev.chat.protocol.CommandDecoder;
@@ -20,7 +21,7 @@ final class SseModule extends AbstractModule {
     SseTransport transport(ChatService chat, CommandDecoder decoder, EventEncoder encoder, ChatConfig config) {
         ChatConfig.WebSocket limits = config.websocket();
         return new SseTransport(
-                new SseTransport.UseCases(chat, chat, chat, chat),
+                new ChatUseCases(chat, chat, chat, chat),
                 decoder,
                 encoder,
                 new SseSettings(

@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.ProvidesIntoSet;
+import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.service.ChatService;
 import dev.chat.protocol.CommandDecoder;
@@ -21,7 +22,7 @@ final class WebSocketModule extends AbstractModule {
             ChatService chat, CommandDecoder decoder, EventEncoder encoder, OriginPolicy origins, ChatConfig config) {
         ChatConfig.WebSocket ws = config.websocket();
         return new WebSocketTransport(
-                new WebSocketTransport.UseCases(chat, chat, chat, chat),
+                new ChatUseCases(chat, chat, chat, chat),
                 decoder,
                 encoder,
                 origins,

@@ -8,9 +8,7 @@ import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.SessionToken;
-import dev.chat.domain.port.in.ConnectUseCase;
-import dev.chat.domain.port.in.DisconnectUseCase;
-import dev.chat.domain.port.in.ResumeUseCase;
+import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -38,7 +36,7 @@ public final class PollingTransport {
     private static final Duration HOUSEKEEPING_EVERY = Duration.ofSeconds(1);
     private static final int RESPONDER_THREADS = 4;
 
-    private final UseCases useCases;
+    private final ChatUseCases useCases;
     private final EventEncoder encoder;
     private final PollingSettings settings;
     private final ConcurrentHashMap<SessionToken, PollFeed> feeds = new ConcurrentHashMap<>();
@@ -50,16 +48,7 @@ public final class PollingTransport {
         return thread;
     });
 
-    /** The use cases this transport drives. */
-    public record UseCases(ConnectUseCase connect, ResumeUseCase resume, DisconnectUseCase disconnect) {
-        public UseCases {
-            requireNonNull(connect, "connect");
-            requireNonNull(resume, "resume");
-            requireNonNull(disconnect, "disconnect");
-        }
-    }
-
-    public PollingTransport(UseCases useCases, EventEncoder encoder, PollingSettings settings) {
+    public PollingTransport(ChatUseCases useCases, EventEncoder encoder, PollingSettings settings) {
         this.useCases = requireNonNull(useCases, "useCases");
         this.encoder = requireNonNull(encoder, "encoder");
         this.settings = requireNonNull(settings, "settings");

@@ -6,10 +6,7 @@ import static java.util.Objects.requireNonNull;
 import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.Heartbeat;
 import dev.chat.domain.model.OutboundEvent;
-import dev.chat.domain.port.in.ConnectUseCase;
-import dev.chat.domain.port.in.DisconnectUseCase;
-import dev.chat.domain.port.in.HandleCommandUseCase;
-import dev.chat.domain.port.in.ResumeUseCase;
+import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.protocol.CommandDecoder;
 import dev.chat.protocol.OpenConnections;
@@ -27,7 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class SseTransport {
     private static final Logger log = LoggerFactory.getLogger(SseTransport.class);
 
-    private final UseCases useCases;
+    private final ChatUseCases useCases;
     private final CommandDecoder decoder;
     private final EventEncoder encoder;
     private final SseSettings settings;
@@ -39,18 +36,7 @@ public final class SseTransport {
         return thread;
     });
 
-    /** The use cases this transport drives. */
-    public record UseCases(
-            ConnectUseCase connect, ResumeUseCase resume, HandleCommandUseCase commands, DisconnectUseCase disconnect) {
-        public UseCases {
-            requireNonNull(connect, "connect");
-            requireNonNull(resume, "resume");
-            requireNonNull(commands, "commands");
-            requireNonNull(disconnect, "disconnect");
-        }
-    }
-
-    public SseTransport(UseCases useCases, CommandDecoder decoder, EventEncoder encoder, SseSettings settings) {
+    public SseTransport(ChatUseCases useCases, CommandDecoder decoder, EventEncoder encoder, SseSettings settings) {
         this.useCases = requireNonNull(useCases, "useCases");
         this.decoder = requireNonNull(decoder, "decoder");
         this.encoder = requireNonNull(encoder, "encoder");
@@ -93,7 +79,7 @@ public final class SseTransport {
         streams.remove(connection);
     }
 
-    UseCases useCases() {
+    ChatUseCases useCases() {
         return useCases;
     }
 

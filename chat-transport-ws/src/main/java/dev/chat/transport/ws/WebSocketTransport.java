@@ -12,10 +12,7 @@ import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.Heartbeat;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.SessionToken;
-import dev.chat.domain.port.in.ConnectUseCase;
-import dev.chat.domain.port.in.DisconnectUseCase;
-import dev.chat.domain.port.in.HandleCommandUseCase;
-import dev.chat.domain.port.in.ResumeUseCase;
+import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.protocol.CommandDecoder;
 import dev.chat.protocol.OpenConnections;
@@ -43,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class WebSocketTransport {
     private static final Logger log = LoggerFactory.getLogger(WebSocketTransport.class);
 
-    private final UseCases useCases;
+    private final ChatUseCases useCases;
     private final CommandDecoder decoder;
     private final EventEncoder encoder;
     private final OriginPolicy origins;
@@ -55,19 +52,8 @@ public final class WebSocketTransport {
         return thread;
     });
 
-    /** The use cases this transport drives. */
-    public record UseCases(
-            ConnectUseCase connect, ResumeUseCase resume, HandleCommandUseCase commands, DisconnectUseCase disconnect) {
-        public UseCases {
-            requireNonNull(connect, "connect");
-            requireNonNull(resume, "resume");
-            requireNonNull(commands, "commands");
-            requireNonNull(disconnect, "disconnect");
-        }
-    }
-
     public WebSocketTransport(
-            UseCases useCases,
+            ChatUseCases useCases,
             CommandDecoder decoder,
             EventEncoder encoder,
             OriginPolicy origins,
