@@ -1,0 +1,50 @@
+package dev.chat.store.redis;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.SessionToken;
+import java.util.regex.Pattern;
+
+/**
+ * Every Redis key and channel name the service uses, in one place. Room keys carry the room in a hash tag
+ * ({@code chat:{r:general}:...}) so that on Redis Cluster a room's keys and channel share a slot.
+ */
+public final class RedisKeys {
+    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    private final String namespace;
+
+    /** @param namespace the prefix of every key, e.g. {@code chat}; lets several deployments share one Redis */
+    public RedisKeys(String namespace) {
+        if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
+            throw new IllegalArgumentException("namespace must be 1-64 of A-Z a-z 0-9 _ . -: " + namespace);
+        }
+        this.namespace = namespace;
+    }
+
+    /** Sorted set of a room's members, scored by when their lease runs out (epoch millis). */
+    String presence(RoomName room) {
+        return roomKey(room, "presence");
+    }
+
+    /** Set of rooms that have (or had) members, so a sweeper knows where to look for expired leases. */
+    String presenceRooms() {
+        return namespace + ":presence-rooms";
+    }
+
+    /** Hash of a session: nickname and rooms. */
+    String session(SessionToken token) {
+        return namespace + ":session:" + requireNonNull(token, "token").value();
+    }
+
+    /** The token of the session that holds a nickname. */
+    String nickname(Nickname nickname) {
+        return namespace + ":nickname:" + requireNonNull(nickname, "nickname").value();
+    }
+
+    private String roomKey(RoomName room, String what) {
+        return namespace + ":{r:" + requireNonNull(room, "room").value() + "}:" + what;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.chat.store.redis;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.RoomName;
+import dev.chat.domain.port.out.PresenceStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ZAddParams;
+
+/**
+ * Room membership across all nodes. Each room is a sorted set of nicknames scored by when their lease runs out; the
+ * node that added a member keeps renewing its lease ({@link #renewLeases()}), so the members of a node that died drop
+ * out of {@link #members} once their leases lapse, and {@link #removeExpired()} on any node takes them out for good.
+ * {@code ZREM} answers 1 to exactly one caller, so each departure is reported once, cluster-wide.
+ */
+final class RedisPresenceStore implements PresenceStore {
+    private final UnifiedJedis redis;
+    private final RedisKeys keys;
+    private final Duration lease;
+    private final Clock clock;
+    /** The members this node added and keeps alive. */
+    private final Map<RoomName, Set<Nickname>> local = new ConcurrentHashMap<>();
+
+    RedisPresenceStore(UnifiedJedis redis, RedisKeys keys, Duration lease, Clock clock) {
+        this.redis = requireNonNull(redis, "redis");
+        this.keys = requireNonNull(keys, "keys");
+        this.lease = requireNonNull(lease, "lease");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    /** A member that left without saying so: its node's lease ran out. */
+    record Expired(RoomName room, Nickname user) {}
+
+    @Override
+    public boolean add(RoomName room, Nickname user) {
+        local.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(user);
+        redis.sadd(keys.presenceRooms(), room.value());
+        return redis.zadd(keys.presence(room), leaseEnd(), user.value()) == 1;
+    }
+
+    @Override
+    public boolean remove(RoomName room, Nickname user) {
+        Set<Nickname> mine = local.get(room);
+        if (mine != null) {
+            mine.remove(user);
+        }
+        return redis.zrem(keys.presence(room), user.value()) == 1;
+    }
+
+    @Override
+    public List<Nickname> members(RoomName room) {
+        List<Nickname> members = new ArrayList<>();
+        for (String name : redis.zrangeByScore(keys.presence(room), clock.millis(), Double.POSITIVE_INFINITY)) {
+            members.add(new Nickname(name));
+        }
+        members.sort(null);
+        return members;
+    }
+
+    /** Pushes back the lease of every member this node added; call well within the lease period. */
+    void renewLeases() {
+        double until = leaseEnd();
+        local.forEach((room, users) -> {
+            for (Nickname user : users) {
+                redis.zadd(
+                        keys.presence(room),
+                        until,
+                        user.value(),
+                        ZAddParams.zAddParams().xx());
+            }
+        });
+    }
+
+    /** Takes out members whose lease ran out (their node is gone); returns the ones this call removed. */
+    List<Expired> removeExpired() {
+        List<Expired> removed = new ArrayList<>();
+        long now = clock.millis();
+        for (String roomName : redis.smembers(keys.presenceRooms())) {
+            RoomName room = RoomName.of(roomName);
+            String key = keys.presence(room);
+            for (String name : redis.zrangeByScore(key, Double.NEGATIVE_INFINITY, now - 1)) {
+                if (redis.zrem(key, name) == 1) {
+                    removed.add(new Expired(room, new Nickname(name)));
+                }
+            }
+        }
+        return removed;
+    }
+
+    private double leaseEnd() {
+        return clock.millis() + lease.toMillis();
+    }
+}
