@@ -24,6 +24,33 @@ public final class RedisKeys {
         this.namespace = namespace;
     }
 
+    /** The room's message log: a stream whose entry ids are {@code SEQ-0}. */
+    String log(RoomName room) {
+        return roomKey(room, "log");
+    }
+
+    /** The room's last assigned message seq. */
+    String seq(RoomName room) {
+        return roomKey(room, "seq");
+    }
+
+    /** The room's epoch: set once; a Redis that lost the room's data starts a new one. */
+    String epoch(RoomName room) {
+        return roomKey(room, "epoch");
+    }
+
+    /** The pub/sub channel of the room's events. */
+    String channel(RoomName room) {
+        return roomKey(room, "events");
+    }
+
+    /** The room a channel belongs to. */
+    RoomName roomOfChannel(String channel) {
+        int start = channel.indexOf(":{r:");
+        int end = channel.indexOf("}:", start);
+        return RoomName.of(channel.substring(start + 4, end));
+    }
+
     /** Sorted set of a room's members, scored by when their lease runs out (epoch millis). */
     String presence(RoomName room) {
         return roomKey(room, "presence");

@@ -1,0 +1,105 @@
+package dev.chat.store.redis;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chat.domain.model.ChatMessage;
+import dev.chat.domain.model.HistorySlice;
+import dev.chat.domain.model.MessageDraft;
+import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.RoomPosition;
+import dev.chat.domain.port.out.MessageHistory;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Each room's messages in a Redis Stream (entry id {@code SEQ-0}, trimmed to the capacity). Appending assigns the seq,
+ * stores and publishes in one Lua script, so publish order is seq order on every node. The room's epoch is created
+ * once; if Redis loses the room's data, the next append or read creates a new one.
+ */
+final class RedisMessageHistory implements MessageHistory {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    // KEYS: seq, log, epoch. ARGV: payload before seq, payload after seq, channel, capacity, new epoch.
+    private static final String APPEND = "redis.call('SET', KEYS[3], ARGV[5], 'NX') "
+            + "local seq = redis.call('INCR', KEYS[1]) "
+            + "local payload = ARGV[1] .. seq .. ARGV[2] "
+            + "redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[4], seq .. '-0', 'e', payload) "
+            + "redis.call('PUBLISH', ARGV[3], payload) "
+            + "return seq";
+    // KEYS: seq, epoch. ARGV: new epoch.
+    private static final String POSITION = "redis.call('SET', KEYS[2], ARGV[1], 'NX') "
+            + "return {redis.call('GET', KEYS[2]), redis.call('GET', KEYS[1]) or '0'}";
+    // KEYS: seq, log, epoch. ARGV: new epoch, after seq, limit.
+    private static final String READ_AFTER = "redis.call('SET', KEYS[3], ARGV[1], 'NX') "
+            + "local last = tonumber(redis.call('GET', KEYS[1]) or '0') "
+            + "local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1) "
+            + "local firstSeq = last + 1 "
+            + "if #first > 0 then firstSeq = tonumber(string.match(first[1][1], '^(%d+)')) end "
+            + "local entries = redis.call('XRANGE', KEYS[2], '(' .. ARGV[2] .. '-0', '+', 'COUNT', ARGV[3]) "
+            + "local payloads = {} "
+            + "for i, entry in ipairs(entries) do payloads[i] = entry[2][2] end "
+            + "return {redis.call('GET', KEYS[3]), tostring(last), tostring(firstSeq), payloads}";
+
+    private final UnifiedJedis redis;
+    private final RedisKeys keys;
+    private final RoomEventCodec codec;
+    private final int capacity;
+
+    RedisMessageHistory(UnifiedJedis redis, RedisKeys keys, RoomEventCodec codec, int capacity) {
+        this.redis = requireNonNull(redis, "redis");
+        this.keys = requireNonNull(keys, "keys");
+        this.codec = requireNonNull(codec, "codec");
+        if (capacity < 1) {
+            throw new IllegalArgumentException("history capacity must be positive: " + capacity);
+        }
+        this.capacity = capacity;
+    }
+
+    @Override
+    public ChatMessage append(MessageDraft draft) {
+        RoomEventCodec.MessageTemplate template = codec.template(draft);
+        RoomName room = draft.room();
+        Object seq = redis.eval(
+                APPEND,
+                List.of(keys.seq(room), keys.log(room), keys.epoch(room)),
+                List.of(
+                        template.beforeSeq(),
+                        template.afterSeq(),
+                        keys.channel(room),
+                        Integer.toString(capacity),
+                        newEpoch()));
+        return draft.withSeq((Long) seq);
+    }
+
+    @Override
+    public HistorySlice readAfter(RoomName room, long afterSeq, int limit) {
+        List<?> reply = (List<?>) redis.eval(
+                READ_AFTER,
+                List.of(keys.seq(room), keys.log(room), keys.epoch(room)),
+                List.of(newEpoch(), Long.toString(Math.max(0, afterSeq)), Integer.toString(limit)));
+        String epoch = (String) reply.get(0);
+        long last = Long.parseLong((String) reply.get(1));
+        long firstKept = Long.parseLong((String) reply.get(2));
+        List<ChatMessage> messages = new ArrayList<>();
+        for (Object payload : (List<?>) reply.get(3)) {
+            messages.add((ChatMessage) codec.decode((String) payload));
+        }
+        boolean complete = afterSeq >= firstKept - 1 && afterSeq <= last;
+        return new HistorySlice(epoch, last, messages, complete);
+    }
+
+    @Override
+    public RoomPosition position(RoomName room) {
+        List<?> reply = (List<?>) redis.eval(POSITION, List.of(keys.seq(room), keys.epoch(room)), List.of(newEpoch()));
+        return new RoomPosition((String) reply.get(0), Long.parseLong((String) reply.get(1)));
+    }
+
+    private static String newEpoch() {
+        byte[] bytes = new byte[8];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

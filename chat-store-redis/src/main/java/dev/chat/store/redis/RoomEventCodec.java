@@ -1,0 +1,81 @@
+package dev.chat.store.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chat.domain.model.ChatMessage;
+import dev.chat.domain.model.MessageDraft;
+import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.RoomEvent;
+import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.UserConnected;
+import dev.chat.domain.model.UserDisconnected;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+
+/** How room events travel between nodes (pub/sub payloads and stream entries): small JSON objects. */
+final class RoomEventCodec {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The two halves of a message payload around its seq, which the append script fills in. */
+    record MessageTemplate(String beforeSeq, String afterSeq) {}
+
+    MessageTemplate template(MessageDraft draft) {
+        ObjectNode rest = JSON.createObjectNode()
+                .put("room", draft.room().value())
+                .put("id", draft.id())
+                .put("user", draft.user().value())
+                .put("text", draft.text())
+                .put("time", draft.time().toString());
+        return new MessageTemplate("{\"t\":\"m\",\"seq\":", "," + write(rest).substring(1));
+    }
+
+    /** A whole message, for a message published without the history (the bus allows it, the service does not). */
+    String message(ChatMessage message) {
+        MessageTemplate template = template(
+                new MessageDraft(message.room(), message.id(), message.user(), message.text(), message.time()));
+        return template.beforeSeq() + message.seq() + template.afterSeq();
+    }
+
+    String presence(RoomEvent event) {
+        String type = event instanceof UserConnected ? "c" : "d";
+        Nickname user = event instanceof UserConnected connected ? connected.user() : ((UserDisconnected) event).user();
+        return write(JSON.createObjectNode()
+                .put("t", type)
+                .put("room", event.room().value())
+                .put("user", user.value()));
+    }
+
+    RoomEvent decode(String payload) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(payload);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("not a room event: " + payload, e);
+        }
+        RoomName room = RoomName.of(node.path("room").textValue());
+        Nickname user = new Nickname(node.path("user").textValue());
+        return switch (node.path("t").textValue()) {
+            case "m" ->
+                new ChatMessage(
+                        room,
+                        node.path("seq").longValue(),
+                        node.path("id").textValue(),
+                        user,
+                        node.path("text").textValue(),
+                        Instant.parse(node.path("time").textValue()));
+            case "c" -> new UserConnected(room, user);
+            case "d" -> new UserDisconnected(room, user);
+            default -> throw new IllegalArgumentException("unknown room event type: " + payload);
+        };
+    }
+
+    private static String write(ObjectNode node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
