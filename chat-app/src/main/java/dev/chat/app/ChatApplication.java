@@ -15,11 +15,7 @@ public final class ChatApplication {
     }
 
     static List<Module> modules(ChatConfig config) {
-        return List.of(
-                new CoreModule(config),
-                new InMemoryStoreModule(),
-                new WebSocketModule(),
-                new SseModule(),
-                new PollingModule());
+        Module store = config.store().isRedis() ? new RedisStoreModule() : new InMemoryStoreModule();
+        return List.of(new CoreModule(config), store, new WebSocketModule(), new SseModule(), new PollingModule());
     }
 }

@@ -6,12 +6,13 @@ import java.time.Duration;
 import java.util.List;
 
 /** The whole service configuration, immutable and validated. {@link ChatConfigLoader} documents the defaults. */
-public record ChatConfig(Server server, Messaging messaging, WebSocket websocket, Polling polling) {
+public record ChatConfig(Server server, Messaging messaging, WebSocket websocket, Polling polling, Store store) {
     public ChatConfig {
         requireNonNull(server, "server");
         requireNonNull(messaging, "messaging");
         requireNonNull(websocket, "websocket");
         requireNonNull(polling, "polling");
+        requireNonNull(store, "store");
     }
 
     /** Defaults everywhere, on the given port (0 picks a free one). */
@@ -20,23 +21,49 @@ public record ChatConfig(Server server, Messaging messaging, WebSocket websocket
                 new Server("0.0.0.0", port, List.of(), Duration.ofSeconds(5)),
                 new Messaging(4_000, 100, 1_000, Duration.ofSeconds(10)),
                 new WebSocket(64 * 1024, 1024 * 1024, Duration.ofSeconds(25), Duration.ofSeconds(60)),
-                new Polling(Duration.ofSeconds(25), Duration.ofSeconds(5)));
+                new Polling(Duration.ofSeconds(25), Duration.ofSeconds(5)),
+                new Store(null, "chat", Duration.ofSeconds(15), Duration.ofSeconds(30)));
     }
 
     public ChatConfig withServer(Server newServer) {
-        return new ChatConfig(newServer, messaging, websocket, polling);
+        return new ChatConfig(newServer, messaging, websocket, polling, store);
     }
 
     public ChatConfig withMessaging(Messaging newMessaging) {
-        return new ChatConfig(server, newMessaging, websocket, polling);
+        return new ChatConfig(server, newMessaging, websocket, polling, store);
     }
 
     public ChatConfig withWebSocket(WebSocket newWebSocket) {
-        return new ChatConfig(server, messaging, newWebSocket, polling);
+        return new ChatConfig(server, messaging, newWebSocket, polling, store);
     }
 
     public ChatConfig withPolling(Polling newPolling) {
-        return new ChatConfig(server, messaging, websocket, newPolling);
+        return new ChatConfig(server, messaging, websocket, newPolling, store);
+    }
+
+    public ChatConfig withStore(Store newStore) {
+        return new ChatConfig(server, messaging, websocket, polling, newStore);
+    }
+
+    /**
+     * Where shared state lives: in memory (single node) when {@code redisUrl} is null, else in that Redis.
+     *
+     * @param presenceLease how long a dead node's users stay listed before the other nodes remove them
+     * @param startupWait how long a node waits for an unreachable Redis at start before exiting non-zero
+     */
+    public record Store(String redisUrl, String redisNamespace, Duration presenceLease, Duration startupWait) {
+        public Store {
+            requireNonNull(redisNamespace, "redisNamespace");
+            requireNonNull(presenceLease, "presenceLease");
+            requireNonNull(startupWait, "startupWait");
+            if (redisUrl != null && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
+                throw new IllegalArgumentException("CHAT_REDIS_URL must be redis://... or rediss://...");
+            }
+        }
+
+        public boolean isRedis() {
+            return redisUrl != null;
+        }
     }
 
     /**

@@ -32,6 +32,7 @@ final class ChatConfigLoader {
         ChatConfig.Messaging messaging = defaults.messaging();
         ChatConfig.WebSocket websocket = defaults.websocket();
         ChatConfig.Polling polling = defaults.polling();
+        ChatConfig.Store store = defaults.store();
         return new ChatConfig(
                 new ChatConfig.Server(
                         value("CHAT_HOST", Function.identity(), server.host()),
@@ -50,7 +51,12 @@ final class ChatConfigLoader {
                         value("CHAT_IDLE_TIMEOUT_SECONDS", ChatConfigLoader::seconds, websocket.idleTimeout())),
                 new ChatConfig.Polling(
                         value("CHAT_POLL_TIMEOUT_SECONDS", ChatConfigLoader::seconds, polling.timeout()),
-                        value("CHAT_POLL_IDLE_MARGIN_SECONDS", ChatConfigLoader::seconds, polling.idleMargin())));
+                        value("CHAT_POLL_IDLE_MARGIN_SECONDS", ChatConfigLoader::seconds, polling.idleMargin())),
+                new ChatConfig.Store(
+                        value("CHAT_REDIS_URL", Function.identity(), store.redisUrl()),
+                        value("CHAT_REDIS_NAMESPACE", Function.identity(), store.redisNamespace()),
+                        value("CHAT_PRESENCE_LEASE_SECONDS", ChatConfigLoader::seconds, store.presenceLease()),
+                        value("CHAT_REDIS_STARTUP_WAIT_SECONDS", ChatConfigLoader::seconds, store.startupWait())));
     }
 
     private <T> T value(String variable, Function<String, T> parser, T defaultValue) {

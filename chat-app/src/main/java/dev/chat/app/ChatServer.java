@@ -17,19 +17,27 @@ public final class ChatServer {
     private final Set<Endpoint> endpoints;
     private final ChatService chat;
     private final ExecutorScheduler scheduler;
+    private final Set<Managed> managed;
     private Javalin app;
 
-    ChatServer(ChatConfig config, Set<Endpoint> endpoints, ChatService chat, ExecutorScheduler scheduler) {
+    ChatServer(
+            ChatConfig config,
+            Set<Endpoint> endpoints,
+            ChatService chat,
+            ExecutorScheduler scheduler,
+            Set<Managed> managed) {
         this.config = requireNonNull(config, "config");
         this.endpoints = Set.copyOf(endpoints);
         this.chat = requireNonNull(chat, "chat");
         this.scheduler = requireNonNull(scheduler, "scheduler");
+        this.managed = Set.copyOf(managed);
     }
 
     public synchronized ChatServer start() {
         if (app != null) {
             throw new IllegalStateException("already started");
         }
+        managed.forEach(Managed::start);
         app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
@@ -64,6 +72,7 @@ public final class ChatServer {
         log.info("stopping: closing client connections");
         endpoints.forEach(endpoint -> endpoint.shutdown(config.server().shutdownGrace()));
         app.stop();
+        managed.forEach(Managed::stop);
         scheduler.close();
         app = null;
         log.info("stopped");

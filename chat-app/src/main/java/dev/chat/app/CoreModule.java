@@ -3,6 +3,7 @@ package dev.chat.app;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
 import dev.chat.domain.model.ChatLimits;
 import dev.chat.domain.nickname.SeedNicknameGenerator;
 import dev.chat.domain.port.out.EventBus;
@@ -25,6 +26,11 @@ final class CoreModule extends AbstractModule {
 
     CoreModule(ChatConfig config) {
         this.config = config;
+    }
+
+    @Override
+    protected void configure() {
+        Multibinder.newSetBinder(binder(), Managed.class); // none for the in-memory store
     }
 
     @Provides
@@ -87,7 +93,7 @@ final class CoreModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ChatServer server(Set<Endpoint> endpoints, ChatService chat, ExecutorScheduler scheduler) {
-        return new ChatServer(config, endpoints, chat, scheduler);
+    ChatServer server(Set<Endpoint> endpoints, ChatService chat, ExecutorScheduler scheduler, Set<Managed> managed) {
+        return new ChatServer(config, endpoints, chat, scheduler, managed);
     }
 }

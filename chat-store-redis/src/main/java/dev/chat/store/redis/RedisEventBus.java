@@ -77,7 +77,7 @@ final class RedisEventBus implements EventBus, AutoCloseable {
     @Override
     public void publish(RoomEvent event) {
         String payload = event instanceof ChatMessage message ? codec.message(message) : codec.presence(event);
-        redis.publish(keys.channel(event.room()), payload);
+        Unavailable.guard(() -> redis.publish(keys.channel(event.room()), payload));
     }
 
     @Override
@@ -150,8 +150,12 @@ final class RedisEventBus implements EventBus, AutoCloseable {
                 connection.subscribe(fresh, all); // blocks until unsubscribed or the connection drops
             } catch (RuntimeException e) {
                 if (!closed) {
-                    log.warn("Redis subscriber connection lost ({}); reconnecting", e.toString());
-                    ready = new CompletableFuture<>();
+                    if (ready.isDone()) {
+                        log.warn("Redis subscriber connection lost ({}); reconnecting", e.toString());
+                        ready = new CompletableFuture<>();
+                    } else {
+                        log.debug("Redis subscriber still reconnecting: {}", e.toString());
+                    }
                     pause();
                 }
             }
@@ -173,6 +177,11 @@ final class RedisEventBus implements EventBus, AutoCloseable {
             Long last = lastDeliveredSeq.get(room);
             if (last == null) {
                 continue;
+            }
+            String current = redis.get(keys.seq(room));
+            if (current == null || Long.parseLong(current) < last) {
+                last = 0L; // Redis lost the room's data: its seqs start again (clients see the new epoch)
+                lastDeliveredSeq.put(room, 0L);
             }
             for (StreamEntry entry :
                     redis.xrange(keys.log(room), new StreamEntryID(last + 1, 0), (StreamEntryID) null)) {
@@ -205,6 +214,7 @@ final class RedisEventBus implements EventBus, AutoCloseable {
                 if (connectedBefore) {
                     reconnects.incrementAndGet();
                     backfill();
+                    log.info("Redis subscriber reconnected; rooms back-filled");
                 }
                 connectedBefore = true;
                 ready.complete(null);

@@ -60,41 +60,48 @@ final class RedisMessageHistory implements MessageHistory {
 
     @Override
     public ChatMessage append(MessageDraft draft) {
-        RoomEventCodec.MessageTemplate template = codec.template(draft);
-        RoomName room = draft.room();
-        Object seq = redis.eval(
-                APPEND,
-                List.of(keys.seq(room), keys.log(room), keys.epoch(room)),
-                List.of(
-                        template.beforeSeq(),
-                        template.afterSeq(),
-                        keys.channel(room),
-                        Integer.toString(capacity),
-                        newEpoch()));
-        return draft.withSeq((Long) seq);
+        return Unavailable.guard(() -> {
+            RoomEventCodec.MessageTemplate template = codec.template(draft);
+            RoomName room = draft.room();
+            Object seq = redis.eval(
+                    APPEND,
+                    List.of(keys.seq(room), keys.log(room), keys.epoch(room)),
+                    List.of(
+                            template.beforeSeq(),
+                            template.afterSeq(),
+                            keys.channel(room),
+                            Integer.toString(capacity),
+                            newEpoch()));
+            return draft.withSeq((Long) seq);
+        });
     }
 
     @Override
     public HistorySlice readAfter(RoomName room, long afterSeq, int limit) {
-        List<?> reply = (List<?>) redis.eval(
-                READ_AFTER,
-                List.of(keys.seq(room), keys.log(room), keys.epoch(room)),
-                List.of(newEpoch(), Long.toString(Math.max(0, afterSeq)), Integer.toString(limit)));
-        String epoch = (String) reply.get(0);
-        long last = Long.parseLong((String) reply.get(1));
-        long firstKept = Long.parseLong((String) reply.get(2));
-        List<ChatMessage> messages = new ArrayList<>();
-        for (Object payload : (List<?>) reply.get(3)) {
-            messages.add((ChatMessage) codec.decode((String) payload));
-        }
-        boolean complete = afterSeq >= firstKept - 1 && afterSeq <= last;
-        return new HistorySlice(epoch, last, messages, complete);
+        return Unavailable.guard(() -> {
+            List<?> reply = (List<?>) redis.eval(
+                    READ_AFTER,
+                    List.of(keys.seq(room), keys.log(room), keys.epoch(room)),
+                    List.of(newEpoch(), Long.toString(Math.max(0, afterSeq)), Integer.toString(limit)));
+            String epoch = (String) reply.get(0);
+            long last = Long.parseLong((String) reply.get(1));
+            long firstKept = Long.parseLong((String) reply.get(2));
+            List<ChatMessage> messages = new ArrayList<>();
+            for (Object payload : (List<?>) reply.get(3)) {
+                messages.add((ChatMessage) codec.decode((String) payload));
+            }
+            boolean complete = afterSeq >= firstKept - 1 && afterSeq <= last;
+            return new HistorySlice(epoch, last, messages, complete);
+        });
     }
 
     @Override
     public RoomPosition position(RoomName room) {
-        List<?> reply = (List<?>) redis.eval(POSITION, List.of(keys.seq(room), keys.epoch(room)), List.of(newEpoch()));
-        return new RoomPosition((String) reply.get(0), Long.parseLong((String) reply.get(1)));
+        return Unavailable.guard(() -> {
+            List<?> reply =
+                    (List<?>) redis.eval(POSITION, List.of(keys.seq(room), keys.epoch(room)), List.of(newEpoch()));
+            return new RoomPosition((String) reply.get(0), Long.parseLong((String) reply.get(1)));
+        });
     }
 
     private static String newEpoch() {

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.ZAddParams;
 
 /**
  * Room membership across all nodes. Each room is a sorted set of nicknames scored by when their lease runs out; the
@@ -41,28 +40,34 @@ final class RedisPresenceStore implements PresenceStore {
 
     @Override
     public boolean add(RoomName room, Nickname user) {
-        local.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(user);
-        redis.sadd(keys.presenceRooms(), room.value());
-        return redis.zadd(keys.presence(room), leaseEnd(), user.value()) == 1;
+        return Unavailable.guard(() -> {
+            local.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(user);
+            redis.sadd(keys.presenceRooms(), room.value());
+            return redis.zadd(keys.presence(room), leaseEnd(), user.value()) == 1;
+        });
     }
 
     @Override
     public boolean remove(RoomName room, Nickname user) {
-        Set<Nickname> mine = local.get(room);
-        if (mine != null) {
-            mine.remove(user);
-        }
-        return redis.zrem(keys.presence(room), user.value()) == 1;
+        return Unavailable.guard(() -> {
+            Set<Nickname> mine = local.get(room);
+            if (mine != null) {
+                mine.remove(user);
+            }
+            return redis.zrem(keys.presence(room), user.value()) == 1;
+        });
     }
 
     @Override
     public List<Nickname> members(RoomName room) {
-        List<Nickname> members = new ArrayList<>();
-        for (String name : redis.zrangeByScore(keys.presence(room), clock.millis(), Double.POSITIVE_INFINITY)) {
-            members.add(new Nickname(name));
-        }
-        members.sort(null);
-        return members;
+        return Unavailable.guard(() -> {
+            List<Nickname> members = new ArrayList<>();
+            for (String name : redis.zrangeByScore(keys.presence(room), clock.millis(), Double.POSITIVE_INFINITY)) {
+                members.add(new Nickname(name));
+            }
+            members.sort(null);
+            return members;
+        });
     }
 
     /** Pushes back the lease of every member this node added; call well within the lease period. */
@@ -70,11 +75,7 @@ final class RedisPresenceStore implements PresenceStore {
         double until = leaseEnd();
         local.forEach((room, users) -> {
             for (Nickname user : users) {
-                redis.zadd(
-                        keys.presence(room),
-                        until,
-                        user.value(),
-                        ZAddParams.zAddParams().xx());
+                redis.zadd(keys.presence(room), until, user.value()); // re-adds what a Redis that lost its data forgot
             }
         });
     }

@@ -44,49 +44,59 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public boolean create(SessionRecord session) {
-        String claimed = redis.set(
-                keys.nickname(session.nickname()),
-                session.token().value(),
-                SetParams.setParams().nx().px(ttl.toMillis()));
-        if (claimed == null) {
-            return false;
-        }
-        String key = keys.session(session.token());
-        redis.hset(key, Map.of(NICKNAME, session.nickname().value(), ROOMS, rooms(session.rooms())));
-        redis.pexpire(key, ttl.toMillis());
-        return true;
+        return Unavailable.guard(() -> {
+            String claimed = redis.set(
+                    keys.nickname(session.nickname()),
+                    session.token().value(),
+                    SetParams.setParams().nx().px(ttl.toMillis()));
+            if (claimed == null) {
+                return false;
+            }
+            String key = keys.session(session.token());
+            redis.hset(key, Map.of(NICKNAME, session.nickname().value(), ROOMS, rooms(session.rooms())));
+            redis.pexpire(key, ttl.toMillis());
+            return true;
+        });
     }
 
     @Override
     public Optional<SessionRecord> find(SessionToken token) {
-        Map<String, String> fields = redis.hgetAll(keys.session(token));
-        if (fields.isEmpty() || fields.get(NICKNAME) == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new SessionRecord(token, new Nickname(fields.get(NICKNAME)), rooms(fields.get(ROOMS))));
+        return Unavailable.guard(() -> {
+            Map<String, String> fields = redis.hgetAll(keys.session(token));
+            if (fields.isEmpty() || fields.get(NICKNAME) == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new SessionRecord(token, new Nickname(fields.get(NICKNAME)), rooms(fields.get(ROOMS))));
+        });
     }
 
     @Override
     public void update(SessionRecord session) {
-        redis.eval(
-                UPDATE_IF_PRESENT,
-                List.of(keys.session(session.token()), keys.nickname(session.nickname())),
-                List.of(rooms(session.rooms()), Long.toString(ttl.toMillis())));
+        Unavailable.guard(() -> {
+            redis.eval(
+                    UPDATE_IF_PRESENT,
+                    List.of(keys.session(session.token()), keys.nickname(session.nickname())),
+                    List.of(rooms(session.rooms()), Long.toString(ttl.toMillis())));
+        });
     }
 
     @Override
     public void remove(SessionToken token) {
-        String key = keys.session(token);
-        String nickname = redis.hget(key, NICKNAME);
-        redis.del(key);
-        if (nickname != null) {
-            redis.eval(RELEASE_NICKNAME, List.of(keys.nickname(new Nickname(nickname))), List.of(token.value()));
-        }
+        Unavailable.guard(() -> {
+            String key = keys.session(token);
+            String nickname = redis.hget(key, NICKNAME);
+            redis.del(key);
+            if (nickname != null) {
+                redis.eval(RELEASE_NICKNAME, List.of(keys.nickname(new Nickname(nickname))), List.of(token.value()));
+            }
+        });
     }
 
     @Override
     public boolean isNicknameTaken(Nickname nickname) {
-        return redis.exists(keys.nickname(nickname));
+        return Unavailable.guard(() -> {
+            return redis.exists(keys.nickname(nickname));
+        });
     }
 
     private static String rooms(Set<RoomName> rooms) {

@@ -1,0 +1,70 @@
+package dev.chat.app;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.ProvidesIntoSet;
+import dev.chat.domain.port.out.EventBus;
+import dev.chat.domain.port.out.MessageHistory;
+import dev.chat.domain.port.out.PresenceStore;
+import dev.chat.domain.port.out.SessionStore;
+import dev.chat.store.redis.RedisStores;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+
+/** Shared state in Redis (CHAT_REDIS_URL), so several nodes behave as one chat. */
+final class RedisStoreModule extends AbstractModule {
+    /** A safety net only: the service removes sessions itself; this bounds what a crashed node leaves behind. */
+    private static final Duration SESSION_TTL = Duration.ofHours(24);
+
+    @Provides
+    @Singleton
+    RedisStores stores(ChatConfig config) {
+        ChatConfig.Store store = config.store();
+        return RedisStores.at(
+                URI.create(store.redisUrl()),
+                new RedisStores.Settings(
+                        store.redisNamespace(),
+                        config.messaging().historySize(),
+                        SESSION_TTL,
+                        store.presenceLease(),
+                        store.startupWait()),
+                Clock.systemUTC());
+    }
+
+    @Provides
+    EventBus bus(RedisStores stores) {
+        return stores.bus();
+    }
+
+    @Provides
+    MessageHistory history(RedisStores stores) {
+        return stores.history();
+    }
+
+    @Provides
+    PresenceStore presence(RedisStores stores) {
+        return stores.presence();
+    }
+
+    @Provides
+    SessionStore sessions(RedisStores stores) {
+        return stores.sessions();
+    }
+
+    @ProvidesIntoSet
+    Managed connections(RedisStores stores) {
+        return new Managed() {
+            @Override
+            public void start() {
+                stores.start();
+            }
+
+            @Override
+            public void stop() {
+                stores.close();
+            }
+        };
+    }
+}

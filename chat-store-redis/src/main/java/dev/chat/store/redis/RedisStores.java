@@ -1,0 +1,155 @@
+package dev.chat.store.redis;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chat.domain.model.UserDisconnected;
+import dev.chat.domain.port.out.EventBus;
+import dev.chat.domain.port.out.MessageHistory;
+import dev.chat.domain.port.out.PresenceStore;
+import dev.chat.domain.port.out.SessionStore;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The Redis adapters of every out-port, sharing one connection pool, plus what keeps them healthy while the node runs:
+ * the subscriber connection, lease renewal for this node's members, and the sweep that removes (and announces, once)
+ * members of nodes that died. Building it opens no connection; {@link #start()} does.
+ */
+public final class RedisStores implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisStores.class);
+
+    private final UnifiedJedis redis;
+    private final RedisEventBus bus;
+    private final RedisMessageHistory history;
+    private final RedisPresenceStore presence;
+    private final RedisSessionStore sessions;
+    private final Settings settings;
+    /** host:port only: the URI may carry a password. */
+    private final String address;
+
+    private ScheduledExecutorService keeper;
+
+    /**
+     * @param namespace prefix of every key
+     * @param historySize messages kept per room
+     * @param sessionTtl how long an untouched session lives in Redis (a safety net: the service removes sessions)
+     * @param presenceLease how long a member stays listed after its node stopped renewing it
+     * @param startupWait how long {@link #start()} waits for an unreachable Redis before giving up
+     */
+    public record Settings(
+            String namespace, int historySize, Duration sessionTtl, Duration presenceLease, Duration startupWait) {
+        public Settings {
+            requireNonNull(namespace, "namespace");
+            requireNonNull(startupWait, "startupWait");
+            requireNonNull(sessionTtl, "sessionTtl");
+            requireNonNull(presenceLease, "presenceLease");
+            if (presenceLease.toMillis() < 300) {
+                throw new IllegalArgumentException("presenceLease must be at least 300 ms");
+            }
+        }
+    }
+
+    private RedisStores(URI uri, Settings settings, Clock clock) {
+        this.settings = settings;
+        this.address = uri.getHost() + ":" + uri.getPort();
+        this.redis = new JedisPooled(uri);
+        RedisKeys keys = new RedisKeys(settings.namespace());
+        RoomEventCodec codec = new RoomEventCodec();
+        this.bus = new RedisEventBus(redis, uri, keys, codec);
+        this.history = new RedisMessageHistory(redis, keys, codec, settings.historySize());
+        this.presence = new RedisPresenceStore(redis, keys, settings.presenceLease(), clock);
+        this.sessions = new RedisSessionStore(redis, keys, settings.sessionTtl());
+    }
+
+    /** @param uri {@code redis://[user:password@]host:port[/db]}, or {@code rediss://} for TLS */
+    public static RedisStores at(URI uri, Settings settings, Clock clock) {
+        return new RedisStores(requireNonNull(uri, "uri"), requireNonNull(settings, "settings"), clock);
+    }
+
+    public EventBus bus() {
+        return bus;
+    }
+
+    public MessageHistory history() {
+        return history;
+    }
+
+    public PresenceStore presence() {
+        return presence;
+    }
+
+    public SessionStore sessions() {
+        return sessions;
+    }
+
+    /**
+     * Waits (bounded) for Redis to answer, then connects the subscriber and renews and sweeps presence leases every
+     * third of a lease.
+     *
+     * @throws IllegalStateException naming the address when Redis did not answer within the startup wait
+     */
+    public synchronized void start() {
+        awaitRedis();
+        bus.start();
+        keeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "redis-presence");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = settings.presenceLease().toMillis() / 3;
+        keeper.scheduleAtFixedRate(this::keepPresence, every, every, TimeUnit.MILLISECONDS);
+        log.info("Redis stores started (namespace {})", settings.namespace());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (keeper != null) {
+            keeper.shutdownNow();
+        }
+        bus.close();
+        redis.close();
+    }
+
+    private void awaitRedis() {
+        long deadline = System.nanoTime() + settings.startupWait().toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                redis.ping();
+                return;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "Redis at " + address + " did not answer within "
+                                    + settings.startupWait().toSeconds() + " s: " + e.getMessage(),
+                            e);
+                }
+                log.warn("waiting for Redis at {} (attempt {}): {}", address, attempt, e.getMessage());
+                try {
+                    TimeUnit.SECONDS.sleep(1); // start-up retry pace, bounded by the deadline above
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for Redis", interrupted);
+                }
+            }
+        }
+    }
+
+    private void keepPresence() {
+        try {
+            presence.renewLeases();
+            for (RedisPresenceStore.Expired gone : presence.removeExpired()) {
+                bus.publish(new UserDisconnected(gone.room(), gone.user())); // this node won the ZREM: it tells
+            }
+        } catch (RuntimeException e) {
+            log.warn("presence upkeep failed ({}); retrying next round", e.toString());
+        }
+    }
+}
