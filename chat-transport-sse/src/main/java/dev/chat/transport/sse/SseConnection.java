@@ -114,6 +114,10 @@ final class SseConnection implements ClientConnection, WriteListener, AsyncListe
     void start(AsyncContext asyncContext, long retryMillis) {
         synchronized (this) {
             this.async = asyncContext;
+            if (ended) {
+                asyncContext.complete(); // ended before it began (e.g. replaced by a concurrent resume)
+                return;
+            }
             queue.addFirst(("retry: " + retryMillis + "\n\n").getBytes(UTF_8));
             started = true;
         }
