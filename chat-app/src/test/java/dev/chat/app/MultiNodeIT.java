@@ -5,12 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chat.app.support.RunningChat;
+import dev.chat.app.support.SseTestClient;
 import dev.chat.app.support.WsTestClient;
 import dev.chat.store.redis.TestRedis;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -134,6 +136,18 @@ class MultiNodeIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    @Test
+    void givenSessionMadeOnOneNode_itSendsThroughAnother() {
+        WsTestClient alice = nodeA.client();
+        SseTestClient bob = nodeB.sseClient();
+
+        HttpResponse<String> sent = nodeC.sender().message(bob.session(), "general", "sent via node C", "c1");
+
+        assertThat(sent.statusCode()).isEqualTo(200);
+        assertThat(alice.await("message").path("user").textValue()).isEqualTo(bob.nickname());
+        assertThat(bob.await("message").path("text").textValue()).isEqualTo("sent via node C");
     }
 
     @Test

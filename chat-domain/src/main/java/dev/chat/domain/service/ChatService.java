@@ -140,12 +140,18 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
 
     @Override
     public void authorize(SessionToken token) {
-        activeSession(token);
+        if (localSessions.get(requireNonNull(token, "token")) == null) {
+            storedSession(token);
+        }
     }
 
     @Override
     public Ack handle(SessionToken token, ClientCommand command) {
         requireNonNull(command, "command");
+        LocalSession local = localSessions.get(requireNonNull(token, "token"));
+        if (local == null && command instanceof SendMessage send) {
+            return postForRemoteSession(storedSession(token), send);
+        }
         LocalSession session = activeSession(token);
         if (command instanceof SendMessage send) {
             return post(session, send);
@@ -176,6 +182,19 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     /** Sessions on this node, connected or within their reconnect grace. */
     public int localSessionCount() {
         return localSessions.size();
+    }
+
+    /**
+     * A session served by another node (shared stores) sending through this one: the message needs only who and which
+     * rooms, both in the session record. Joining and leaving change the serving node's connection, so they must reach
+     * that node (not yet supported: they are refused as an unknown session here).
+     */
+    private Ack postForRemoteSession(SessionRecord record, SendMessage send) {
+        return append(record.nickname(), record.rooms(), send);
+    }
+
+    private SessionRecord storedSession(SessionToken token) {
+        return ports.sessions().find(token).orElseThrow(ChatService::unknownSession);
     }
 
     private LocalSession activeSession(SessionToken token) {
@@ -217,6 +236,11 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     }
 
     private Ack append(LocalSession session, SendMessage send) {
+        return append(session.nickname, session.rooms, send);
+    }
+
+    /** Validates and posts a message of {@code user}, who is in {@code rooms}. */
+    private Ack append(Nickname user, Set<RoomName> rooms, SendMessage send) {
         String text = send.text();
         if (text.isBlank()) {
             throw new ChatException(ErrorCode.EMPTY_TEXT, "message text is empty");
@@ -225,15 +249,11 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             throw new ChatException(
                     ErrorCode.TEXT_TOO_LONG, "message text is longer than " + limits.maxTextLength() + " characters");
         }
-        if (!session.rooms.contains(send.room())) {
+        if (!rooms.contains(send.room())) {
             throw notInRoom(send.room());
         }
         MessageDraft draft = new MessageDraft(
-                send.room(),
-                newMessageId(),
-                session.nickname,
-                text,
-                ports.clock().instant().truncatedTo(ChronoUnit.MILLIS));
+                send.room(), newMessageId(), user, text, ports.clock().instant().truncatedTo(ChronoUnit.MILLIS));
         ChatMessage stored = ports.history().append(draft);
         return new Ack(send.ref(), stored.room(), stored.seq());
     }

@@ -2,6 +2,7 @@ package dev.chat.domain.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.chat.domain.memory.InMemoryEventBus;
 import dev.chat.domain.memory.InMemoryMessageHistory;
@@ -497,6 +498,40 @@ class ChatServiceTest {
                 .isInstanceOfSatisfying(
                         ActiveUsers.class,
                         snapshot -> assertThat(snapshot.position().seq()).isEqualTo(60));
+    }
+
+    @Test
+    void givenSessionServedByAnotherNode_itCanSendThroughThisOne_intoItsRoomsOnly() {
+        InMemoryEventBus bus = new InMemoryEventBus();
+        InMemoryMessageHistory history = new InMemoryMessageHistory(bus, HISTORY_SIZE);
+        InMemoryPresenceStore presence = new InMemoryPresenceStore();
+        ChatService nodeA = new ChatService(portsSharing(bus, history, presence), ChatLimits.DEFAULTS);
+        ChatService nodeB = new ChatService(portsSharing(bus, history, presence), ChatLimits.DEFAULTS);
+        RecordingConnection alice = new RecordingConnection();
+        SessionToken token = nodeA.connect(alice);
+
+        nodeB.authorize(token);
+        Ack ack = nodeB.handle(token, new SendMessage(RoomName.GENERAL, "via node B", "b1"));
+
+        assertThat(ack.seq()).isEqualTo(1);
+        assertThat(alice.received(ChatMessage.class))
+                .extracting(ChatMessage::text, ChatMessage::user)
+                .containsExactly(tuple("via node B", nicknameOf(alice)));
+        assertRefused(() -> nodeB.handle(token, new SendMessage(DEV, "not a member", null)), ErrorCode.NOT_IN_ROOM);
+        assertRefused(() -> nodeB.authorize(SessionToken.generate()), ErrorCode.UNAUTHORIZED);
+    }
+
+    private ChatService.Ports portsSharing(
+            InMemoryEventBus bus, InMemoryMessageHistory history, InMemoryPresenceStore presence) {
+        return new ChatService.Ports(
+                sessions,
+                presence,
+                history,
+                bus,
+                new SeedNicknameGenerator(new Random(3)),
+                encoder,
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                scheduler);
     }
 
     private void post(SessionToken token, String... texts) {
