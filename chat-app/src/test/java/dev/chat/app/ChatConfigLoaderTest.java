@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -72,9 +71,29 @@ class ChatConfigLoaderTest {
     }
 
     @Test
-    void givenDefaults_everySupportedModuleSetBuildsAnInjector() {
-        assertThat(ChatApplication.modules(ChatConfig.defaults(0))).isNotEmpty();
-        assertThat(ChatApplication.create(ChatConfig.defaults(0))).isNotNull();
-        assertThat(List.of(ChatConfig.defaults(0).server().host())).containsExactly("0.0.0.0");
+    void givenNoRedisUrl_theInMemoryStoreIsChosen_andItsInjectorBuilds() {
+        ChatConfig config = ChatConfig.defaults(0);
+
+        assertThat(ChatApplication.modules(config))
+                .hasAtLeastOneElementOfType(InMemoryStoreModule.class)
+                .doesNotHaveAnyElementsOfTypes(RedisStoreModule.class);
+        assertThat(ChatApplication.create(config)).isInstanceOf(ChatServer.class);
+    }
+
+    @Test
+    void givenRedisUrl_theRedisStoreIsChosen_andItsInjectorBuildsWithoutConnecting() {
+        ChatConfig config = ChatConfigLoader.load(Map.of("CHAT_REDIS_URL", "redis://127.0.0.1:1"), new Properties());
+
+        assertThat(ChatApplication.modules(config))
+                .hasAtLeastOneElementOfType(RedisStoreModule.class)
+                .doesNotHaveAnyElementsOfTypes(InMemoryStoreModule.class);
+        // Nothing listens on port 1: building must not connect (modules are side-effect free).
+        assertThat(ChatApplication.create(config)).isInstanceOf(ChatServer.class);
+    }
+
+    @Test
+    void givenRedisUrlWithAnotherScheme_itIsRefused() {
+        assertThatThrownBy(() -> ChatConfigLoader.load(Map.of("CHAT_REDIS_URL", "http://redis:6379"), new Properties()))
+                .hasMessageContaining("CHAT_REDIS_URL");
     }
 }

@@ -18,7 +18,6 @@ public final class SseTestClient implements ChatClient, AutoCloseable {
     private final HttpResponse<Stream<String>> response;
     private volatile String lastEventId;
     private volatile String retry;
-    private volatile boolean ended;
 
     private SseTestClient(HttpResponse<Stream<String>> response) {
         this.response = response;
@@ -69,10 +68,6 @@ public final class SseTestClient implements ChatClient, AutoCloseable {
         return retry;
     }
 
-    public boolean ended() {
-        return ended;
-    }
-
     @Override
     public void close() {
         response.body().close();
@@ -103,8 +98,6 @@ public final class SseTestClient implements ChatClient, AutoCloseable {
             }
         } catch (RuntimeException closedByTest) {
             // the test closed the stream
-        } finally {
-            ended = true;
         }
     }
 }

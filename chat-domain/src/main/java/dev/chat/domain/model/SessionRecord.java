@@ -3,7 +3,6 @@ package dev.chat.domain.model;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Set;
-import java.util.TreeSet;
 
 /** What the service remembers of a session, on whichever node serves it next. */
 public record SessionRecord(SessionToken token, Nickname nickname, Set<RoomName> rooms) {
@@ -15,9 +14,5 @@ public record SessionRecord(SessionToken token, Nickname nickname, Set<RoomName>
 
     public SessionRecord withRooms(Set<RoomName> newRooms) {
         return new SessionRecord(token, nickname, newRooms);
-    }
-
-    public TreeSet<RoomName> sortedRooms() {
-        return new TreeSet<>(rooms);
     }
 }

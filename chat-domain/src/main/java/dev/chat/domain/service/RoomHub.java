@@ -44,10 +44,6 @@ final class RoomHub {
         });
     }
 
-    int localRoomCount() {
-        return rooms.size();
-    }
-
     private final class LocalRoom {
         private final Set<RoomMembership> members = ConcurrentHashMap.newKeySet();
         private final Subscription subscription;

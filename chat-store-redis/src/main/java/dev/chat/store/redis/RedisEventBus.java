@@ -60,7 +60,7 @@ final class RedisEventBus implements EventBus, AutoCloseable {
         this.subscriberUri = requireNonNull(subscriberUri, "subscriberUri");
         this.keys = requireNonNull(keys, "keys");
         this.codec = requireNonNull(codec, "codec");
-        this.controlChannel = keys.presenceRooms() + ":bus";
+        this.controlChannel = keys.subscriberControlChannel();
     }
 
     /** Opens the subscriber connection and its thread; returns once it listens. */

@@ -44,6 +44,11 @@ public final class RedisKeys {
         return roomKey(room, "events");
     }
 
+    /** A channel no event uses: the subscriber connection subscribes it first, to learn it is listening. */
+    String subscriberControlChannel() {
+        return namespace + ":bus-control";
+    }
+
     /** The room a channel belongs to. */
     RoomName roomOfChannel(String channel) {
         int start = channel.indexOf(":{r:");

@@ -71,10 +71,6 @@ public final class PollingTransport {
         responder.shutdown(); // lets the answers just handed over go out
     }
 
-    public int activeFeeds() {
-        return feeds.size();
-    }
-
     private void poll(Context ctx) {
         ctx.contentType("application/json");
         ctx.header("Cache-Control", "no-store");

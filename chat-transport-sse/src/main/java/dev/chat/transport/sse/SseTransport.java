@@ -65,10 +65,6 @@ public final class SseTransport {
         housekeeping.shutdownNow();
     }
 
-    public int openStreams() {
-        return streams.size();
-    }
-
     SseConnection newConnection(ServletOutputStream out) {
         SseConnection connection = new SseConnection(out, settings.maxQueuedBytes(), housekeeping, this::release);
         streams.add(connection, connection);

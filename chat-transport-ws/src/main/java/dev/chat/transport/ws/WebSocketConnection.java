@@ -88,8 +88,4 @@ final class WebSocketConnection implements ClientConnection {
     void attach(SessionToken token) {
         this.token = token;
     }
-
-    long queuedBytes() {
-        return queuedBytes.get();
-    }
 }

@@ -96,10 +96,6 @@ public final class WebSocketTransport {
         scheduler.shutdownNow();
     }
 
-    public int openConnections() {
-        return connections.size();
-    }
-
     /**
      * Browsers offer permessage-deflate, and Jetty would compress every frame once per recipient: that undoes
      * encode-once fan-out, and each connection's zlib state costs far more memory than the connection itself. Chat
