@@ -13,6 +13,11 @@ class SlowConsumerIT {
     private static final int QUEUE_LIMIT = 64 * 1024;
     /** Far more than the queue limit plus the kernel's socket buffers on loopback (a few MiB each way). */
     private static final int MAX_MESSAGES = 8_000;
+    /**
+     * Sends the sender may have unacknowledged. The sender reads its own copies under the same small queue limit, so
+     * it must not outrun its own reader (on a busy machine that got the sender cut off too).
+     */
+    private static final int SEND_WINDOW = 8;
 
     private final RunningChat chat = RunningChat.start(ChatConfig.defaults(0)
             .withWebSocket(new ChatConfig.WebSocket(
@@ -35,6 +40,10 @@ class SlowConsumerIT {
 
         for (int i = 0; i < MAX_MESSAGES && sender.events("userDisconnected").isEmpty(); i++) {
             sender.sendMessage("general", text, "m" + i);
+            if (i >= SEND_WINDOW) {
+                String acked = "m" + (i - SEND_WINDOW);
+                sender.await("ack", data -> acked.equals(data.path("ref").textValue()));
+            }
         }
 
         assertThat(sender.await("userDisconnected").path("user").textValue()).isEqualTo(slowName);
