@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chat.app.support.RunningChat;
 import dev.chat.app.support.WsTestClient;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,12 +15,13 @@ class SlowConsumerIT {
     /** Far more than the queue limit plus the kernel's socket buffers on loopback (a few MiB each way). */
     private static final int MAX_MESSAGES = 8_000;
     /**
-     * Sends the sender may have unacknowledged. The sender reads its own copies under the same small queue limit, so
-     * it must not outrun its own reader (on a busy machine that got the sender cut off too).
+     * Sends between waits for an ack. The sender reads its own copies under the same small queue limit, so it must
+     * not outrun its own reader (on a busy machine that got the sender cut off too): 16 copies stay under 64 KiB.
      */
-    private static final int SEND_WINDOW = 8;
+    private static final int BATCH = 16;
 
-    private final RunningChat chat = RunningChat.start(ChatConfig.defaults(0)
+    // No reconnect grace: the cut-off client's departure is announced at once, which ends the sending loop.
+    private final RunningChat chat = RunningChat.start(RunningChat.withGrace(ChatConfig.defaults(0), Duration.ZERO)
             .withWebSocket(new ChatConfig.WebSocket(
                     QUEUE_LIMIT,
                     QUEUE_LIMIT,
@@ -40,9 +42,9 @@ class SlowConsumerIT {
 
         for (int i = 0; i < MAX_MESSAGES && sender.events("userDisconnected").isEmpty(); i++) {
             sender.sendMessage("general", text, "m" + i);
-            if (i >= SEND_WINDOW) {
-                String acked = "m" + (i - SEND_WINDOW);
-                sender.await("ack", data -> acked.equals(data.path("ref").textValue()));
+            if (i % BATCH == BATCH - 1) {
+                String lastOfBatch = "m" + i;
+                sender.await("ack", data -> lastOfBatch.equals(data.path("ref").textValue()));
             }
         }
 
