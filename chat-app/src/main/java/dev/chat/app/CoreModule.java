@@ -87,8 +87,7 @@ final class CoreModule extends AbstractModule {
                         messaging.maxTextLength(),
                         messaging.maxRoomsPerSession(),
                         messaging.reconnectGrace(),
-                        ChatLimits.DEFAULTS.joinHistory(),
-                        ChatLimits.DEFAULTS.rememberedRefs()));
+                        ChatLimits.DEFAULTS.joinHistory()));
     }
 
     @Provides

@@ -12,13 +12,16 @@ import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keeps the latest {@code capacity} messages of each room in memory. Single node only.
  *
- * <p>The epoch is new for every instance: after a restart, old sequence numbers are recognisably stale.
+ * <p>The epoch is new for every instance: after a restart, old sequence numbers are recognisably stale. Idempotency
+ * keys are remembered with their message and forgotten when it is evicted.
  */
 public final class InMemoryMessageHistory implements MessageHistory {
     private final InMemoryEventBus bus;
@@ -40,11 +43,22 @@ public final class InMemoryMessageHistory implements MessageHistory {
         ChatMessage message;
         InMemoryEventBus.Topic topic;
         synchronized (log) {
+            String key = draft.idempotencyKey();
+            ChatMessage earlier = key == null ? null : log.byKey.get(key);
+            if (earlier != null) {
+                return earlier; // a retry of a send that landed: not stored or published again
+            }
             message = draft.withSeq(log.lastSeq + 1);
             log.lastSeq = message.seq();
-            log.messages.addLast(message);
-            if (log.messages.size() > capacity) {
-                log.messages.removeFirst();
+            log.kept.addLast(new Kept(message, key));
+            if (key != null) {
+                log.byKey.put(key, message);
+            }
+            if (log.kept.size() > capacity) {
+                Kept evicted = log.kept.removeFirst();
+                if (evicted.key() != null) {
+                    log.byKey.remove(evicted.key());
+                }
             }
             topic = bus.enqueue(message); // seq order is fixed here, under the room's lock
         }
@@ -61,16 +75,16 @@ public final class InMemoryMessageHistory implements MessageHistory {
             return new HistorySlice(epoch, 0, List.of(), afterSeq <= 0);
         }
         synchronized (log) {
-            List<ChatMessage> result = new ArrayList<>(Math.min(limit, log.messages.size()));
-            long firstKept = log.messages.isEmpty()
+            List<ChatMessage> result = new ArrayList<>(Math.min(limit, log.kept.size()));
+            long firstKept = log.kept.isEmpty()
                     ? log.lastSeq + 1
-                    : log.messages.getFirst().seq();
-            for (ChatMessage message : log.messages) {
+                    : log.kept.getFirst().message().seq();
+            for (Kept kept : log.kept) {
                 if (result.size() == limit) {
                     break;
                 }
-                if (message.seq() > afterSeq) {
-                    result.add(message);
+                if (kept.message().seq() > afterSeq) {
+                    result.add(kept.message());
                 }
             }
             boolean complete = afterSeq >= firstKept - 1 && afterSeq <= log.lastSeq;
@@ -95,8 +109,11 @@ public final class InMemoryMessageHistory implements MessageHistory {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    private record Kept(ChatMessage message, String key) {}
+
     private static final class RoomLog {
-        private final ArrayDeque<ChatMessage> messages = new ArrayDeque<>();
+        private final ArrayDeque<Kept> kept = new ArrayDeque<>();
+        private final Map<String, ChatMessage> byKey = new HashMap<>();
         private long lastSeq;
     }
 }

@@ -12,11 +12,9 @@ import java.time.Duration;
  * @param reconnectGrace how long a session outlives its connection: a client back within it keeps its nickname and
  *     rooms, and nobody is told it left
  * @param joinHistory how many recent messages of a room a joiner is shown
- * @param rememberedRefs how many recent message refs a session remembers, so a retried send lands once
  */
-public record ChatLimits(
-        int maxTextLength, int maxRoomsPerSession, Duration reconnectGrace, int joinHistory, int rememberedRefs) {
-    public static final ChatLimits DEFAULTS = new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, 1_000);
+public record ChatLimits(int maxTextLength, int maxRoomsPerSession, Duration reconnectGrace, int joinHistory) {
+    public static final ChatLimits DEFAULTS = new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50);
 
     public ChatLimits {
         if (maxTextLength < 1) {
@@ -29,8 +27,8 @@ public record ChatLimits(
         if (reconnectGrace.isNegative()) {
             throw new IllegalArgumentException("reconnectGrace must not be negative: " + reconnectGrace);
         }
-        if (joinHistory < 0 || rememberedRefs < 0) {
-            throw new IllegalArgumentException("joinHistory and rememberedRefs must not be negative");
+        if (joinHistory < 0) {
+            throw new IllegalArgumentException("joinHistory must not be negative: " + joinHistory);
         }
     }
 }

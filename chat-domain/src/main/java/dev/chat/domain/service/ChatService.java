@@ -44,7 +44,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,7 +100,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     public SessionToken connect(ClientConnection connection) {
         requireNonNull(connection, "connection");
         SessionRecord record = createSession(Set.of(RoomName.GENERAL));
-        LocalSession session = new LocalSession(record.token(), record.nickname(), limits.rememberedRefs());
+        LocalSession session = new LocalSession(record.token(), record.nickname());
         localSessions.put(session.token, session);
         synchronized (session) {
             session.connection = connection;
@@ -190,7 +189,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
      * that node (not yet supported: they are refused as an unknown session here).
      */
     private Ack postForRemoteSession(SessionRecord record, SendMessage send) {
-        return append(record.nickname(), record.rooms(), send);
+        return append(record.token(), record.nickname(), record.rooms(), send);
     }
 
     private SessionRecord storedSession(SessionToken token) {
@@ -221,26 +220,14 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     }
 
     private Ack post(LocalSession session, SendMessage send) {
-        if (send.ref() == null) {
-            return append(session, send);
-        }
-        synchronized (session) {
-            Ack earlier = session.recentAcks.get(send.ref());
-            if (earlier != null && earlier.room().equals(send.room())) {
-                return earlier; // a retry of a send that landed: answer it again, do not post it twice
-            }
-            Ack ack = append(session, send);
-            session.recentAcks.put(send.ref(), ack);
-            return ack;
-        }
+        return append(session.token, session.nickname, session.rooms, send);
     }
 
-    private Ack append(LocalSession session, SendMessage send) {
-        return append(session.nickname, session.rooms, send);
-    }
-
-    /** Validates and posts a message of {@code user}, who is in {@code rooms}. */
-    private Ack append(Nickname user, Set<RoomName> rooms, SendMessage send) {
+    /**
+     * Validates and posts a message of {@code user}, who is in {@code rooms}. A send with a ref is keyed by session
+     * and ref, so a retry (on any node) answers with the ack of the message that landed instead of posting again.
+     */
+    private Ack append(SessionToken token, Nickname user, Set<RoomName> rooms, SendMessage send) {
         String text = send.text();
         if (text.isBlank()) {
             throw new ChatException(ErrorCode.EMPTY_TEXT, "message text is empty");
@@ -252,8 +239,14 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         if (!rooms.contains(send.room())) {
             throw notInRoom(send.room());
         }
+        String idempotencyKey = send.ref() == null ? null : token.value() + " " + send.ref();
         MessageDraft draft = new MessageDraft(
-                send.room(), newMessageId(), user, text, ports.clock().instant().truncatedTo(ChronoUnit.MILLIS));
+                send.room(),
+                newMessageId(),
+                user,
+                text,
+                ports.clock().instant().truncatedTo(ChronoUnit.MILLIS),
+                idempotencyKey);
         ChatMessage stored = ports.history().append(draft);
         return new Ack(send.ref(), stored.room(), stored.seq());
     }
@@ -433,23 +426,15 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         private final Set<RoomName> rooms = new ConcurrentSkipListSet<>();
         /** Where the rooms are delivered while connected; empty while detached. Guarded by the session's lock. */
         private final Map<RoomName, RoomMembership> memberships = new HashMap<>();
-        /** The acks of the latest sends with a ref, oldest first; guarded by the session's lock. */
-        private final Map<String, Ack> recentAcks;
 
         private ClientConnection connection;
         private Scheduler.Cancellable expiry;
         private int detachGeneration;
         private volatile boolean expired;
 
-        LocalSession(SessionToken token, Nickname nickname, int rememberedRefs) {
+        LocalSession(SessionToken token, Nickname nickname) {
             this.token = token;
             this.nickname = nickname;
-            this.recentAcks = new LinkedHashMap<>() {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Ack> eldest) {
-                    return size() > rememberedRefs;
-                }
-            };
         }
 
         void cancelExpiry() {

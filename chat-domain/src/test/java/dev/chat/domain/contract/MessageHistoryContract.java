@@ -8,17 +8,22 @@ import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.HistorySlice;
 import dev.chat.domain.model.MessageDraft;
 import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.RoomEvent;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.MessageHistory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
@@ -144,8 +149,80 @@ public abstract class MessageHistoryContract {
         assertThat(history.readAfter(room, 7, 10).complete()).isFalse();
     }
 
+    @Test
+    void givenDraftWithAKeyAlreadyStored_appendReturnsTheEarlierMessage_andStoresAndPublishesNothing() {
+        Stores stores = createStores(100);
+        RoomName room = uniqueRoom();
+        List<RoomEvent> published = new CopyOnWriteArrayList<>();
+        stores.bus().subscribe(room, published::add);
+
+        ChatMessage first = stores.history().append(keyed(room, "once", "session-a r1"));
+        ChatMessage retry = stores.history().append(keyed(room, "once, retried", "session-a r1"));
+        ChatMessage other = stores.history().append(keyed(room, "another", "session-a r2"));
+
+        assertThat(retry).isEqualTo(first);
+        assertThat(other.seq()).isEqualTo(2);
+        assertThat(stores.history().readAfter(room, 0, 10).messages()).containsExactly(first, other);
+        await().atMost(TIMEOUT).until(() -> published.size() >= 2);
+        assertThat(published).containsExactly(first, other);
+    }
+
+    @Test
+    void givenOneKeyInTwoRooms_eachRoomStoresItsMessage() {
+        MessageHistory history = createStores(100).history();
+
+        ChatMessage inFirst = history.append(keyed(uniqueRoom(), "hi", "session-a r1"));
+        ChatMessage inSecond = history.append(keyed(uniqueRoom(), "hi", "session-a r1"));
+
+        assertThat(inSecond.room()).isNotEqualTo(inFirst.room());
+        assertThat(inSecond.id()).isNotEqualTo(inFirst.id());
+    }
+
+    @Test
+    void givenTheKeyedMessageLeftTheKeptHistory_theKeyIsForgotten() {
+        MessageHistory history = createStores(2).history();
+        RoomName room = uniqueRoom();
+        history.append(keyed(room, "old", "session-a r1"));
+        history.append(draft(room, "newer"));
+        history.append(draft(room, "newest"));
+
+        ChatMessage again = history.append(keyed(room, "old, sent again", "session-a r1"));
+
+        assertThat(again.seq()).isEqualTo(4);
+        assertThat(again.text()).isEqualTo("old, sent again");
+    }
+
+    @Test
+    void givenConcurrentAppendsWithOneKey_exactlyOneIsStored() throws Exception {
+        MessageHistory history = createStores(100).history();
+        RoomName room = uniqueRoom();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<ChatMessage>> attempts = IntStream.range(0, 16)
+                    .mapToObj(i -> (Callable<ChatMessage>) () -> history.append(keyed(room, "t" + i, "session-a r1")))
+                    .toList();
+            Set<ChatMessage> results = new HashSet<>();
+            for (Future<ChatMessage> result : pool.invokeAll(attempts)) {
+                results.add(result.get());
+            }
+            assertThat(results).hasSize(1);
+            assertThat(history.position(room).seq()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     protected static MessageDraft draft(RoomName room, String text) {
+        return keyed(room, text, null);
+    }
+
+    private static MessageDraft keyed(RoomName room, String text, String idempotencyKey) {
         return new MessageDraft(
-                room, UUID.randomUUID().toString(), AUTHOR, text, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+                room,
+                UUID.randomUUID().toString(),
+                AUTHOR,
+                text,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                idempotencyKey);
     }
 }

@@ -256,7 +256,7 @@ class ChatServiceTest {
 
     @Test
     void givenTextOverTheLimit_itIsRefused_countingCodePointsNotChars() {
-        chat = chatWith(new SeedNicknameGenerator(new Random(1)), new ChatLimits(5, 10, GRACE, 50, 1_000));
+        chat = chatWith(new SeedNicknameGenerator(new Random(1)), new ChatLimits(5, 10, GRACE, 50));
         SessionToken token = chat.connect(new RecordingConnection());
         String fiveEmoji = "😀😀😀😀😀"; // 10 UTF-16 chars, 5 code points
 
@@ -269,7 +269,7 @@ class ChatServiceTest {
 
     @Test
     void givenRoomLimitReached_joiningAnotherRoomIsRefused() {
-        chat = chatWith(new SeedNicknameGenerator(new Random(1)), new ChatLimits(100, 2, GRACE, 50, 1_000));
+        chat = chatWith(new SeedNicknameGenerator(new Random(1)), new ChatLimits(100, 2, GRACE, 50));
         SessionToken token = chat.connect(new RecordingConnection());
         chat.handle(token, new JoinRoom(DEV, null));
 

@@ -39,6 +39,11 @@ public final class RedisKeys {
         return roomKey(room, "epoch");
     }
 
+    /** Sorted set of the idempotency keys of the room's kept messages, scored by their seq. */
+    String sentKeys(RoomName room) {
+        return roomKey(room, "sent");
+    }
+
     /** The pub/sub channel of the room's events. */
     String channel(RoomName room) {
         return roomKey(room, "events");

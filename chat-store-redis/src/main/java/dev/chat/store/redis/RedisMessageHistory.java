@@ -16,19 +16,32 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Each room's messages in a Redis Stream (entry id {@code SEQ-0}, trimmed to the capacity). Appending assigns the seq,
- * stores and publishes in one Lua script, so publish order is seq order on every node. The room's epoch is created
+ * stores and publishes in one Lua script, so publish order is seq order on every node. The same script checks and
+ * records the draft's idempotency key in a sorted set scored by seq, trimmed along with the stream. The room's epoch is created
  * once; if Redis loses the room's data, the next append or read creates a new one.
  */
 final class RedisMessageHistory implements MessageHistory {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    // KEYS: seq, log, epoch. ARGV: payload before seq, payload after seq, channel, capacity, new epoch.
+    // KEYS: seq, log, epoch, sent. ARGV: payload before seq, payload after seq, channel, capacity, new epoch,
+    // idempotency key ('' for none). Returns {seq} for a new message, {seq, payload} for an earlier one with the key.
     private static final String APPEND = "redis.call('SET', KEYS[3], ARGV[5], 'NX') "
+            + "if ARGV[6] ~= '' then "
+            + "  local earlier = redis.call('ZSCORE', KEYS[4], ARGV[6]) "
+            + "  if earlier then "
+            + "    local entry = redis.call('XRANGE', KEYS[2], earlier .. '-0', earlier .. '-0') "
+            + "    if #entry > 0 then return {tonumber(earlier), entry[1][2][2]} end "
+            + "  end "
+            + "end "
             + "local seq = redis.call('INCR', KEYS[1]) "
             + "local payload = ARGV[1] .. seq .. ARGV[2] "
             + "redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[4], seq .. '-0', 'e', payload) "
             + "redis.call('PUBLISH', ARGV[3], payload) "
-            + "return seq";
+            + "if ARGV[6] ~= '' then "
+            + "  redis.call('ZADD', KEYS[4], seq, ARGV[6]) "
+            + "  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', seq - tonumber(ARGV[4])) "
+            + "end "
+            + "return {seq}";
     // KEYS: seq, epoch. ARGV: new epoch.
     private static final String POSITION = "redis.call('SET', KEYS[2], ARGV[1], 'NX') "
             + "return {redis.call('GET', KEYS[2]), redis.call('GET', KEYS[1]) or '0'}";
@@ -63,16 +76,21 @@ final class RedisMessageHistory implements MessageHistory {
         return Unavailable.guard(() -> {
             RoomEventCodec.MessageTemplate template = codec.template(draft);
             RoomName room = draft.room();
-            Object seq = redis.eval(
+            String idempotencyKey = draft.idempotencyKey() == null ? "" : draft.idempotencyKey();
+            List<?> reply = (List<?>) redis.eval(
                     APPEND,
-                    List.of(keys.seq(room), keys.log(room), keys.epoch(room)),
+                    List.of(keys.seq(room), keys.log(room), keys.epoch(room), keys.sentKeys(room)),
                     List.of(
                             template.beforeSeq(),
                             template.afterSeq(),
                             keys.channel(room),
                             Integer.toString(capacity),
-                            newEpoch()));
-            return draft.withSeq((Long) seq);
+                            newEpoch(),
+                            idempotencyKey));
+            if (reply.size() > 1) {
+                return (ChatMessage) codec.decode((String) reply.get(1)); // a retry: the message stored before
+            }
+            return draft.withSeq((Long) reply.get(0));
         });
     }
 

@@ -11,8 +11,13 @@ import dev.chat.domain.model.RoomPosition;
  *
  * <p>{@link #append} assigns the room's next seq, stores the message and publishes it on the {@link EventBus} as
  * one atomic step, so publish order equals seq order on every node. Thread-safe.
+ *
+ * <p>Appends are idempotent by {@link MessageDraft#idempotencyKey()}: while a message stored with a key is among the
+ * room's kept messages, appending a draft with the same key stores and publishes nothing and returns that message.
+ * The check and the append are one atomic step, so of concurrent appends with one key exactly one is stored.
  */
 public interface MessageHistory {
+    /** Stores and publishes the draft; returns the stored message, or the earlier one with the same key. */
     ChatMessage append(MessageDraft draft);
 
     /** Up to {@code limit} messages with seq greater than {@code afterSeq}, oldest first. */
