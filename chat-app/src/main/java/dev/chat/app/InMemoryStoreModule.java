@@ -6,10 +6,12 @@ import com.google.inject.Singleton;
 import dev.chat.domain.memory.InMemoryEventBus;
 import dev.chat.domain.memory.InMemoryMessageHistory;
 import dev.chat.domain.memory.InMemoryPresenceStore;
+import dev.chat.domain.memory.InMemorySessionRelay;
 import dev.chat.domain.memory.InMemorySessionStore;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.PresenceStore;
+import dev.chat.domain.port.out.SessionRelay;
 import dev.chat.domain.port.out.SessionStore;
 
 /** Single-node state in memory: the default, needing no other service. */
@@ -41,5 +43,11 @@ final class InMemoryStoreModule extends AbstractModule {
     @Singleton
     SessionStore sessions() {
         return new InMemorySessionStore();
+    }
+
+    @Provides
+    @Singleton
+    SessionRelay relay() {
+        return new InMemorySessionRelay();
     }
 }

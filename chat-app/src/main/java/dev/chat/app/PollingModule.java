@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.ProvidesIntoSet;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.domain.port.out.SessionRelay;
 import dev.chat.domain.service.ChatService;
 import dev.chat.transport.polling.PollingSettings;
 import dev.chat.transport.polling.PollingTransport;
@@ -14,10 +15,11 @@ import dev.chat.transport.polling.PollingTransport;
 final class PollingModule extends AbstractModule {
     @Provides
     @Singleton
-    PollingTransport transport(ChatService chat, EventEncoder encoder, ChatConfig config) {
+    PollingTransport transport(ChatService chat, SessionRelay relay, EventEncoder encoder, ChatConfig config) {
         ChatConfig.Polling polling = config.polling();
         return new PollingTransport(
                 new ChatUseCases(chat, chat, chat, chat),
+                relay,
                 encoder,
                 new PollingSettings(
                         "/chat/poll",

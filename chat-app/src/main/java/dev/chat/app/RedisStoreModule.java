@@ -7,17 +7,14 @@ import com.google.inject.multibindings.ProvidesIntoSet;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.PresenceStore;
+import dev.chat.domain.port.out.SessionRelay;
 import dev.chat.domain.port.out.SessionStore;
 import dev.chat.store.redis.RedisStores;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 
 /** Shared state in Redis (CHAT_REDIS_URL), so several nodes behave as one chat. */
 final class RedisStoreModule extends AbstractModule {
-    /** A safety net only: the service removes sessions itself; this bounds what a crashed node leaves behind. */
-    private static final Duration SESSION_TTL = Duration.ofHours(24);
-
     @Provides
     @Singleton
     RedisStores stores(ChatConfig config) {
@@ -27,7 +24,9 @@ final class RedisStoreModule extends AbstractModule {
                 new RedisStores.Settings(
                         store.redisNamespace(),
                         config.messaging().historySize(),
-                        SESSION_TTL,
+                        // A crashed node's clients may resume elsewhere as long as its members stay listed, and then
+                        // for the reconnect grace any session gets.
+                        store.presenceLease().plus(config.messaging().reconnectGrace()),
                         store.presenceLease(),
                         store.startupWait()),
                 Clock.systemUTC());
@@ -51,6 +50,11 @@ final class RedisStoreModule extends AbstractModule {
     @Provides
     SessionStore sessions(RedisStores stores) {
         return stores.sessions();
+    }
+
+    @Provides
+    SessionRelay relay(RedisStores stores) {
+        return stores.relay();
     }
 
     @ProvidesIntoSet

@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.ProvidesIntoSet;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.domain.port.out.SessionRelay;
 import dev.chat.domain.service.ChatService;
 import dev.chat.protocol.CommandDecoder;
 import dev.chat.transport.sse.SseSettings;
@@ -18,10 +19,12 @@ final class SseModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SseTransport transport(ChatService chat, CommandDecoder decoder, EventEncoder encoder, ChatConfig config) {
+    SseTransport transport(
+            ChatService chat, SessionRelay relay, CommandDecoder decoder, EventEncoder encoder, ChatConfig config) {
         ChatConfig.WebSocket limits = config.websocket();
         return new SseTransport(
                 new ChatUseCases(chat, chat, chat, chat),
+                relay,
                 decoder,
                 encoder,
                 new SseSettings(

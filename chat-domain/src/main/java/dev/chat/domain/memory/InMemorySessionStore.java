@@ -1,13 +1,16 @@
 package dev.chat.domain.memory;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.SessionStore;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
-/** Sessions in memory. Single node only. */
+/** Sessions in memory. Single node only: this node owns every session, so none is ever taken over. */
 public final class InMemorySessionStore implements SessionStore {
     private final ConcurrentHashMap<SessionToken, SessionRecord> byToken = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Nickname, SessionToken> tokenByNickname = new ConcurrentHashMap<>();
@@ -27,20 +30,32 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
+    public Optional<SessionRecord> claim(SessionToken token) {
+        return find(token);
+    }
+
+    @Override
     public void update(SessionRecord session) {
         byToken.computeIfPresent(session.token(), (token, old) -> session);
     }
 
     @Override
-    public void remove(SessionToken token) {
+    public boolean release(SessionToken token) {
         SessionRecord removed = byToken.remove(token);
-        if (removed != null) {
-            tokenByNickname.remove(removed.nickname(), token);
+        if (removed == null) {
+            return false;
         }
+        tokenByNickname.remove(removed.nickname(), token);
+        return true;
     }
 
     @Override
     public boolean isNicknameTaken(Nickname nickname) {
         return tokenByNickname.containsKey(nickname);
+    }
+
+    @Override
+    public void onTakenOver(Consumer<SessionToken> listener) {
+        requireNonNull(listener, "listener"); // there is no other node to take a session over
     }
 }

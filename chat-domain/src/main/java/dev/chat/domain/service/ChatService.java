@@ -22,6 +22,7 @@ import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.RoomPosition;
 import dev.chat.domain.model.SendMessage;
 import dev.chat.domain.model.ServerEvent;
+import dev.chat.domain.model.SessionElsewhereException;
 import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.model.UserConnected;
@@ -40,6 +41,7 @@ import dev.chat.domain.port.out.PresenceStore;
 import dev.chat.domain.port.out.Scheduler;
 import dev.chat.domain.port.out.SessionStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -62,6 +64,8 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
 
     private static final int SUFFIXED_NICKNAME_ATTEMPTS = 1_000;
     private static final int REPLAY_PAGE = 500;
+    /** How soon an expiry that found the session store down tries again. */
+    private static final Duration EXPIRY_RETRY = Duration.ofSeconds(1);
 
     private final Ports ports;
     private final ChatLimits limits;
@@ -72,6 +76,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         this.ports = requireNonNull(ports, "ports");
         this.limits = requireNonNull(limits, "limits");
         this.hub = new RoomHub(ports.bus(), ports.encoder());
+        ports.sessions().onTakenOver(this::takenOver);
     }
 
     /** The driven ports the service works with. */
@@ -114,12 +119,20 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     public void resume(SessionToken token, Cursor cursor, ClientConnection connection) {
         requireNonNull(cursor, "cursor");
         requireNonNull(connection, "connection");
-        LocalSession session = localSessions.get(requireNonNull(token, "token"));
+        // Claiming first makes this node the session's owner, wherever it was served before (the old owner lets go).
+        SessionRecord record =
+                ports.sessions().claim(requireNonNull(token, "token")).orElseThrow(ChatService::unknownSession);
+        LocalSession session = localSessions.get(token);
+        boolean adopted = false;
         if (session == null) {
-            throw unknownSession();
+            LocalSession fresh = new LocalSession(record.token(), record.nickname());
+            fresh.rooms.addAll(record.rooms());
+            session = localSessions.putIfAbsent(token, fresh);
+            adopted = session == null;
+            session = adopted ? fresh : session;
         }
         synchronized (session) {
-            if (session.expired) {
+            if (session.ended) {
                 throw unknownSession();
             }
             session.cancelExpiry();
@@ -130,6 +143,9 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                 previous.close(CloseReason.REPLACED);
             }
             List<RoomName> rooms = List.copyOf(session.rooms);
+            if (adopted) {
+                rejoinPresence(session, rooms); // before the snapshots, which list the member
+            }
             connection.send(encode(new Welcome(session.nickname, session.token, rooms, true)));
             for (RoomName room : rooms) {
                 attachWithCatchUp(session, room, cursor);
@@ -148,8 +164,12 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     public Ack handle(SessionToken token, ClientCommand command) {
         requireNonNull(command, "command");
         LocalSession local = localSessions.get(requireNonNull(token, "token"));
-        if (local == null && command instanceof SendMessage send) {
-            return postForRemoteSession(storedSession(token), send);
+        if (local == null) {
+            SessionRecord remote = storedSession(token);
+            if (command instanceof SendMessage send) {
+                return postForRemoteSession(remote, send);
+            }
+            throw new SessionElsewhereException(); // joining and leaving change the serving node's connection
         }
         LocalSession session = activeSession(token);
         if (command instanceof SendMessage send) {
@@ -185,8 +205,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
 
     /**
      * A session served by another node (shared stores) sending through this one: the message needs only who and which
-     * rooms, both in the session record. Joining and leaving change the serving node's connection, so they must reach
-     * that node (not yet supported: they are refused as an unknown session here).
+     * rooms, both in the session record, and the history's idempotency keys make a retry land once on any node.
      */
     private Ack postForRemoteSession(SessionRecord record, SendMessage send) {
         return append(record.token(), record.nickname(), record.rooms(), send);
@@ -198,7 +217,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
 
     private LocalSession activeSession(SessionToken token) {
         LocalSession session = localSessions.get(requireNonNull(token, "token"));
-        if (session == null || session.expired) {
+        if (session == null || session.ended) {
             throw unknownSession();
         }
         return session;
@@ -206,16 +225,46 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
 
     private void expire(LocalSession session, int generation) {
         synchronized (session) {
-            if (session.connection != null || session.expired || session.detachGeneration != generation) {
+            if (session.connection != null || session.ended || session.detachGeneration != generation) {
                 return;
             }
-            session.expired = true;
-            for (RoomName room : List.copyOf(session.rooms)) {
-                leavePresence(session, room);
+            boolean stillOurs;
+            try {
+                stillOurs = ports.sessions().release(session.token);
+            } catch (ChatException storeDown) {
+                session.expiry = ports.scheduler().schedule(EXPIRY_RETRY, () -> expire(session, generation));
+                return;
+            }
+            session.ended = true;
+            localSessions.remove(session.token, session);
+            if (stillOurs) { // else a node that took the session over keeps its presence
+                for (RoomName room : List.copyOf(session.rooms)) {
+                    try {
+                        leavePresence(session, room);
+                    } catch (ChatException storeDown) {
+                        // this node stopped renewing the member's lease: it lapses, and the departure is told then
+                    }
+                }
             }
             session.rooms.clear();
-            ports.sessions().remove(session.token);
-            localSessions.remove(session.token, session);
+        }
+    }
+
+    /** Another node took the session over (its client resumed there): let it go without telling anyone it left. */
+    private void takenOver(SessionToken token) {
+        LocalSession session = localSessions.remove(token);
+        if (session == null) {
+            return;
+        }
+        synchronized (session) {
+            session.ended = true;
+            session.cancelExpiry();
+            detachMemberships(session);
+            ClientConnection connection = session.connection;
+            session.connection = null;
+            if (connection != null) {
+                connection.close(CloseReason.REPLACED);
+            }
         }
     }
 
@@ -365,6 +414,18 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         session.memberships.clear();
     }
 
+    /**
+     * A session this node took over: it keeps the session's presence alive from now on. A member whose old node died
+     * long enough ago was already announced as gone, so its return is announced.
+     */
+    private void rejoinPresence(LocalSession session, List<RoomName> rooms) {
+        for (RoomName room : rooms) {
+            if (ports.presence().add(room, session.nickname)) {
+                ports.bus().publish(new UserConnected(room, session.nickname));
+            }
+        }
+    }
+
     private void leavePresence(LocalSession session, RoomName room) {
         if (ports.presence().remove(room, session.nickname)) {
             ports.bus().publish(new UserDisconnected(room, session.nickname));
@@ -430,7 +491,8 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         private ClientConnection connection;
         private Scheduler.Cancellable expiry;
         private int detachGeneration;
-        private volatile boolean expired;
+        /** Expired, or taken over by another node: this object no longer serves the session. */
+        private volatile boolean ended;
 
         LocalSession(SessionToken token, Nickname nickname) {
             this.token = token;

@@ -52,17 +52,41 @@ public abstract class SessionStoreContract {
     }
 
     @Test
-    void givenRemovedSession_itIsGone_andItsNicknameIsFree() {
+    void givenReleasedSession_itIsGone_andItsNicknameIsFree() {
         Nickname nickname = uniqueNickname();
         SessionRecord session = newSession(nickname);
         sessions.create(session);
 
-        sessions.remove(session.token());
-        sessions.remove(session.token()); // removing twice is harmless
+        assertThat(sessions.release(session.token())).isTrue();
+        assertThat(sessions.release(session.token())).isFalse(); // releasing twice is harmless
 
         assertThat(sessions.find(session.token())).isEmpty();
         assertThat(sessions.isNicknameTaken(nickname)).isFalse();
         assertThat(sessions.create(newSession(nickname))).isTrue();
+    }
+
+    @Test
+    void givenStoredSession_claimingItReturnsItsRecord_andItStaysOwnedHere() {
+        SessionRecord session = newSession(uniqueNickname());
+        sessions.create(session);
+        SessionRecord updated = session.withRooms(Set.of(RoomName.GENERAL, uniqueRoom()));
+
+        assertThat(sessions.claim(session.token())).contains(session);
+        sessions.update(updated);
+
+        assertThat(sessions.find(session.token())).contains(updated);
+        assertThat(sessions.release(session.token())).isTrue();
+    }
+
+    @Test
+    void givenUnknownOrReleasedSession_claimingItFindsNothing() {
+        SessionRecord session = newSession(uniqueNickname());
+        sessions.create(session);
+        sessions.release(session.token());
+
+        assertThat(sessions.claim(session.token())).isEmpty();
+        assertThat(sessions.claim(SessionToken.generate())).isEmpty();
+        assertThat(sessions.find(session.token())).isEmpty();
     }
 
     @Test

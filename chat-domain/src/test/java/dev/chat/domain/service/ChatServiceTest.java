@@ -24,6 +24,7 @@ import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.RoomPosition;
 import dev.chat.domain.model.SendMessage;
 import dev.chat.domain.model.ServerEvent;
+import dev.chat.domain.model.SessionElsewhereException;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.model.UserConnected;
 import dev.chat.domain.model.UserDisconnected;
@@ -519,6 +520,131 @@ class ChatServiceTest {
                 .containsExactly(tuple("via node B", nicknameOf(alice)));
         assertRefused(() -> nodeB.handle(token, new SendMessage(DEV, "not a member", null)), ErrorCode.NOT_IN_ROOM);
         assertRefused(() -> nodeB.authorize(SessionToken.generate()), ErrorCode.UNAUTHORIZED);
+    }
+
+    @Test
+    void givenSessionResumedOnAnotherNode_itKeepsNameAndRooms_getsWhatItMissed_andNobodyIsToldItLeftOrCameBack() {
+        TwoNodes nodes = new TwoNodes();
+        RecordingConnection alice = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        nodes.a.connect(alice);
+        SessionToken bobToken = nodes.a.connect(bob);
+        nodes.a.handle(bobToken, new JoinRoom(DEV, null));
+        Cursor bobRead = cursorOf(bob);
+        alice.clear();
+
+        nodes.a.disconnect(bobToken, bob); // bob's node lost his connection; he comes back through node B
+        nodes.a.handle(nodes.a.connect(new RecordingConnection()), new SendMessage(RoomName.GENERAL, "missed", null));
+        RecordingConnection bobOnB = new RecordingConnection();
+        nodes.b.resume(bobToken, bobRead, bobOnB);
+        scheduler.advance(GRACE.multipliedBy(3)); // node A's grace timer for bob runs out
+        nodes.b.handle(bobToken, new SendMessage(DEV, "back on B", null));
+
+        assertThat(bobOnB.received().get(0))
+                .isEqualTo(new Welcome(nicknameOf(bob), bobToken, List.of(DEV, RoomName.GENERAL), true));
+        assertThat(bobOnB.received(ChatMessage.class))
+                .extracting(ChatMessage::text)
+                .containsExactly("missed", "back on B");
+        assertThat(alice.received(UserDisconnected.class)).isEmpty();
+        assertThat(alice.received(UserConnected.class)).hasSize(1); // only the other newcomer
+        assertThat(nodes.a.localSessionCount()).isEqualTo(2);
+        assertThat(nodes.b.localSessionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void givenResumeOnAnotherNodeWhileTheOldConnectionIsOpen_theOldOneIsClosedAsReplaced_andGetsNothingMore() {
+        TwoNodes nodes = new TwoNodes();
+        RecordingConnection alice = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        SessionToken aliceToken = nodes.a.connect(alice);
+        SessionToken bobToken = nodes.a.connect(bob);
+        RecordingConnection bobOnB = new RecordingConnection();
+
+        nodes.b.resume(bobToken, cursorOf(bob), bobOnB);
+        nodes.a.disconnect(bobToken, bob); // the replaced connection's end, reported late
+        scheduler.advance(GRACE.multipliedBy(2));
+        nodes.a.handle(aliceToken, new SendMessage(RoomName.GENERAL, "still there?", null));
+
+        assertThat(bob.closes()).containsExactly(CloseReason.REPLACED);
+        assertThat(bob.received(ChatMessage.class)).isEmpty();
+        assertThat(bobOnB.received(ChatMessage.class))
+                .extracting(ChatMessage::text)
+                .containsExactly("still there?");
+        assertThat(alice.received(UserDisconnected.class)).isEmpty();
+    }
+
+    @Test
+    void givenSessionResumedOnAnotherNodeThatThenLosesIt_theDepartureIsAnnouncedOnce() {
+        TwoNodes nodes = new TwoNodes();
+        RecordingConnection alice = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        nodes.a.connect(alice);
+        SessionToken bobToken = nodes.a.connect(bob);
+        RecordingConnection bobOnB = new RecordingConnection();
+        nodes.b.resume(bobToken, cursorOf(bob), bobOnB);
+
+        nodes.b.disconnect(bobToken, bobOnB);
+        scheduler.advance(GRACE.multipliedBy(2));
+
+        assertThat(alice.received(UserDisconnected.class))
+                .containsExactly(new UserDisconnected(RoomName.GENERAL, nicknameOf(bob)));
+        assertRefused(() -> nodes.a.resume(bobToken, Cursor.EMPTY, new RecordingConnection()), ErrorCode.UNAUTHORIZED);
+    }
+
+    @Test
+    void givenSessionServedByAnotherNode_joiningOrLeavingThroughThisOneIsRefusedAsServedElsewhere() {
+        TwoNodes nodes = new TwoNodes();
+        SessionToken token = nodes.a.connect(new RecordingConnection());
+
+        assertThatThrownBy(() -> nodes.b.handle(token, new JoinRoom(DEV, "j1")))
+                .isInstanceOf(SessionElsewhereException.class);
+        assertThatThrownBy(() -> nodes.b.handle(token, new LeaveRoom(RoomName.GENERAL, "l1")))
+                .isInstanceOf(SessionElsewhereException.class);
+        assertRefused(() -> nodes.b.handle(SessionToken.generate(), new JoinRoom(DEV, null)), ErrorCode.UNAUTHORIZED);
+    }
+
+    @Test
+    void givenTheSessionStoreIsDownWhenTheGraceEnds_theExpiryIsRetried_andTheDepartureAnnouncedOnceItIsBack() {
+        TwoNodes nodes = new TwoNodes();
+        RecordingConnection alice = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        nodes.a.connect(alice);
+        SessionToken bobToken = nodes.a.connect(bob);
+        nodes.a.disconnect(bobToken, bob);
+
+        nodes.sessions.setDown(true);
+        scheduler.advance(GRACE.multipliedBy(2));
+        assertThat(alice.received(UserDisconnected.class)).isEmpty();
+        nodes.sessions.setDown(false);
+        scheduler.advance(Duration.ofSeconds(2));
+
+        assertThat(alice.received(UserDisconnected.class))
+                .containsExactly(new UserDisconnected(RoomName.GENERAL, nicknameOf(bob)));
+        assertThat(nodes.a.localSessionCount()).isEqualTo(1);
+    }
+
+    /** Two nodes on shared in-memory stores, with session ownership as the Redis store keeps it. */
+    private final class TwoNodes {
+        final ClusterSessions sessions = new ClusterSessions();
+        final InMemoryEventBus bus = new InMemoryEventBus();
+        final InMemoryMessageHistory history = new InMemoryMessageHistory(bus, HISTORY_SIZE);
+        final InMemoryPresenceStore presence = new InMemoryPresenceStore();
+        final ChatService a = node();
+        final ChatService b = node();
+
+        private ChatService node() {
+            return new ChatService(
+                    new ChatService.Ports(
+                            sessions.node(),
+                            presence,
+                            history,
+                            bus,
+                            new SeedNicknameGenerator(new Random()),
+                            encoder,
+                            Clock.fixed(NOW, ZoneOffset.UTC),
+                            scheduler),
+                    ChatLimits.DEFAULTS);
+        }
     }
 
     private ChatService.Ports portsSharing(

@@ -28,7 +28,8 @@ import redis.clients.jedis.resps.StreamEntry;
 /**
  * Room events across nodes over Redis pub/sub, one channel per room, and only for rooms this node has subscribers
  * in. Publishing uses the shared connection pool; receiving uses one dedicated connection read by one thread, so a
- * room's events reach listeners in publish order. Pub/sub is at-most-once: after the subscriber connection drops and
+ * room's events reach listeners in publish order. The same connection carries this node's own channel, on which other
+ * nodes reach it (takeover notices, relayed requests), first: once it is subscribed, the connection listens. Pub/sub is at-most-once: after the subscriber connection drops and
  * comes back, each room is back-filled from its message stream since the last message delivered, so connected
  * clients lose nothing; presence events of the gap are not replayed (clients re-sync presence by snapshot).
  */
@@ -41,7 +42,9 @@ final class RedisEventBus implements EventBus, AutoCloseable {
     private final URI subscriberUri;
     private final RedisKeys keys;
     private final RoomEventCodec codec;
-    private final String controlChannel;
+    private final String nodeChannel;
+    private final Consumer<String> nodeMessages;
+    private final Runnable afterReconnect;
     private final Map<RoomName, List<Consumer<RoomEvent>>> listeners = new ConcurrentHashMap<>();
     private final Map<RoomName, Long> lastDeliveredSeq = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> pendingSubscribes = new ConcurrentHashMap<>();
@@ -55,12 +58,26 @@ final class RedisEventBus implements EventBus, AutoCloseable {
 
     private Thread thread;
 
-    RedisEventBus(UnifiedJedis redis, URI subscriberUri, RedisKeys keys, RoomEventCodec codec) {
+    /**
+     * @param nodeId names this node's channel, whose messages go to {@code nodeMessages} (on the subscriber thread)
+     * @param afterReconnect runs after the subscriber connection came back and the rooms were back-filled: what was
+     *     published on the node channel meanwhile is lost
+     */
+    RedisEventBus(
+            UnifiedJedis redis,
+            URI subscriberUri,
+            RedisKeys keys,
+            RoomEventCodec codec,
+            String nodeId,
+            Consumer<String> nodeMessages,
+            Runnable afterReconnect) {
         this.redis = requireNonNull(redis, "redis");
         this.subscriberUri = requireNonNull(subscriberUri, "subscriberUri");
         this.keys = requireNonNull(keys, "keys");
         this.codec = requireNonNull(codec, "codec");
-        this.controlChannel = keys.subscriberControlChannel();
+        this.nodeChannel = keys.nodeChannel(nodeId);
+        this.nodeMessages = requireNonNull(nodeMessages, "nodeMessages");
+        this.afterReconnect = requireNonNull(afterReconnect, "afterReconnect");
     }
 
     /** Opens the subscriber connection and its thread; returns once it listens. */
@@ -145,7 +162,7 @@ final class RedisEventBus implements EventBus, AutoCloseable {
                 String[] channels =
                         listeners.keySet().stream().map(keys::channel).toArray(String[]::new);
                 String[] all = new String[channels.length + 1];
-                all[0] = controlChannel;
+                all[0] = nodeChannel;
                 System.arraycopy(channels, 0, all, 1, channels.length);
                 connection.subscribe(fresh, all); // blocks until unsubscribed or the connection drops
             } catch (RuntimeException e) {
@@ -210,11 +227,12 @@ final class RedisEventBus implements EventBus, AutoCloseable {
     private final class Receiver extends JedisPubSub {
         @Override
         public void onSubscribe(String channel, int subscribedChannels) {
-            if (channel.equals(controlChannel)) {
+            if (channel.equals(nodeChannel)) {
                 if (connectedBefore) {
                     reconnects.incrementAndGet();
                     backfill();
                     log.info("Redis subscriber reconnected; rooms back-filled");
+                    afterReconnect.run();
                 }
                 connectedBefore = true;
                 ready.complete(null);
@@ -228,7 +246,8 @@ final class RedisEventBus implements EventBus, AutoCloseable {
 
         @Override
         public void onMessage(String channel, String payload) {
-            if (channel.equals(controlChannel)) {
+            if (channel.equals(nodeChannel)) {
+                nodeMessages.accept(payload);
                 return;
             }
             try {

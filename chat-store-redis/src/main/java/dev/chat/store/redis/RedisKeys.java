@@ -49,9 +49,9 @@ public final class RedisKeys {
         return roomKey(room, "events");
     }
 
-    /** A channel no event uses: the subscriber connection subscribes it first, to learn it is listening. */
-    String subscriberControlChannel() {
-        return namespace + ":bus-control";
+    /** A node's own channel: other nodes reach it there (takeover notices, relayed requests and answers). */
+    String nodeChannel(String nodeId) {
+        return namespace + ":node:" + requireNonNull(nodeId, "nodeId");
     }
 
     /** The room a channel belongs to. */

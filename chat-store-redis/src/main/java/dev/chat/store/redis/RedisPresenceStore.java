@@ -18,9 +18,15 @@ import redis.clients.jedis.UnifiedJedis;
  * Room membership across all nodes. Each room is a sorted set of nicknames scored by when their lease runs out; the
  * node that added a member keeps renewing its lease ({@link #renewLeases()}), so the members of a node that died drop
  * out of {@link #members} once their leases lapse, and {@link #removeExpired()} on any node takes them out for good.
- * {@code ZREM} answers 1 to exactly one caller, so each departure is reported once, cluster-wide.
+ * The sweep reads and removes a room's expired members in one script, so exactly one node reports each departure.
  */
 final class RedisPresenceStore implements PresenceStore {
+    /** KEYS: presence. ARGV: now (ms). Removes and returns the members whose lease ended before now. */
+    private static final String REMOVE_EXPIRED =
+            "local gone = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1]) "
+                    + "for _, name in ipairs(gone) do redis.call('ZREM', KEYS[1], name) end "
+                    + "return gone";
+
     private final UnifiedJedis redis;
     private final RedisKeys keys;
     private final Duration lease;
@@ -70,6 +76,11 @@ final class RedisPresenceStore implements PresenceStore {
         });
     }
 
+    /** Stops renewing a member's leases without removing it: the node that took its session over renews them now. */
+    void forget(Nickname user) {
+        local.values().forEach(users -> users.remove(user));
+    }
+
     /** Pushes back the lease of every member this node added; call well within the lease period. */
     void renewLeases() {
         double until = leaseEnd();
@@ -83,14 +94,13 @@ final class RedisPresenceStore implements PresenceStore {
     /** Takes out members whose lease ran out (their node is gone); returns the ones this call removed. */
     List<Expired> removeExpired() {
         List<Expired> removed = new ArrayList<>();
-        long now = clock.millis();
+        String now = Long.toString(clock.millis());
         for (String roomName : redis.smembers(keys.presenceRooms())) {
             RoomName room = RoomName.of(roomName);
-            String key = keys.presence(room);
-            for (String name : redis.zrangeByScore(key, Double.NEGATIVE_INFINITY, now - 1)) {
-                if (redis.zrem(key, name) == 1) {
-                    removed.add(new Expired(room, new Nickname(name)));
-                }
+            // One script, so a member whose lease another node renews at this moment is not taken out.
+            List<?> gone = (List<?>) redis.eval(REMOVE_EXPIRED, List.of(keys.presence(room)), List.of(now));
+            for (Object name : gone) {
+                removed.add(new Expired(room, new Nickname((String) name)));
             }
         }
         return removed;

@@ -13,33 +13,104 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * Sessions in Redis, so any node can serve a session's next request. A nickname is claimed with {@code SET NX};
- * every key expires after {@code ttl} unless updated, so a crashed node's sessions do not live forever.
+ * Sessions in Redis, so any node can serve a session's next request. A nickname is claimed with {@code SET NX}.
+ *
+ * <p>Ownership: each session's hash names its owner as a claim ({@code NODE.N}), made by the node that created or last
+ * claimed it. Only that claim's holder updates or releases the session, so a node that lost a session cannot undo the
+ * new owner's work. Claiming tells the previous holder on its node channel ({@link NodeMessage.Taken}); the holder
+ * also finds out when it renews ({@link #renewHeld()}), in case that notice was lost.
+ *
+ * <p>Expiry: the owner renews its sessions' keys every few seconds, so they live {@code ttl} past its last renewal; a
+ * crashed node's sessions can be resumed elsewhere within that time, then vanish with their nicknames. Every call here
+ * touches one key, or one key per command, so the store works on Redis Cluster unchanged.
  */
 final class RedisSessionStore implements SessionStore {
+    private static final Logger log = LoggerFactory.getLogger(RedisSessionStore.class);
     private static final String NICKNAME = "nickname";
     private static final String ROOMS = "rooms";
-    /** Deletes a nickname's claim only if it still belongs to this session. */
+    private static final String OWNER = "owner";
+
+    /** KEYS: session. ARGV: new claim, ttl ms. Returns {previous claim, nickname, rooms}, or nil if the session is gone. */
+    private static final String CLAIM = "local previous = redis.call('HGET', KEYS[1], 'owner') "
+            + "if not previous then return nil end "
+            + "redis.call('HSET', KEYS[1], 'owner', ARGV[1]) "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[2]) "
+            + "return {previous, redis.call('HGET', KEYS[1], 'nickname'), redis.call('HGET', KEYS[1], 'rooms')}";
+    /** KEYS: session. ARGV: claim, rooms, ttl ms. */
+    private static final String UPDATE_IF_OWNER =
+            "if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end "
+                    + "redis.call('HSET', KEYS[1], 'rooms', ARGV[2]) "
+                    + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) "
+                    + "return 1";
+    /** KEYS: session. ARGV: claim. Deletes the session if the claim holds it; returns 1 if it did. */
+    private static final String RELEASE_IF_OWNER =
+            "if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end "
+                    + "redis.call('DEL', KEYS[1]) "
+                    + "return 1";
+    /** KEYS: nickname. ARGV: token. Deletes a nickname's claim only if it still belongs to this session. */
     private static final String RELEASE_NICKNAME =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
-    /** Updates a session's rooms only if the session still exists. */
-    private static final String UPDATE_IF_PRESENT = "if redis.call('EXISTS', KEYS[1]) == 1 then "
-            + "redis.call('HSET', KEYS[1], 'rooms', ARGV[1]); redis.call('PEXPIRE', KEYS[1], ARGV[2]); "
-            + "redis.call('PEXPIRE', KEYS[2], ARGV[2]); return 1 end return 0";
+    /** KEYS: session. ARGV: claim, ttl ms. 1: renewed; 0: the session is gone; -1: another claim holds it. */
+    private static final String RENEW_IF_OWNER = "local owner = redis.call('HGET', KEYS[1], 'owner') "
+            + "if not owner then return 0 end "
+            + "if owner ~= ARGV[1] then return -1 end "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[2]) "
+            + "return 1";
 
     private final UnifiedJedis redis;
     private final RedisKeys keys;
     private final Duration ttl;
+    private final String nodeId;
+    private final NodeMessagePublisher notices;
+    private final AtomicLong claims = new AtomicLong();
+    /** The sessions this node owns, with the claim it holds each by. */
+    private final Map<SessionToken, Held> held = new ConcurrentHashMap<>();
 
-    RedisSessionStore(UnifiedJedis redis, RedisKeys keys, Duration ttl) {
+    private volatile Consumer<SessionToken> takenOverListener = token -> {};
+    private volatile Consumer<Nickname> letGo = nickname -> {};
+
+    /**
+     * @param nodeId this node's id, the prefix of its claims and the name of its node channel
+     * @param notices sends a takeover notice to the node that held a session before
+     */
+    RedisSessionStore(UnifiedJedis redis, RedisKeys keys, Duration ttl, String nodeId, NodeMessagePublisher notices) {
         this.redis = requireNonNull(redis, "redis");
         this.keys = requireNonNull(keys, "keys");
         this.ttl = requireNonNull(ttl, "ttl");
+        this.nodeId = requireNonNull(nodeId, "nodeId");
+        this.notices = requireNonNull(notices, "notices");
+    }
+
+    /** Sends one node a message on its node channel. */
+    @FunctionalInterface
+    interface NodeMessagePublisher {
+        void publish(String node, NodeMessage message);
+    }
+
+    /** A session this node owns: the claim it holds it by and its latest record (to restore what Redis lost). */
+    private static final class Held {
+        private final String claim;
+        private volatile SessionRecord record;
+
+        Held(String claim, SessionRecord record) {
+            this.claim = claim;
+            this.record = record;
+        }
+    }
+
+    /** What to do, before the domain hears of it, with the nickname of a session another node took over. */
+    void onLetGo(Consumer<Nickname> action) {
+        letGo = requireNonNull(action, "action");
     }
 
     @Override
@@ -52,9 +123,9 @@ final class RedisSessionStore implements SessionStore {
             if (claimed == null) {
                 return false;
             }
-            String key = keys.session(session.token());
-            redis.hset(key, Map.of(NICKNAME, session.nickname().value(), ROOMS, rooms(session.rooms())));
-            redis.pexpire(key, ttl.toMillis());
+            String claim = newClaim();
+            write(session, claim);
+            held.put(session.token(), new Held(claim, session));
             return true;
         });
     }
@@ -71,23 +142,54 @@ final class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public void update(SessionRecord session) {
-        Unavailable.guard(() -> {
-            redis.eval(
-                    UPDATE_IF_PRESENT,
-                    List.of(keys.session(session.token()), keys.nickname(session.nickname())),
-                    List.of(rooms(session.rooms()), Long.toString(ttl.toMillis())));
+    public Optional<SessionRecord> claim(SessionToken token) {
+        return Unavailable.guard(() -> {
+            String claim = newClaim();
+            List<?> reply = (List<?>)
+                    redis.eval(CLAIM, List.of(keys.session(token)), List.of(claim, Long.toString(ttl.toMillis())));
+            if (reply == null) {
+                return Optional.empty();
+            }
+            String previous = (String) reply.get(0);
+            SessionRecord record =
+                    new SessionRecord(token, new Nickname((String) reply.get(1)), rooms((String) reply.get(2)));
+            redis.pexpire(keys.nickname(record.nickname()), ttl.toMillis());
+            held.put(token, new Held(claim, record));
+            String previousNode = nodeOf(previous);
+            if (!previousNode.equals(nodeId)) {
+                notices.publish(previousNode, new NodeMessage.Taken(token.value(), previous));
+            }
+            return Optional.of(record);
         });
     }
 
     @Override
-    public void remove(SessionToken token) {
+    public void update(SessionRecord session) {
+        Held mine = held.get(session.token());
+        if (mine == null) {
+            return;
+        }
+        mine.record = session;
         Unavailable.guard(() -> {
-            String key = keys.session(token);
-            String nickname = redis.hget(key, NICKNAME);
-            redis.del(key);
-            if (nickname != null) {
-                redis.eval(RELEASE_NICKNAME, List.of(keys.nickname(new Nickname(nickname))), List.of(token.value()));
+            redis.eval(
+                    UPDATE_IF_OWNER,
+                    List.of(keys.session(session.token())),
+                    List.of(mine.claim, rooms(session.rooms()), Long.toString(ttl.toMillis())));
+        });
+    }
+
+    @Override
+    public boolean release(SessionToken token) {
+        Held mine = held.get(token);
+        if (mine == null) {
+            return false;
+        }
+        return Unavailable.guard(() -> {
+            synchronized (mine) { // not while a renewal restores it
+                Object released = redis.eval(RELEASE_IF_OWNER, List.of(keys.session(token)), List.of(mine.claim));
+                held.remove(token, mine);
+                redis.eval(RELEASE_NICKNAME, List.of(keys.nickname(mine.record.nickname())), List.of(token.value()));
+                return Long.valueOf(1).equals(released);
             }
         });
     }
@@ -97,6 +199,85 @@ final class RedisSessionStore implements SessionStore {
         return Unavailable.guard(() -> {
             return redis.exists(keys.nickname(nickname));
         });
+    }
+
+    @Override
+    public void onTakenOver(Consumer<SessionToken> listener) {
+        takenOverListener = requireNonNull(listener, "listener");
+    }
+
+    /** This node's id: its claims start with it, and other nodes reach it on its node channel. */
+    String nodeId() {
+        return nodeId;
+    }
+
+    /** The node that owns the session, or empty if the session is gone. */
+    Optional<String> ownerNode(SessionToken token) {
+        return Unavailable.guard(() -> {
+            String owner = redis.hget(keys.session(token), OWNER);
+            return Optional.ofNullable(owner).map(RedisSessionStore::nodeOf);
+        });
+    }
+
+    /** Another node claimed a session: let it go, unless the notice is about a claim this node no longer holds. */
+    void takenOver(SessionToken token, String supersededClaim) {
+        Held mine = held.get(token);
+        if (mine != null && mine.claim.equals(supersededClaim) && held.remove(token, mine)) {
+            letGo.accept(mine.record.nickname());
+            takenOverListener.accept(token);
+        }
+    }
+
+    /**
+     * Keeps this node's sessions alive; restores those Redis lost (a restart without persistence); lets go of those
+     * another node claimed (if the notice was lost). Call well within the ttl.
+     */
+    void renewHeld() {
+        held.forEach((token, mine) -> {
+            Object answer = redis.eval(
+                    RENEW_IF_OWNER, List.of(keys.session(token)), List.of(mine.claim, Long.toString(ttl.toMillis())));
+            long outcome = (Long) answer;
+            if (outcome == 1) {
+                redis.pexpire(keys.nickname(mine.record.nickname()), ttl.toMillis());
+            } else if (outcome == -1) {
+                takenOver(token, mine.claim);
+            } else {
+                restore(token, mine);
+            }
+        });
+    }
+
+    private void restore(SessionToken token, Held mine) {
+        synchronized (mine) {
+            if (held.get(token) != mine) {
+                return; // released meanwhile: gone for good
+            }
+            SessionRecord record = mine.record;
+            String nicknameKey = keys.nickname(record.nickname());
+            redis.set(nicknameKey, token.value(), SetParams.setParams().nx().px(ttl.toMillis()));
+            if (!token.value().equals(redis.get(nicknameKey))) {
+                log.warn("session of {} lost in Redis and its nickname taken meanwhile; ending it", record.nickname());
+                takenOver(token, mine.claim);
+                return;
+            }
+            write(record, mine.claim);
+            log.info("restored session of {} that Redis lost", record.nickname());
+        }
+    }
+
+    private void write(SessionRecord session, String claim) {
+        String key = keys.session(session.token());
+        redis.hset(key, Map.of(NICKNAME, session.nickname().value(), ROOMS, rooms(session.rooms()), OWNER, claim));
+        redis.pexpire(key, ttl.toMillis());
+    }
+
+    private String newClaim() {
+        return nodeId + "." + claims.incrementAndGet();
+    }
+
+    private static String nodeOf(String claim) {
+        int dot = claim.indexOf('.');
+        return dot < 0 ? claim : claim.substring(0, dot);
     }
 
     private static String rooms(Set<RoomName> rooms) {

@@ -2,14 +2,19 @@ package dev.chat.store.redis;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.model.UserDisconnected;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.PresenceStore;
+import dev.chat.domain.port.out.SessionRelay;
 import dev.chat.domain.port.out.SessionStore;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,18 +25,29 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The Redis adapters of every out-port, sharing one connection pool, plus what keeps them healthy while the node runs:
- * the subscriber connection, lease renewal for this node's members, and the sweep that removes (and announces, once)
- * members of nodes that died. Building it opens no connection; {@link #start()} does.
+ * the subscriber connection (room channels and this node's own channel), renewal of this node's sessions and presence
+ * leases, and the sweep that removes (and announces, once) members of nodes that died. Building it opens no
+ * connection; {@link #start()} does.
  */
 public final class RedisStores implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisStores.class);
+    private static final int NODE_MESSAGE_THREADS = 2;
 
     private final UnifiedJedis redis;
     private final RedisEventBus bus;
     private final RedisMessageHistory history;
     private final RedisPresenceStore presence;
     private final RedisSessionStore sessions;
+    private final RedisSessionRelay relay;
     private final Settings settings;
+    private final RedisKeys keys;
+    private final String nodeId = newNodeId();
+    /** Handles what other nodes send this one, off the subscriber thread (handlers call Redis and take locks). */
+    private final ExecutorService nodeMessages = Executors.newFixedThreadPool(NODE_MESSAGE_THREADS, runnable -> {
+        Thread thread = new Thread(runnable, "redis-node-messages");
+        thread.setDaemon(true);
+        return thread;
+    });
     /** host:port only: the URI may carry a password. */
     private final String address;
 
@@ -40,7 +56,8 @@ public final class RedisStores implements AutoCloseable {
     /**
      * @param namespace prefix of every key
      * @param historySize messages kept per room
-     * @param sessionTtl how long an untouched session lives in Redis (a safety net: the service removes sessions)
+     * @param sessionTtl how long a session outlives its node's last renewal: a crashed node's clients can resume on
+     *     another node within it
      * @param presenceLease how long a member stays listed after its node stopped renewing it
      * @param startupWait how long {@link #start()} waits for an unreachable Redis before giving up
      */
@@ -54,6 +71,9 @@ public final class RedisStores implements AutoCloseable {
             if (presenceLease.toMillis() < 300) {
                 throw new IllegalArgumentException("presenceLease must be at least 300 ms");
             }
+            if (sessionTtl.compareTo(presenceLease) < 0) {
+                throw new IllegalArgumentException("sessionTtl must be at least the presence lease (both are renewed)");
+            }
         }
     }
 
@@ -61,12 +81,21 @@ public final class RedisStores implements AutoCloseable {
         this.settings = settings;
         this.address = uri.getHost() + ":" + uri.getPort();
         this.redis = new JedisPooled(uri);
-        RedisKeys keys = new RedisKeys(settings.namespace());
+        this.keys = new RedisKeys(settings.namespace());
         RoomEventCodec codec = new RoomEventCodec();
-        this.bus = new RedisEventBus(redis, uri, keys, codec);
+        this.bus = new RedisEventBus(
+                redis,
+                uri,
+                keys,
+                codec,
+                nodeId,
+                payload -> nodeMessages.execute(() -> onNodeMessage(payload)),
+                () -> nodeMessages.execute(this::renewSessions));
         this.history = new RedisMessageHistory(redis, keys, codec, settings.historySize());
         this.presence = new RedisPresenceStore(redis, keys, settings.presenceLease(), clock);
-        this.sessions = new RedisSessionStore(redis, keys, settings.sessionTtl());
+        this.sessions = new RedisSessionStore(redis, keys, settings.sessionTtl(), nodeId, this::publishQuietly);
+        this.sessions.onLetGo(presence::forget);
+        this.relay = new RedisSessionRelay(sessions, this::publish);
     }
 
     /** @param uri {@code redis://[user:password@]host:port[/db]}, or {@code rediss://} for TLS */
@@ -90,6 +119,10 @@ public final class RedisStores implements AutoCloseable {
         return sessions;
     }
 
+    public SessionRelay relay() {
+        return relay;
+    }
+
     /**
      * Waits (bounded) for Redis to answer, then connects the subscriber and renews and sweeps presence leases every
      * third of a lease.
@@ -105,8 +138,8 @@ public final class RedisStores implements AutoCloseable {
             return thread;
         });
         long every = settings.presenceLease().toMillis() / 3;
-        keeper.scheduleAtFixedRate(this::keepPresence, every, every, TimeUnit.MILLISECONDS);
-        log.info("Redis stores started (namespace {})", settings.namespace());
+        keeper.scheduleAtFixedRate(this::keepAlive, every, every, TimeUnit.MILLISECONDS);
+        log.info("Redis stores started (namespace {}, node {})", settings.namespace(), nodeId);
     }
 
     @Override
@@ -114,6 +147,8 @@ public final class RedisStores implements AutoCloseable {
         if (keeper != null) {
             keeper.shutdownNow();
         }
+        relay.close();
+        nodeMessages.shutdownNow();
         bus.close();
         redis.close();
     }
@@ -142,14 +177,61 @@ public final class RedisStores implements AutoCloseable {
         }
     }
 
-    private void keepPresence() {
+    private void keepAlive() {
+        renewSessions();
         try {
             presence.renewLeases();
             for (RedisPresenceStore.Expired gone : presence.removeExpired()) {
-                bus.publish(new UserDisconnected(gone.room(), gone.user())); // this node won the ZREM: it tells
+                bus.publish(new UserDisconnected(gone.room(), gone.user())); // this node won the removal: it tells
             }
         } catch (RuntimeException e) {
             log.warn("presence upkeep failed ({}); retrying next round", e.toString());
         }
+    }
+
+    private void renewSessions() {
+        try {
+            sessions.renewHeld();
+        } catch (RuntimeException e) {
+            log.warn("session renewal failed ({}); retrying next round", e.toString());
+        }
+    }
+
+    private void onNodeMessage(String payload) {
+        NodeMessage message;
+        try {
+            message = NodeMessage.decode(payload);
+        } catch (IllegalArgumentException e) {
+            log.warn("ignored a message on this node's channel: {}", e.getMessage());
+            return;
+        }
+        if (message instanceof NodeMessage.Taken taken) {
+            sessions.takenOver(new SessionToken(taken.session()), taken.claim());
+        } else if (message instanceof NodeMessage.Ask ask) {
+            relay.onAsk(ask);
+        } else if (message instanceof NodeMessage.Answer answer) {
+            relay.onAnswer(answer);
+        } else {
+            relay.onFailed((NodeMessage.Failed) message);
+        }
+    }
+
+    private long publish(String node, NodeMessage message) {
+        return redis.publish(keys.nodeChannel(node), message.encode());
+    }
+
+    /** A takeover notice is a courtesy: the node it is for also finds out when it next renews its sessions. */
+    private void publishQuietly(String node, NodeMessage message) {
+        try {
+            publish(node, message);
+        } catch (RuntimeException e) {
+            log.debug("takeover notice to node {} not sent: {}", node, e.toString());
+        }
+    }
+
+    private static String newNodeId() {
+        byte[] bytes = new byte[9];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

@@ -11,7 +11,14 @@ final class RedisBuses implements AutoCloseable {
     private final List<RedisEventBus> open = new ArrayList<>();
 
     RedisEventBus bus() {
-        RedisEventBus bus = new RedisEventBus(TestRedis.client(), TestRedis.uri(), keys, codec);
+        RedisEventBus bus = new RedisEventBus(
+                TestRedis.client(),
+                TestRedis.uri(),
+                keys,
+                codec,
+                UUID.randomUUID().toString(),
+                message -> {},
+                () -> {});
         bus.start();
         open.add(bus);
         return bus;

@@ -7,6 +7,11 @@ import java.time.Duration;
 class RedisSessionStoreIT extends SessionStoreContract {
     @Override
     protected SessionStore createSessionStore() {
-        return new RedisSessionStore(TestRedis.client(), new RedisKeys("test-sessions"), Duration.ofMinutes(5));
+        return new RedisSessionStore(
+                TestRedis.client(),
+                new RedisKeys("test-sessions"),
+                Duration.ofMinutes(5),
+                "contract-node",
+                (node, notice) -> {});
     }
 }

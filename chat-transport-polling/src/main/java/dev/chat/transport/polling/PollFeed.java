@@ -80,6 +80,11 @@ final class PollFeed implements ClientConnection {
         }
     }
 
+    /** True while the feed takes events: not replaced, dropped as a slow consumer, or ended. */
+    synchronized boolean isOpen() {
+        return !closed;
+    }
+
     /** True if a poll with this many events received can be answered from this feed, exactly. */
     synchronized boolean canServe(PollCursor cursor) {
         return !closed

@@ -6,10 +6,11 @@ import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorCode;
-import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.domain.port.out.SessionRelay;
+import dev.chat.protocol.HttpAnswer;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.security.SecureRandom;
@@ -18,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,14 +31,23 @@ import org.slf4j.LoggerFactory;
 /**
  * The chat over HTTP long-polling ({@code GET /chat/poll}); commands go to {@code POST /chat/send}. A held poll is
  * an async request: it holds no thread.
+ *
+ * <p>A session's feed lives on the node that serves the session. A poll that lands on another node is relayed there
+ * (and its answer back), so a client behind a round-robin balancer gets exactly what it would from one node; only
+ * when no live node serves the session does the node that got the poll take it over, resuming from the cursor.
  */
 public final class PollingTransport {
     private static final Logger log = LoggerFactory.getLogger(PollingTransport.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration HOUSEKEEPING_EVERY = Duration.ofSeconds(1);
     private static final int RESPONDER_THREADS = 4;
+    /** The relay topic of polls carried to the node that serves their session. */
+    private static final String RELAY_TOPIC = "poll";
+    /** How much longer than the poll itself a relayed poll may take before the client is told to try again. */
+    private static final Duration RELAY_MARGIN = Duration.ofSeconds(5);
 
     private final ChatUseCases useCases;
+    private final SessionRelay relay;
     private final EventEncoder encoder;
     private final PollingSettings settings;
     private final ConcurrentHashMap<SessionToken, PollFeed> feeds = new ConcurrentHashMap<>();
@@ -48,8 +59,9 @@ public final class PollingTransport {
         return thread;
     });
 
-    public PollingTransport(ChatUseCases useCases, EventEncoder encoder, PollingSettings settings) {
+    public PollingTransport(ChatUseCases useCases, SessionRelay relay, EventEncoder encoder, PollingSettings settings) {
         this.useCases = requireNonNull(useCases, "useCases");
+        this.relay = requireNonNull(relay, "relay");
         this.encoder = requireNonNull(encoder, "encoder");
         this.settings = requireNonNull(settings, "settings");
     }
@@ -57,6 +69,7 @@ public final class PollingTransport {
     /** Registers the poll route; call while the Javalin app is being created. */
     public void install(JavalinConfig config) {
         config.routes.get(settings.path(), this::poll);
+        relay.serve(RELAY_TOPIC, this::answerRelayed);
         config.events.serverStarted(() -> timer.scheduleAtFixedRate(
                 this::detachAbandoned,
                 HOUSEKEEPING_EVERY.toMillis(),
@@ -74,41 +87,80 @@ public final class PollingTransport {
     private void poll(Context ctx) {
         ctx.contentType("application/json");
         ctx.header("Cache-Control", "no-store");
-        CompletableFuture<String> answer;
+        CompletableFuture<HttpAnswer> answer;
         try {
             answer = answer(ctx.queryParam("session"), ctx.queryParam("cursor"), timeout(ctx.queryParam("timeout")));
         } catch (ChatException e) {
-            ctx.status(e.code() == ErrorCode.UNAUTHORIZED ? 401 : 400)
-                    .result(encoder.encode(new ErrorEvent(e.code(), e.getMessage(), null))
-                            .dataJson());
+            write(ctx, refusal(e));
             return;
         }
-        ctx.future(() -> answer.thenAcceptAsync(ctx::result, responder));
+        ctx.future(() -> answer.thenAcceptAsync(result -> write(ctx, result), responder));
     }
 
-    private CompletableFuture<String> answer(String session, String cursorText, Duration timeout) {
+    private CompletableFuture<HttpAnswer> answer(String session, String cursorText, Duration timeout) {
         if (session == null) {
             PollFeed feed = newFeed();
             SessionToken token = useCases.connect().connect(feed);
             feed.attach(token);
             feeds.put(token, feed);
-            return feed.poll(0, Duration.ZERO);
+            return feed.poll(0, Duration.ZERO).thenApply(HttpAnswer::ok);
         }
         SessionToken token = new SessionToken(session);
-        Optional<PollCursor> cursor = PollCursor.parse(cursorText);
-        PollFeed current = feeds.get(token);
-        if (current != null && cursor.isPresent() && current.canServe(cursor.get())) {
-            return current.poll(cursor.get().received(), timeout);
+        PollFeed here = feeds.get(token);
+        if (here != null && here.isOpen()) {
+            return answerHere(token, cursorText, timeout);
         }
-        // Not ours to answer exactly (another node's feed, an expired one, an older cursor): resume from history.
-        PollFeed feed = newFeed();
-        feed.attach(token);
-        useCases.resume().resume(token, cursor.map(PollCursor::positions).orElse(Cursor.EMPTY), feed);
-        PollFeed previous = feeds.put(token, feed);
-        if (previous != null && previous != feed) {
-            previous.close(CloseReason.REPLACED);
+        String request = new RelayedPoll(cursorText, timeout).text();
+        return relay.ask(token, RELAY_TOPIC, request, timeout.plus(RELAY_MARGIN))
+                .thenApply(HttpAnswer::parse)
+                .exceptionally(failure -> refusal(chatExceptionOf(failure)));
+    }
+
+    /** A poll another node got for a session this node serves (or that nobody serves any more). */
+    private CompletableFuture<String> answerRelayed(SessionToken token, String request) {
+        RelayedPoll poll = RelayedPoll.parse(request);
+        return answerHere(token, poll.cursor(), poll.timeout()).thenApply(HttpAnswer::text);
+    }
+
+    /** Answers from this node's feed of the session, or makes this node serve the session, resuming from the cursor. */
+    private CompletableFuture<HttpAnswer> answerHere(SessionToken token, String cursorText, Duration timeout) {
+        try {
+            Optional<PollCursor> cursor = PollCursor.parse(cursorText);
+            PollFeed current = feeds.get(token);
+            if (current != null && cursor.isPresent() && current.canServe(cursor.get())) {
+                return current.poll(cursor.get().received(), timeout).thenApply(HttpAnswer::ok);
+            }
+            // Not ours to answer exactly (an expired feed, an older cursor, a session served elsewhere until now):
+            // resume from history.
+            PollFeed feed = newFeed();
+            feed.attach(token);
+            useCases.resume().resume(token, cursor.map(PollCursor::positions).orElse(Cursor.EMPTY), feed);
+            PollFeed previous = feeds.put(token, feed);
+            if (previous != null && previous != feed) {
+                previous.close(CloseReason.REPLACED);
+            }
+            return feed.poll(0, Duration.ZERO).thenApply(HttpAnswer::ok);
+        } catch (ChatException e) {
+            return CompletableFuture.completedFuture(refusal(e));
         }
-        return feed.poll(0, Duration.ZERO);
+    }
+
+    private HttpAnswer refusal(ChatException e) {
+        return HttpAnswer.refusal(e, null, encoder);
+    }
+
+    private static void write(Context ctx, HttpAnswer answer) {
+        ctx.status(answer.status()).result(answer.body());
+    }
+
+    private static ChatException chatExceptionOf(Throwable failure) {
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof ChatException chat) {
+            return chat;
+        }
+        log.error("relayed poll failed", cause);
+        return new ChatException(ErrorCode.INTERNAL, "internal error");
     }
 
     private Duration timeout(String seconds) {

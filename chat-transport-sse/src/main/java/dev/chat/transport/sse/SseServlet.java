@@ -6,6 +6,7 @@ import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.SessionToken;
+import dev.chat.protocol.HttpStatusOf;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;

@@ -8,6 +8,7 @@ import dev.chat.domain.model.Heartbeat;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.domain.port.out.SessionRelay;
 import dev.chat.protocol.CommandDecoder;
 import dev.chat.protocol.OpenConnections;
 import io.javalin.config.JavalinConfig;
@@ -25,6 +26,7 @@ public final class SseTransport {
     private static final Logger log = LoggerFactory.getLogger(SseTransport.class);
 
     private final ChatUseCases useCases;
+    private final SessionRelay relay;
     private final CommandDecoder decoder;
     private final EventEncoder encoder;
     private final SseSettings settings;
@@ -36,8 +38,14 @@ public final class SseTransport {
         return thread;
     });
 
-    public SseTransport(ChatUseCases useCases, CommandDecoder decoder, EventEncoder encoder, SseSettings settings) {
+    public SseTransport(
+            ChatUseCases useCases,
+            SessionRelay relay,
+            CommandDecoder decoder,
+            EventEncoder encoder,
+            SseSettings settings) {
         this.useCases = requireNonNull(useCases, "useCases");
+        this.relay = requireNonNull(relay, "relay");
         this.decoder = requireNonNull(decoder, "decoder");
         this.encoder = requireNonNull(encoder, "encoder");
         this.settings = requireNonNull(settings, "settings");
@@ -45,8 +53,9 @@ public final class SseTransport {
 
     /** Registers the stream servlet and the send route; call while the Javalin app is being created. */
     public void install(JavalinConfig config) {
-        SendEndpoint send = new SendEndpoint(useCases.commands(), decoder, encoder, settings.maxBodyBytes());
+        SendEndpoint send = new SendEndpoint(useCases.commands(), relay, decoder, encoder, settings.maxBodyBytes());
         config.routes.post(settings.sendPath(), send::handle);
+        relay.serve(SendEndpoint.RELAY_TOPIC, send::handleRelayed);
         config.jetty.modifyServletContextHandler(context -> {
             ServletHolder holder = new ServletHolder("chat-sse", new SseServlet(this));
             holder.setAsyncSupported(true);

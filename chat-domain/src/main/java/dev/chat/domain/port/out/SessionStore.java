@@ -4,23 +4,41 @@ import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.SessionToken;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
- * Sessions by token, with nicknames unique among stored sessions. Thread-safe.
+ * Sessions by token, with nicknames unique among stored sessions, and which node serves each one (its owner). Thread-safe.
  *
- * <p>{@link #create} claims the nickname atomically: of two sessions created with one nickname, one fails.
+ * <p>{@link #create} claims the nickname atomically: of two sessions created with one nickname, one fails. The node
+ * that creates a session owns it; a node that {@link #claim claims} it (a client resumed there) becomes the owner,
+ * and the previous owner is told through its {@link #onTakenOver} listener. Only the owner changes a session:
+ * {@link #update} and {@link #release} do nothing on a node that lost it. A session whose owner stops keeping it
+ * (the node died) expires after a lease that the store documents.
  */
 public interface SessionStore {
-    /** Stores a new session; false (and nothing stored) if its nickname belongs to another session. */
+    /** Stores a new session owned by this node; false (and nothing stored) if its nickname belongs to another session. */
     boolean create(SessionRecord session);
 
     Optional<SessionRecord> find(SessionToken token);
 
-    /** Replaces a stored session's record (same token and nickname); no effect if it is gone. */
+    /** Makes this node the session's owner and returns its record; empty (nothing changed) if it is gone. */
+    Optional<SessionRecord> claim(SessionToken token);
+
+    /** Replaces the record (same token and nickname) of a session this node owns; no effect otherwise. */
     void update(SessionRecord session);
 
-    /** Removes the session and frees its nickname; no effect if it is gone. */
-    void remove(SessionToken token);
+    /**
+     * Removes the session and frees its nickname if this node owns it.
+     *
+     * @return true if it did; false if the session is gone or another node took it over
+     */
+    boolean release(SessionToken token);
 
     boolean isNicknameTaken(Nickname nickname);
+
+    /**
+     * Sets what to do when another node claims a session this node owns. The listener runs on the store's thread and
+     * must not block. A single-node store never calls it.
+     */
+    void onTakenOver(Consumer<SessionToken> listener);
 }

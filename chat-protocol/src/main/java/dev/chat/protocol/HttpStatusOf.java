@@ -1,12 +1,12 @@
-package dev.chat.transport.sse;
+package dev.chat.protocol;
 
 import dev.chat.domain.model.ErrorCode;
 
-/** The HTTP status that carries each refusal. */
-final class HttpStatusOf {
+/** The HTTP status that carries each refusal, the same on every HTTP endpoint. */
+public final class HttpStatusOf {
     private HttpStatusOf() {}
 
-    static int code(ErrorCode code) {
+    public static int code(ErrorCode code) {
         return switch (code) {
             case UNAUTHORIZED -> 401;
             case TOO_LARGE -> 413;

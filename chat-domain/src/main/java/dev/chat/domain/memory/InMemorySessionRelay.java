@@ -1,0 +1,33 @@
+package dev.chat.domain.memory;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chat.domain.model.ChatException;
+import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.port.out.SessionRelay;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Single node only: this node serves every session, so every request is handled here. */
+public final class InMemorySessionRelay implements SessionRelay {
+    private final ConcurrentHashMap<String, Handler> handlers = new ConcurrentHashMap<>();
+
+    @Override
+    public CompletableFuture<String> ask(SessionToken session, String topic, String request, Duration timeout) {
+        Handler handler = handlers.get(requireNonNull(topic, "topic"));
+        if (handler == null) {
+            return CompletableFuture.failedFuture(
+                    new ChatException(ErrorCode.INTERNAL, "nothing serves relay topic " + topic));
+        }
+        return handler.handle(session, request);
+    }
+
+    @Override
+    public void serve(String topic, Handler handler) {
+        if (handlers.putIfAbsent(requireNonNull(topic, "topic"), requireNonNull(handler, "handler")) != null) {
+            throw new IllegalStateException("relay topic already served: " + topic);
+        }
+    }
+}

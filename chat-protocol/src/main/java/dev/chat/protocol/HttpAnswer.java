@@ -1,0 +1,49 @@
+package dev.chat.protocol;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chat.domain.model.ChatException;
+import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.port.out.EventEncoder;
+
+/**
+ * An HTTP endpoint's answer, status and JSON body, in a form that can cross to another node and back (the HTTP
+ * transports relay requests to the node that serves a session).
+ */
+public record HttpAnswer(int status, String body) {
+    public HttpAnswer {
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("not an HTTP status: " + status);
+        }
+        requireNonNull(body, "body");
+    }
+
+    public static HttpAnswer ok(String body) {
+        return new HttpAnswer(200, body);
+    }
+
+    /** The refusal's error data ({@code {code, message, ref?}}) with its status. */
+    public static HttpAnswer refusal(ChatException refusal, String ref, EventEncoder encoder) {
+        String body = encoder.encode(new ErrorEvent(refusal.code(), refusal.getMessage(), ref))
+                .dataJson();
+        return new HttpAnswer(HttpStatusOf.code(refusal.code()), body);
+    }
+
+    /** {@code STATUS BODY}: what crosses between nodes. */
+    public String text() {
+        return status + " " + body;
+    }
+
+    /** @throws IllegalArgumentException when the text is not an answer's */
+    public static HttpAnswer parse(String text) {
+        int space = text.indexOf(' ');
+        if (space != 3) {
+            throw new IllegalArgumentException("not a relayed HTTP answer");
+        }
+        try {
+            return new HttpAnswer(Integer.parseInt(text.substring(0, space)), text.substring(space + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a relayed HTTP answer", e);
+        }
+    }
+}
