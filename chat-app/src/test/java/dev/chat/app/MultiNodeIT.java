@@ -1,31 +1,38 @@
 package dev.chat.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chat.app.support.ChatClient;
+import dev.chat.app.support.ChatProcess;
+import dev.chat.app.support.PollTestClient;
 import dev.chat.app.support.RunningChat;
 import dev.chat.app.support.SseTestClient;
 import dev.chat.app.support.WsTestClient;
 import dev.chat.store.redis.TestRedis;
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientType;
+import redis.clients.jedis.params.ClientKillParams;
 
 /** Three nodes in one JVM, each on its own port, sharing one Redis: they behave as one chat. */
 class MultiNodeIT {
     private final ChatConfig nodeConfig = RunningChat.withGrace(ChatConfig.defaults(0), Duration.ZERO)
+            // A dropped SSE stream shows at the next heartbeat, so heartbeat every second here.
+            .withWebSocket(
+                    new ChatConfig.WebSocket(64 * 1024, 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5)))
+            .withPolling(new ChatConfig.Polling(Duration.ofSeconds(2), Duration.ofSeconds(1)))
             .withStore(new ChatConfig.Store(
                     TestRedis.uri().toString(),
                     "it-" + UUID.randomUUID(),
@@ -34,9 +41,11 @@ class MultiNodeIT {
     private final RunningChat nodeA = RunningChat.start(nodeConfig);
     private final RunningChat nodeB = RunningChat.start(nodeConfig);
     private final RunningChat nodeC = RunningChat.start(nodeConfig);
+    private final AtomicBoolean polling = new AtomicBoolean(true);
 
     @AfterEach
     void stop() {
+        polling.set(false);
         Stream.of(nodeA, nodeB, nodeC).forEach(RunningChat::close);
     }
 
@@ -90,27 +99,17 @@ class MultiNodeIT {
 
     @Test
     void givenANodeIsKilled_theOthersRemoveItsUsersWithinTheLease_announcingEachDepartureOnce() throws Exception {
-        int port = freePort();
-        ProcessBuilder builder = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-jar",
-                        Path.of("target", "chat-app.jar").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(File.createTempFile("chat-node", ".log"));
-        builder.environment().put("CHAT_PORT", Integer.toString(port));
-        builder.environment().put("CHAT_HOST", "127.0.0.1");
-        builder.environment().put("CHAT_REDIS_URL", nodeConfig.store().redisUrl());
-        builder.environment().put("CHAT_REDIS_NAMESPACE", nodeConfig.store().redisNamespace());
-        builder.environment().put("CHAT_PRESENCE_LEASE_SECONDS", "1");
-        Process doomed = builder.start();
-        try {
+        try (ChatProcess doomed = ChatProcess.start(Map.of(
+                "CHAT_REDIS_URL", nodeConfig.store().redisUrl(),
+                "CHAT_REDIS_NAMESPACE", nodeConfig.store().redisNamespace(),
+                "CHAT_PRESENCE_LEASE_SECONDS", "1"))) {
             WsTestClient alice = nodeA.client();
-            WsTestClient bob = connectWhenUp(URI.create("ws://127.0.0.1:" + port + "/chat"));
+            WsTestClient bob = doomed.clientWhenUp();
             String bobName = bob.nickname();
             alice.await(
                     "userConnected", data -> bobName.equals(data.path("user").textValue()));
 
-            doomed.destroyForcibly(); // SIGKILL: no goodbye, no cleanup
+            doomed.kill(); // SIGKILL: no goodbye, no cleanup
 
             assertThat(alice.await("userDisconnected").path("user").textValue()).isEqualTo(bobName);
             alice.sendMessage("general", "after the crash", "m");
@@ -118,23 +117,6 @@ class MultiNodeIT {
                     "message",
                     data -> "after the crash".equals(data.path("text").textValue()));
             assertThat(alice.events("userDisconnected")).hasSize(1);
-        } finally {
-            doomed.destroyForcibly();
-        }
-    }
-
-    private static WsTestClient connectWhenUp(URI uri) {
-        WsTestClient[] client = new WsTestClient[1];
-        await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(100))
-                .ignoreExceptions()
-                .until(() -> (client[0] = WsTestClient.connect(uri)) != null);
-        return client[0].awaitJoined();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 
@@ -158,5 +140,89 @@ class MultiNodeIT {
                 .toList();
 
         assertThat(names).hasSize(90).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void givenWebSocketSseAndPollingUsersOnDifferentNodes_theySeeEachOtherArrive_chatInOneOrder_andLeave() {
+        WsTestClient ws = nodeA.client();
+        SseTestClient sse = nodeB.sseClient();
+        PollTestClient poll = RunningChat.pollClientAcross(List.of(nodeC, nodeA, nodeB));
+        keepPolling(poll);
+        WsTestClient writerOnC = nodeC.client();
+
+        ws.await("userConnected", user(sse.nickname()));
+        ws.await("userConnected", user(poll.nickname()));
+        sse.await("userConnected", user(poll.nickname()));
+        poll.await("userConnected", user(writerOnC.nickname()));
+
+        int each = 20;
+        CompletableFuture.allOf(
+                        CompletableFuture.runAsync(() ->
+                                IntStream.range(0, each).forEach(i -> ws.sendMessage("general", "a" + i, "a" + i))),
+                        CompletableFuture.runAsync(() -> IntStream.range(0, each)
+                                .forEach(i -> writerOnC.sendMessage("general", "c" + i, "c" + i))))
+                .join();
+        nodeA.sender().message(poll.session(), "general", "from the poller", "p");
+
+        List<List<String>> seen = Stream.of(ws, sse, poll, writerOnC)
+                .map(client -> IntStream.range(0, 2 * each + 1)
+                        .mapToObj(i -> client.await("message"))
+                        .map(m ->
+                                m.path("seq").longValue() + ":" + m.path("text").textValue())
+                        .toList())
+                .toList();
+        assertThat(seen.get(0)).hasSize(2 * each + 1).doesNotHaveDuplicates();
+        assertThat(seen).allSatisfy(messages -> assertThat(messages).isEqualTo(seen.get(0)));
+        assertThat(seen.get(0)).anyMatch(message -> message.endsWith(":from the poller"));
+
+        sse.close();
+        for (ChatClient client : List.of(ws, poll, writerOnC)) {
+            client.await("userDisconnected", user(sse.nickname()));
+        }
+        polling.set(false);
+        for (ChatClient client : List.of(ws, writerOnC)) {
+            client.await("userDisconnected", user(poll.nickname()));
+        }
+        assertThat(poll.events("welcome")).hasSize(1); // every poll was served by the session's own node
+    }
+
+    @Test
+    void givenANodesSubscriberConnectionIsKilledMidStream_itsClientsMissNothing() {
+        WsTestClient alice = nodeA.client();
+        WsTestClient bob = nodeB.client();
+        alice.await("userConnected", user(bob.nickname()));
+        int total = 100;
+
+        try (Jedis admin = new Jedis(TestRedis.uri())) {
+            for (int i = 1; i <= total; i++) {
+                alice.sendMessage("general", "m" + i, "m" + i);
+                if (i % 25 == 0) {
+                    String ref = "m" + i;
+                    alice.await("ack", data -> ref.equals(data.path("ref").textValue()));
+                    admin.clientKill(ClientKillParams.clientKillParams().type(ClientType.PUBSUB));
+                }
+            }
+        }
+
+        List<String> atBob = IntStream.range(0, total)
+                .mapToObj(i -> bob.await("message").path("text").textValue())
+                .toList();
+        assertThat(atBob)
+                .containsExactlyElementsOf(
+                        IntStream.rangeClosed(1, total).mapToObj(i -> "m" + i).toList());
+        assertThat(bob.events("message")).hasSize(total);
+    }
+
+    /** Polls in a loop, as a browser client would, until the test ends. */
+    private void keepPolling(PollTestClient client) {
+        CompletableFuture.runAsync(() -> {
+            while (polling.get()) {
+                client.poll(1).join();
+            }
+        });
+    }
+
+    private static Predicate<JsonNode> user(String nickname) {
+        return data -> nickname.equals(data.path("user").textValue());
     }
 }

@@ -3,11 +3,14 @@ package dev.chat.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.chat.app.support.RunningChat;
 import dev.chat.app.support.WsTestClient;
 import dev.chat.store.redis.RedisServerProcess;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,10 +60,20 @@ class RedisOutageIT {
                 });
         assertThat(bob.events("message"))
                 .noneMatch(m -> "into the void".equals(m.path("text").textValue()));
-        // Redis came back empty, so seqs start again at 1: the first message after it must not pass for a repeat.
-        assertThat(bob.events("message"))
-                .anyMatch(m -> "back?".equals(m.path("text").textValue())
-                        && m.path("seq").longValue() == 1);
+        // Redis came back empty, so seqs start again at 1: bob is told before the first message after it, with a
+        // snapshot of the new epoch, so his client does not take seq 1 for a repeat.
+        List<JsonNode> events = bob.events();
+        int notice = indexOf(events, "notRecovered");
+        int firstBack =
+                indexOf(events, "message", m -> "back?".equals(m.path("text").textValue()));
+        assertThat(notice).isPositive().isLessThan(firstBack);
+        assertThat(events.get(notice).path("data").path("reason").textValue()).isEqualTo("epoch_changed");
+        JsonNode snapshot = events.get(notice + 1);
+        assertThat(snapshot.path("event").textValue()).isEqualTo("activeUsers");
+        assertThat(snapshot.path("data").path("seq").longValue()).isZero();
+        assertThat(snapshot.path("data").path("epoch").textValue())
+                .isNotEqualTo(bob.events("activeUsers").get(0).path("epoch").textValue());
+        assertThat(events.get(firstBack).path("data").path("seq").longValue()).isEqualTo(1);
     }
 
     @Test
@@ -71,5 +84,19 @@ class RedisOutageIT {
         Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> RunningChat.start(unreachable));
 
         assertThat(failure).hasMessageContaining("Redis at 127.0.0.1:1 did not answer");
+    }
+
+    private static int indexOf(List<JsonNode> events, String name) {
+        return indexOf(events, name, data -> true);
+    }
+
+    private static int indexOf(List<JsonNode> events, String name, Predicate<JsonNode> dataMatches) {
+        for (int i = 0; i < events.size(); i++) {
+            if (name.equals(events.get(i).path("event").textValue())
+                    && dataMatches.test(events.get(i).path("data"))) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -35,4 +35,19 @@ public interface ChatClient {
     default List<JsonNode> events(String event) {
         return log().data(event);
     }
+
+    /** The resume cursor of a client in general only: the latest snapshot's epoch, and the last seq it has. */
+    default String generalCursor() {
+        List<JsonNode> snapshots = events("activeUsers").stream()
+                .filter(data -> "general".equals(data.path("room").textValue()))
+                .toList();
+        JsonNode snapshot = snapshots.get(snapshots.size() - 1);
+        long seq = snapshot.path("seq").longValue();
+        for (JsonNode message : events("message")) {
+            if ("general".equals(message.path("room").textValue())) {
+                seq = Math.max(seq, message.path("seq").longValue());
+            }
+        }
+        return "general:" + snapshot.path("epoch").textValue() + ":" + seq;
+    }
 }

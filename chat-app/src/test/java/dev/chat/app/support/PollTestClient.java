@@ -9,19 +9,25 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** A real long-polling client for integration tests: each poll hands in the cursor of the previous answer. */
+/**
+ * A real long-polling client for integration tests: each poll hands in the cursor of the previous answer. Given
+ * several nodes, it sends each poll to the next one, as a round-robin load balancer would.
+ */
 public final class PollTestClient implements ChatClient {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final EventLog log = new EventLog();
-    private final URI pollUri;
+    private final List<URI> pollUris;
+    private final AtomicInteger polls = new AtomicInteger();
     private volatile String session;
     private volatile String cursor;
 
-    PollTestClient(URI pollUri) {
-        this.pollUri = pollUri;
+    PollTestClient(List<URI> pollUris) {
+        this.pollUris = List.copyOf(pollUris);
     }
 
     @Override
@@ -56,6 +62,7 @@ public final class PollTestClient implements ChatClient {
                         + (withCursor == null
                                 ? ""
                                 : "&cursor=" + URLEncoder.encode(withCursor, StandardCharsets.UTF_8));
+        URI pollUri = pollUris.get(polls.getAndIncrement() % pollUris.size());
         return HTTP.sendAsync(
                         HttpRequest.newBuilder(URI.create(pollUri + query)).build(),
                         HttpResponse.BodyHandlers.ofString())

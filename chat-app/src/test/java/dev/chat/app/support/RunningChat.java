@@ -3,6 +3,8 @@ package dev.chat.app.support;
 import dev.chat.app.ChatApplication;
 import dev.chat.app.ChatConfig;
 import dev.chat.app.ChatServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,9 +86,28 @@ public final class RunningChat implements AutoCloseable {
 
     /** A new long-polling session: its first answer (welcome and member list) already taken. */
     public PollTestClient pollClient() {
-        PollTestClient client = new PollTestClient(httpUri("/chat/poll"));
+        return pollClientAcross(List.of(this));
+    }
+
+    /** A new long-polling session created on the first node, whose polls then go to each node in turn. */
+    public static PollTestClient pollClientAcross(List<RunningChat> nodes) {
+        PollTestClient client = new PollTestClient(
+                nodes.stream().map(node -> node.httpUri("/chat/poll")).toList());
         client.pollNow();
         return client;
+    }
+
+    /** Sessions this node serves, connected or within their grace (from {@code /health}). */
+    public int localSessions() {
+        try {
+            String health = PollTestClient.get(httpUri("/health")).body();
+            return EventLog.JSON.readTree(health).path("sessions").intValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public HttpSender sender() {

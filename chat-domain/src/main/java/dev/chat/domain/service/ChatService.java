@@ -75,7 +75,12 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     public ChatService(Ports ports, ChatLimits limits) {
         this.ports = requireNonNull(ports, "ports");
         this.limits = requireNonNull(limits, "limits");
-        this.hub = new RoomHub(ports.bus(), ports.encoder());
+        // After a loss the room starts over: the new epoch's messages follow from seq 1.
+        this.hub = new RoomHub(
+                ports.bus(),
+                ports.encoder(),
+                room -> snapshot(
+                        room, new RoomPosition(ports.history().position(room).epoch(), 0)));
         ports.sessions().onTakenOver(this::takenOver);
     }
 

@@ -2,6 +2,9 @@ package dev.chat.domain.service;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.chat.domain.model.ActiveUsers;
+import dev.chat.domain.model.HistoryLost;
+import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.RoomEvent;
 import dev.chat.domain.model.RoomName;
@@ -10,6 +13,7 @@ import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.port.out.Subscription;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * This node's local fan-out: which local connections are in which room. The node subscribes to a room on the
@@ -18,11 +22,17 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RoomHub {
     private final EventBus bus;
     private final EventEncoder encoder;
+    private final Function<RoomName, ActiveUsers> snapshotAfterLoss;
     private final ConcurrentHashMap<RoomName, LocalRoom> rooms = new ConcurrentHashMap<>();
 
-    RoomHub(EventBus bus, EventEncoder encoder) {
+    /**
+     * @param snapshotAfterLoss the room's members at the start of its new epoch, for members of a room whose history
+     *     was lost
+     */
+    RoomHub(EventBus bus, EventEncoder encoder, Function<RoomName, ActiveUsers> snapshotAfterLoss) {
         this.bus = requireNonNull(bus, "bus");
         this.encoder = requireNonNull(encoder, "encoder");
+        this.snapshotAfterLoss = requireNonNull(snapshotAfterLoss, "snapshotAfterLoss");
     }
 
     void attach(RoomMembership member) {
@@ -53,9 +63,26 @@ final class RoomHub {
         }
 
         private void deliver(RoomEvent event) {
+            if (event instanceof HistoryLost lost) {
+                historyLost(lost.room());
+                return;
+            }
             OutboundEvent encoded = encoder.encode(event);
             for (RoomMembership member : members) {
                 member.deliver(event, encoded);
+            }
+        }
+
+        private void historyLost(RoomName room) {
+            OutboundEvent notice = encoder.encode(new NotRecovered(room, NotRecovered.Reason.EPOCH_CHANGED));
+            OutboundEvent snapshot;
+            try {
+                snapshot = encoder.encode(snapshotAfterLoss.apply(room));
+            } catch (RuntimeException storeDown) {
+                snapshot = null; // the notice alone still stops clients from taking new seqs for repeats
+            }
+            for (RoomMembership member : members) {
+                member.historyLost(notice, snapshot);
             }
         }
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.RoomEvent;
 import dev.chat.domain.model.RoomName;
@@ -18,9 +19,11 @@ import java.util.List;
  * One connection's place in one room on this node.
  *
  * <p>A new membership is <em>priming</em>: it is attached to the room (so it misses nothing) but holds live events
- * back until the member's catch-up (replayed messages and the room snapshot) has been sent, then releases them,
- * dropping messages the catch-up already had. The member never sees an event before its snapshot, never misses one
- * after it, and never gets a message twice.
+ * back until the member's catch-up (replayed messages and the room snapshot) has been sent, then releases them. From
+ * then on it passes each message on once: one at or below the highest seq it has sent is a repeat (a bus that
+ * back-fills after losing its connection may bring messages the catch-up already had) and is dropped, until the bus
+ * reports the room's history lost and seqs start again. The member never sees an event before its snapshot, never
+ * misses one after it, and never gets a message twice.
  */
 final class RoomMembership {
     /** Events a priming member may hold back; more means the snapshot is stuck, so the client must resume. */
@@ -30,6 +33,8 @@ final class RoomMembership {
     private final Nickname user;
     private final ClientConnection connection;
     private List<OutboundEvent> heldBack = new ArrayList<>();
+    /** The highest message seq the member has (sent or covered by its catch-up); guarded by this. */
+    private long hasThroughSeq;
 
     RoomMembership(RoomName room, Nickname user, ClientConnection connection) {
         this.room = requireNonNull(room, "room");
@@ -51,14 +56,37 @@ final class RoomMembership {
         }
         synchronized (this) {
             if (heldBack != null) {
-                heldBack.add(encoded);
-                if (heldBack.size() > MAX_HELD_EVENTS) {
-                    heldBack = List.of();
-                    connection.close(CloseReason.SLOW_CONSUMER);
+                hold(encoded);
+                return;
+            }
+            if (event instanceof ChatMessage message) {
+                if (message.seq() <= hasThroughSeq) {
+                    return;
+                }
+                hasThroughSeq = message.seq();
+            }
+            connection.send(encoded);
+        }
+    }
+
+    /**
+     * The room's history was lost: the member is told so ({@code notice}) with a fresh {@code snapshot} (or without
+     * one, if it could not be read), and the new epoch's messages follow from seq 1.
+     */
+    void historyLost(OutboundEvent notice, OutboundEvent snapshot) {
+        synchronized (this) {
+            if (heldBack != null) {
+                hold(notice);
+                if (snapshot != null) {
+                    hold(snapshot);
                 }
                 return;
             }
-            connection.send(encoded);
+            hasThroughSeq = 0;
+            connection.send(notice);
+            if (snapshot != null) {
+                connection.send(snapshot);
+            }
         }
     }
 
@@ -71,12 +99,29 @@ final class RoomMembership {
     void completePriming(List<OutboundEvent> catchUp, long coveredThroughSeq) {
         synchronized (this) {
             catchUp.forEach(connection::send);
+            long has = coveredThroughSeq;
             for (OutboundEvent event : heldBack) {
-                if (!(event.event() instanceof ChatMessage message && message.seq() <= coveredThroughSeq)) {
-                    connection.send(event);
+                if (event.event() instanceof NotRecovered) {
+                    has = 0; // the history was lost while priming: the new epoch's messages follow
+                } else if (event.event() instanceof ChatMessage message) {
+                    if (message.seq() <= has) {
+                        continue;
+                    }
+                    has = message.seq();
                 }
+                connection.send(event);
             }
+            hasThroughSeq = has;
             heldBack = null;
+        }
+    }
+
+    /** Caller holds the lock, and the membership is priming. */
+    private void hold(OutboundEvent event) {
+        heldBack.add(event);
+        if (heldBack.size() > MAX_HELD_EVENTS) {
+            heldBack = List.of();
+            connection.close(CloseReason.SLOW_CONSUMER);
         }
     }
 

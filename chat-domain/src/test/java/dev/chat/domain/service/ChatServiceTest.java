@@ -16,6 +16,7 @@ import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.model.HistoryLost;
 import dev.chat.domain.model.JoinRoom;
 import dev.chat.domain.model.LeaveRoom;
 import dev.chat.domain.model.Nickname;
@@ -621,6 +622,32 @@ class ChatServiceTest {
         assertThat(alice.received(UserDisconnected.class))
                 .containsExactly(new UserDisconnected(RoomName.GENERAL, nicknameOf(bob)));
         assertThat(nodes.a.localSessionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void givenTheBusReportsARoomsHistoryLost_membersAreToldNotRecovered_withAFreshSnapshotFromSeq0() {
+        TwoNodes nodes = new TwoNodes();
+        RecordingConnection alice = new RecordingConnection();
+        SessionToken token = nodes.a.connect(alice);
+        nodes.a.handle(token, new SendMessage(RoomName.GENERAL, "before", null));
+
+        nodes.bus.publish(new HistoryLost(RoomName.GENERAL)); // what a Redis bus reports after Redis lost its data
+
+        List<ServerEvent> afterMessage = alice.received()
+                .subList(
+                        alice.received()
+                                        .indexOf(alice.received(ChatMessage.class)
+                                                .get(0))
+                                + 1,
+                        alice.received().size());
+        assertThat(afterMessage)
+                .containsExactly(
+                        new NotRecovered(RoomName.GENERAL, NotRecovered.Reason.EPOCH_CHANGED),
+                        new ActiveUsers(
+                                RoomName.GENERAL,
+                                List.of(nicknameOf(alice)),
+                                new RoomPosition(
+                                        nodes.history.position(RoomName.GENERAL).epoch(), 0)));
     }
 
     /** Two nodes on shared in-memory stores, with session ownership as the Redis store keeps it. */

@@ -6,6 +6,7 @@ import dev.chat.domain.model.ActiveUsers;
 import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.RoomEvent;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.RoomPosition;
@@ -72,6 +73,50 @@ class RoomMembershipTest {
 
         assertThat(connection.closes()).containsExactly(CloseReason.SLOW_CONSUMER);
         assertThat(connection.received()).isEmpty();
+    }
+
+    @Test
+    void givenMessageAtOrBelowWhatTheMemberHas_itIsNotSentAgain() {
+        membership.completePriming(List.of(encoder.encode(snapshot(5))), 5);
+
+        deliver(message(4));
+        deliver(message(5));
+        deliver(message(6));
+        deliver(message(6)); // a bus back-filling after a reconnect
+
+        assertThat(connection.received(ChatMessage.class))
+                .extracting(ChatMessage::seq)
+                .containsExactly(6L);
+    }
+
+    @Test
+    void givenHistoryLost_theMemberIsToldWithAFreshSnapshot_andTheNewEpochStartsAtSeq1() {
+        membership.completePriming(List.of(encoder.encode(snapshot(5))), 5);
+        NotRecovered notice = new NotRecovered(ROOM, NotRecovered.Reason.EPOCH_CHANGED);
+        ActiveUsers fresh = new ActiveUsers(ROOM, List.of(ME, OTHER), new RoomPosition("new", 0));
+
+        membership.historyLost(encoder.encode(notice), encoder.encode(fresh));
+        deliver(message(1));
+
+        assertThat(connection.received()).containsExactly(snapshot(5), notice, fresh, message(1));
+    }
+
+    @Test
+    void givenHistoryLostWhilePriming_theNewEpochsMessagesAreNotTakenForRepeats() {
+        deliver(message(5));
+        NotRecovered notice = new NotRecovered(ROOM, NotRecovered.Reason.EPOCH_CHANGED);
+        ActiveUsers fresh = new ActiveUsers(ROOM, List.of(ME, OTHER), new RoomPosition("new", 0));
+        membership.historyLost(encoder.encode(notice), encoder.encode(fresh));
+        deliver(message(1));
+
+        membership.completePriming(List.of(encoder.encode(snapshot(5))), 5);
+        deliver(message(2));
+
+        assertThat(connection.received()).containsExactly(snapshot(5), notice, fresh, message(1), message(2));
+    }
+
+    private static ActiveUsers snapshot(long seq) {
+        return new ActiveUsers(ROOM, List.of(ME, OTHER), new RoomPosition("e", seq));
     }
 
     private void deliver(RoomEvent event) {

@@ -3,6 +3,7 @@ package dev.chat.store.redis;
 import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.ChatMessage;
+import dev.chat.domain.model.HistoryLost;
 import dev.chat.domain.model.RoomEvent;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.port.out.EventBus;
@@ -29,7 +30,11 @@ import redis.clients.jedis.resps.StreamEntry;
  * Room events across nodes over Redis pub/sub, one channel per room, and only for rooms this node has subscribers
  * in. Publishing uses the shared connection pool; receiving uses one dedicated connection read by one thread, so a
  * room's events reach listeners in publish order. The same connection carries this node's own channel, on which other
- * nodes reach it (takeover notices, relayed requests), first: once it is subscribed, the connection listens. Pub/sub is at-most-once: after the subscriber connection drops and
+ * nodes reach it (takeover notices, relayed requests), first: once it is subscribed, the connection listens.
+ *
+ * <p>Each subscribed room remembers the epoch and last seq of the messages delivered. A message of another epoch, or
+ * a back-fill that finds the room's seq behind what was delivered, means Redis lost the room's history: listeners get
+ * {@link HistoryLost}, then the new epoch's messages from the start of its stream. Pub/sub is at-most-once: after the subscriber connection drops and
  * comes back, each room is back-filled from its message stream since the last message delivered, so connected
  * clients lose nothing; presence events of the gap are not replayed (clients re-sync presence by snapshot).
  */
@@ -46,7 +51,9 @@ final class RedisEventBus implements EventBus, AutoCloseable {
     private final Consumer<String> nodeMessages;
     private final Runnable afterReconnect;
     private final Map<RoomName, List<Consumer<RoomEvent>>> listeners = new ConcurrentHashMap<>();
-    private final Map<RoomName, Long> lastDeliveredSeq = new ConcurrentHashMap<>();
+    /** Per subscribed room, where delivery stands; written by the subscriber thread once the room is subscribed. */
+    private final Map<RoomName, Delivered> delivered = new ConcurrentHashMap<>();
+
     private final Map<String, CompletableFuture<Void>> pendingSubscribes = new ConcurrentHashMap<>();
     private volatile Receiver receiver;
     private volatile CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -93,6 +100,9 @@ final class RedisEventBus implements EventBus, AutoCloseable {
 
     @Override
     public void publish(RoomEvent event) {
+        if (event instanceof HistoryLost) {
+            throw new IllegalArgumentException("only the bus itself reports a lost history");
+        }
         String payload = event instanceof ChatMessage message ? codec.message(message) : codec.presence(event);
         Unavailable.guard(() -> redis.publish(keys.channel(event.room()), payload));
     }
@@ -100,10 +110,19 @@ final class RedisEventBus implements EventBus, AutoCloseable {
     @Override
     public Subscription subscribe(RoomName room, Consumer<RoomEvent> listener) {
         requireNonNull(listener, "listener");
+        // Where the room stands before its channel is subscribed: a back-fill starts no later than this.
+        Delivered before = Unavailable.guard(() -> {
+            List<String> epochAndSeq = redis.mget(keys.epoch(room), keys.seq(room));
+            String seq = epochAndSeq.get(1);
+            return new Delivered(epochAndSeq.get(0), seq == null ? 0 : Long.parseLong(seq));
+        });
         boolean[] first = {false};
         listeners.compute(room, (name, list) -> {
             List<Consumer<RoomEvent>> target = list != null ? list : new CopyOnWriteArrayList<>();
             first[0] = target.isEmpty();
+            if (first[0]) {
+                delivered.put(room, before);
+            }
             target.add(listener);
             return target;
         });
@@ -146,7 +165,7 @@ final class RedisEventBus implements EventBus, AutoCloseable {
             return list.isEmpty() ? null : list;
         });
         if (last[0]) {
-            lastDeliveredSeq.remove(room);
+            delivered.remove(room);
             Receiver current = receiver;
             if (current != null && current.isSubscribed()) {
                 current.unsubscribe(keys.channel(room));
@@ -191,36 +210,74 @@ final class RedisEventBus implements EventBus, AutoCloseable {
     /** After a reconnect: the messages each room had while nobody here listened, before any newer live event. */
     private void backfill() {
         for (RoomName room : listeners.keySet()) {
-            Long last = lastDeliveredSeq.get(room);
-            if (last == null) {
+            Delivered state = delivered.get(room);
+            if (state == null) {
                 continue;
             }
-            String current = redis.get(keys.seq(room));
-            if (current == null || Long.parseLong(current) < last) {
-                last = 0L; // Redis lost the room's data: its seqs start again (clients see the new epoch)
-                lastDeliveredSeq.put(room, 0L);
+            List<String> epochAndSeq = redis.mget(keys.epoch(room), keys.seq(room));
+            String epochNow = epochAndSeq.get(0);
+            long seqNow = epochAndSeq.get(1) == null ? 0 : Long.parseLong(epochAndSeq.get(1));
+            if ((state.epoch != null && !state.epoch.equals(epochNow)) || seqNow < state.seq) {
+                historyLost(room, state, epochNow);
+            } else if (state.epoch == null) {
+                state.epoch = epochNow;
             }
-            for (StreamEntry entry :
-                    redis.xrange(keys.log(room), new StreamEntryID(last + 1, 0), (StreamEntryID) null)) {
-                deliver(room, codec.decode(entry.getFields().get("e")));
-            }
+            deliverStoredAfter(room, state.seq);
         }
     }
 
-    private void deliver(RoomName room, RoomEvent event) {
-        if (event instanceof ChatMessage message) {
-            Long last = lastDeliveredSeq.get(room);
-            if (last != null && message.seq() <= last) {
+    /** Delivers the room's stored messages after {@code seq} (those already delivered are skipped). */
+    private void deliverStoredAfter(RoomName room, long seq) {
+        for (StreamEntry entry : redis.xrange(keys.log(room), new StreamEntryID(seq + 1, 0), (StreamEntryID) null)) {
+            deliver(room, codec.receive(entry.getFields().get("e")));
+        }
+    }
+
+    private void deliver(RoomName room, RoomEventCodec.Received received) {
+        Delivered state = delivered.get(room);
+        if (state != null && received.event() instanceof ChatMessage message) {
+            if (received.epoch() != null && !received.epoch().equals(state.epoch)) {
+                if (state.epoch != null) { // a new epoch's message before any back-fill noticed the loss
+                    historyLost(room, state, received.epoch());
+                    deliverStoredAfter(room, 0);
+                    return;
+                }
+                state.epoch = received.epoch();
+            }
+            if (message.seq() <= state.seq) {
                 return; // already delivered (back-fill and live overlap)
             }
-            lastDeliveredSeq.put(room, message.seq());
+            state.seq = message.seq();
         }
+        notifyListeners(room, received.event());
+    }
+
+    /** Redis lost the room's history: listeners hear so before the new epoch's first message. */
+    private void historyLost(RoomName room, Delivered state, String newEpoch) {
+        log.warn("Redis lost the history of room {}; its members are told and the room starts over", room);
+        state.epoch = newEpoch;
+        state.seq = 0;
+        notifyListeners(room, new HistoryLost(room));
+    }
+
+    private void notifyListeners(RoomName room, RoomEvent event) {
         for (Consumer<RoomEvent> listener : listeners.getOrDefault(room, List.of())) {
             try {
                 listener.accept(event);
             } catch (RuntimeException e) {
                 log.error("room event listener failed", e);
             }
+        }
+    }
+
+    /** Where a room's delivery stands: the epoch of its messages and the last seq delivered. */
+    private static final class Delivered {
+        private volatile String epoch;
+        private volatile long seq;
+
+        Delivered(String epoch, long seq) {
+            this.epoch = epoch;
+            this.seq = seq;
         }
     }
 
@@ -251,7 +308,7 @@ final class RedisEventBus implements EventBus, AutoCloseable {
                 return;
             }
             try {
-                deliver(keys.roomOfChannel(channel), codec.decode(payload));
+                deliver(keys.roomOfChannel(channel), codec.receive(payload));
             } catch (RuntimeException e) {
                 log.error("undecodable event on {}: {}", channel, payload, e);
             }

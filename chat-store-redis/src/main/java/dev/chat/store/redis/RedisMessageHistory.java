@@ -23,7 +23,7 @@ import redis.clients.jedis.UnifiedJedis;
 final class RedisMessageHistory implements MessageHistory {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    // KEYS: seq, log, epoch, sent. ARGV: payload before seq, payload after seq, channel, capacity, new epoch,
+    // KEYS: seq, log, epoch, sent. ARGV: payload before seq, payload after the epoch, channel, capacity, new epoch,
     // idempotency key ('' for none). Returns {seq} for a new message, {seq, payload} for an earlier one with the key.
     private static final String APPEND = "redis.call('SET', KEYS[3], ARGV[5], 'NX') "
             + "if ARGV[6] ~= '' then "
@@ -34,7 +34,7 @@ final class RedisMessageHistory implements MessageHistory {
             + "  end "
             + "end "
             + "local seq = redis.call('INCR', KEYS[1]) "
-            + "local payload = ARGV[1] .. seq .. ARGV[2] "
+            + "local payload = ARGV[1] .. seq .. ',\"epoch\":\"' .. redis.call('GET', KEYS[3]) .. '\"' .. ARGV[2] "
             + "redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[4], seq .. '-0', 'e', payload) "
             + "redis.call('PUBLISH', ARGV[3], payload) "
             + "if ARGV[6] ~= '' then "
@@ -82,7 +82,7 @@ final class RedisMessageHistory implements MessageHistory {
                     List.of(keys.seq(room), keys.log(room), keys.epoch(room), keys.sentKeys(room)),
                     List.of(
                             template.beforeSeq(),
-                            template.afterSeq(),
+                            template.afterEpoch(),
                             keys.channel(room),
                             Integer.toString(capacity),
                             newEpoch(),

@@ -14,12 +14,18 @@ import dev.chat.domain.model.UserDisconnected;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 
-/** How room events travel between nodes (pub/sub payloads and stream entries): small JSON objects. */
+/**
+ * How room events travel between nodes (pub/sub payloads and stream entries): small JSON objects. A stored message
+ * carries its room's epoch, so a node that receives it can tell a new epoch's message from a repeat.
+ */
 final class RoomEventCodec {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The two halves of a message payload around its seq, which the append script fills in. */
-    record MessageTemplate(String beforeSeq, String afterSeq) {}
+    /** The two halves of a message payload around its seq and epoch, which the append script fills in. */
+    record MessageTemplate(String beforeSeq, String afterEpoch) {}
+
+    /** A received event, and the epoch of its room's history when it is a stored message (else null). */
+    record Received(RoomEvent event, String epoch) {}
 
     MessageTemplate template(MessageDraft draft) {
         ObjectNode rest = JSON.createObjectNode()
@@ -31,11 +37,11 @@ final class RoomEventCodec {
         return new MessageTemplate("{\"t\":\"m\",\"seq\":", "," + write(rest).substring(1));
     }
 
-    /** A whole message, for a message published without the history (the bus allows it, the service does not). */
+    /** A whole message without an epoch, for one published without the history (the bus allows it, the service not). */
     String message(ChatMessage message) {
         MessageTemplate template = template(
                 new MessageDraft(message.room(), message.id(), message.user(), message.text(), message.time()));
-        return template.beforeSeq() + message.seq() + template.afterSeq();
+        return template.beforeSeq() + message.seq() + template.afterEpoch();
     }
 
     String presence(RoomEvent event) {
@@ -48,12 +54,20 @@ final class RoomEventCodec {
     }
 
     RoomEvent decode(String payload) {
+        return receive(payload).event();
+    }
+
+    Received receive(String payload) {
         JsonNode node;
         try {
             node = JSON.readTree(payload);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("not a room event: " + payload, e);
         }
+        return new Received(event(node, payload), node.path("epoch").textValue());
+    }
+
+    private static RoomEvent event(JsonNode node, String payload) {
         RoomName room = RoomName.of(node.path("room").textValue());
         Nickname user = new Nickname(node.path("user").textValue());
         return switch (node.path("t").textValue()) {

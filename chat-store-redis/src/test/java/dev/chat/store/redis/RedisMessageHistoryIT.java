@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.chat.domain.contract.MessageHistoryContract;
 import dev.chat.domain.model.ChatMessage;
+import dev.chat.domain.model.HistoryLost;
+import dev.chat.domain.model.RoomEvent;
 import dev.chat.domain.model.RoomName;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -53,5 +55,31 @@ class RedisMessageHistoryIT extends MessageHistoryContract {
         assertThat(bus.reconnects())
                 .as("the subscriber connection was really cut")
                 .isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void givenRedisLostTheRoomsHistory_subscribersAreToldBeforeTheNewEpochsMessages() {
+        RedisEventBus bus = buses.bus();
+        RedisMessageHistory history = buses.history(1_000);
+        RoomName room = uniqueRoom();
+        List<RoomEvent> received = new CopyOnWriteArrayList<>();
+        bus.subscribe(room, received::add);
+        history.append(draft(room, "old 1"));
+        history.append(draft(room, "old 2"));
+        await().atMost(TIMEOUT).until(() -> received.size() >= 2);
+
+        try (Jedis admin = new Jedis(TestRedis.uri())) { // what a Redis restarted without persistence has lost
+            admin.del(buses.keys.seq(room), buses.keys.log(room), buses.keys.epoch(room), buses.keys.sentKeys(room));
+        }
+        history.append(draft(room, "new 1"));
+        history.append(draft(room, "new 2"));
+
+        await().atMost(TIMEOUT).until(() -> received.size() >= 5);
+        assertThat(received)
+                .extracting(event -> event instanceof ChatMessage message
+                        ? message.text()
+                        : event.getClass().getSimpleName())
+                .containsExactly("old 1", "old 2", "HistoryLost", "new 1", "new 2");
+        assertThat(received.get(2)).isEqualTo(new HistoryLost(room));
     }
 }

@@ -9,21 +9,36 @@ import java.time.Duration;
 import org.awaitility.Awaitility;
 import redis.clients.jedis.Jedis;
 
-/** A {@code redis-server} process of a test's own (no persistence), which the test may kill and start again. */
+/**
+ * A {@code redis-server} process of a test's own, which the test may kill and start again: without persistence it
+ * comes back empty; with it (an append-only file synced on every write) it comes back with everything it acknowledged.
+ */
 public final class RedisServerProcess implements AutoCloseable {
     private final int port;
     private final Path dir;
+    private final boolean persistent;
     private Process process;
 
-    private RedisServerProcess(int port, Path dir) {
+    private RedisServerProcess(int port, Path dir, boolean persistent) {
         this.port = port;
         this.dir = dir;
+        this.persistent = persistent;
     }
 
-    /** Starts one on a free port; fails with how to install it when there is no {@code redis-server}. */
+    /** Starts one without persistence on a free port; fails with how to install it when there is none. */
     public static RedisServerProcess start() {
+        return start(false);
+    }
+
+    /** Starts one that keeps its data across a kill (append-only file, fsync on every write). */
+    public static RedisServerProcess startPersistent() {
+        return start(true);
+    }
+
+    private static RedisServerProcess start(boolean persistent) {
         try {
-            RedisServerProcess server = new RedisServerProcess(freePort(), Files.createTempDirectory("chat-redis"));
+            RedisServerProcess server =
+                    new RedisServerProcess(freePort(), Files.createTempDirectory("chat-redis"), persistent);
             server.startAgain();
             return server;
         } catch (IOException e) {
@@ -38,7 +53,7 @@ public final class RedisServerProcess implements AutoCloseable {
         return URI.create("redis://127.0.0.1:" + port);
     }
 
-    /** Starts the server on its port again, empty, as a Redis without persistence comes back. */
+    /** Starts the server on its port again: empty, or with its data if it is persistent. */
     public void startAgain() throws IOException {
         process = new ProcessBuilder(
                         "redis-server",
@@ -49,7 +64,9 @@ public final class RedisServerProcess implements AutoCloseable {
                         "--save",
                         "",
                         "--appendonly",
-                        "no",
+                        persistent ? "yes" : "no",
+                        "--appendfsync",
+                        "always",
                         "--dir",
                         dir.toString())
                 .redirectErrorStream(true)

@@ -10,6 +10,11 @@ import java.util.function.Consumer;
  * <p>Contract: each subscriber receives each event published after it subscribed exactly once (while the bus is
  * healthy), and all subscribers of a room see the room's events in the same order. Listeners are called one event
  * at a time per room, must not block, and must not throw. Thread-safe.
+ *
+ * <p>A bus that loses its connection may deliver a room's recent messages again when it comes back (listeners drop
+ * repeats by seq). If the store lost a room's history, the bus delivers {@link dev.chat.domain.model.HistoryLost}
+ * before the first message of the room's new epoch, so listeners know seqs start again. The service never publishes
+ * that event.
  */
 public interface EventBus {
     void publish(RoomEvent event);
