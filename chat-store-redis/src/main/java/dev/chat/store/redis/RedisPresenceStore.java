@@ -8,10 +8,12 @@ import dev.chat.domain.port.out.PresenceStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -81,14 +83,22 @@ final class RedisPresenceStore implements PresenceStore {
         local.values().forEach(users -> users.remove(user));
     }
 
-    /** Pushes back the lease of every member this node added; call well within the lease period. */
+    /**
+     * Pushes back the lease of every member this node added, one {@code ZADD} per room, pipelined; re-adds what a
+     * Redis that lost its data forgot. Call well within the lease period.
+     */
     void renewLeases() {
         double until = leaseEnd();
-        local.forEach((room, users) -> {
-            for (Nickname user : users) {
-                redis.zadd(keys.presence(room), until, user.value()); // re-adds what a Redis that lost its data forgot
-            }
-        });
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            local.forEach((room, users) -> {
+                Map<String, Double> leases = new HashMap<>();
+                users.forEach(user -> leases.put(user.value(), until));
+                if (!leases.isEmpty()) {
+                    pipeline.zadd(keys.presence(room), leases);
+                }
+            });
+            pipeline.sync();
+        }
     }
 
     /** Takes out members whose lease ran out (their node is gone); returns the ones this call removed. */

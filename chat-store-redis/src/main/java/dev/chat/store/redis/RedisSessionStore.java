@@ -8,6 +8,7 @@ import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.SessionStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
@@ -39,6 +42,8 @@ final class RedisSessionStore implements SessionStore {
     private static final String NICKNAME = "nickname";
     private static final String ROOMS = "rooms";
     private static final String OWNER = "owner";
+    /** Sessions renewed per pipeline round trip. */
+    private static final int RENEWAL_BATCH = 500;
 
     /** KEYS: session. ARGV: new claim, ttl ms. Returns {previous claim, nickname, rooms}, or nil if the session is gone. */
     private static final String CLAIM = "local previous = redis.call('HGET', KEYS[1], 'owner') "
@@ -230,21 +235,44 @@ final class RedisSessionStore implements SessionStore {
 
     /**
      * Keeps this node's sessions alive; restores those Redis lost (a restart without persistence); lets go of those
-     * another node claimed (if the notice was lost). Call well within the ttl.
+     * another node claimed (if the notice was lost). Pipelined, a batch at a time. Call well within the ttl.
      */
     void renewHeld() {
-        held.forEach((token, mine) -> {
-            Object answer = redis.eval(
-                    RENEW_IF_OWNER, List.of(keys.session(token)), List.of(mine.claim, Long.toString(ttl.toMillis())));
-            long outcome = (Long) answer;
-            if (outcome == 1) {
-                redis.pexpire(keys.nickname(mine.record.nickname()), ttl.toMillis());
-            } else if (outcome == -1) {
+        List<Map.Entry<SessionToken, Held>> all = List.copyOf(held.entrySet());
+        for (int from = 0; from < all.size(); from += RENEWAL_BATCH) {
+            renew(all.subList(from, Math.min(all.size(), from + RENEWAL_BATCH)));
+        }
+    }
+
+    private void renew(List<Map.Entry<SessionToken, Held>> batch) {
+        List<Response<Object>> outcomes = new ArrayList<>(batch.size());
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            String ttlMillis = Long.toString(ttl.toMillis());
+            for (Map.Entry<SessionToken, Held> entry : batch) {
+                outcomes.add(pipeline.eval(
+                        RENEW_IF_OWNER,
+                        List.of(keys.session(entry.getKey())),
+                        List.of(entry.getValue().claim, ttlMillis)));
+            }
+            pipeline.sync();
+            for (int i = 0; i < batch.size(); i++) {
+                if ((Long) outcomes.get(i).get() == 1) {
+                    pipeline.pexpire(
+                            keys.nickname(batch.get(i).getValue().record.nickname()), ttl.toMillis());
+                }
+            }
+            pipeline.sync();
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            long outcome = (Long) outcomes.get(i).get();
+            SessionToken token = batch.get(i).getKey();
+            Held mine = batch.get(i).getValue();
+            if (outcome == -1) {
                 takenOver(token, mine.claim);
-            } else {
+            } else if (outcome == 0) {
                 restore(token, mine);
             }
-        });
+        }
     }
 
     private void restore(SessionToken token, Held mine) {
