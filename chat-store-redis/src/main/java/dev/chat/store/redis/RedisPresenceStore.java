@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ZRangeParams;
 
 /**
  * Room membership across all nodes. Each room is a sorted set of nicknames scored by when their lease runs out; the
@@ -70,7 +71,8 @@ final class RedisPresenceStore implements PresenceStore {
     public List<Nickname> members(RoomName room) {
         return Unavailable.guard(() -> {
             List<Nickname> members = new ArrayList<>();
-            for (String name : redis.zrangeByScore(keys.presence(room), clock.millis(), Double.POSITIVE_INFINITY)) {
+            ZRangeParams stillLeased = ZRangeParams.zrangeByScoreParams(clock.millis(), Double.POSITIVE_INFINITY);
+            for (String name : redis.zrange(keys.presence(room), stillLeased)) {
                 members.add(new Nickname(name));
             }
             members.sort(null);

@@ -20,7 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -80,7 +80,7 @@ public final class RedisStores implements AutoCloseable {
     private RedisStores(URI uri, Settings settings, Clock clock) {
         this.settings = settings;
         this.address = uri.getHost() + ":" + uri.getPort();
-        this.redis = new JedisPooled(uri);
+        this.redis = RedisClient.create(uri);
         this.keys = new RedisKeys(settings.namespace());
         RoomEventCodec codec = new RoomEventCodec();
         this.bus = new RedisEventBus(

@@ -25,7 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /** Several nodes' stores on one Redis: who owns which session, takeovers, and requests relayed to the owner. */
 class RedisNodesIT {
@@ -34,7 +34,7 @@ class RedisNodesIT {
 
     private final String namespace = "test-nodes-" + UUID.randomUUID();
     private final List<RedisStores> nodes = new ArrayList<>();
-    private final JedisPooled admin = TestRedis.client();
+    private final RedisClient admin = TestRedis.client();
 
     @AfterEach
     void closeNodes() {

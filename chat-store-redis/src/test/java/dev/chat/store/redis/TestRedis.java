@@ -4,7 +4,7 @@ import java.net.URI;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /**
  * The Redis the tests talk to, found in this order: {@code CHAT_TEST_REDIS_URL}; else a Redis container when a Docker
@@ -30,8 +30,8 @@ public final class TestRedis {
         return uri;
     }
 
-    public static JedisPooled client() {
-        return new JedisPooled(uri());
+    public static RedisClient client() {
+        return RedisClient.create(uri());
     }
 
     private static boolean dockerAnswers() {
