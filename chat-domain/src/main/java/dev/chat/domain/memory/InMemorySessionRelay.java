@@ -2,8 +2,6 @@ package dev.chat.domain.memory;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.chat.domain.model.ChatException;
-import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.SessionRelay;
 import java.time.Duration;
@@ -18,10 +16,13 @@ public final class InMemorySessionRelay implements SessionRelay {
     public CompletableFuture<String> ask(SessionToken session, String topic, String request, Duration timeout) {
         Handler handler = handlers.get(requireNonNull(topic, "topic"));
         if (handler == null) {
-            return CompletableFuture.failedFuture(
-                    new ChatException(ErrorCode.INTERNAL, "nothing serves relay topic " + topic));
+            throw new IllegalStateException("nothing serves relay topic " + topic);
         }
-        return handler.handle(session, request);
+        try {
+            return handler.handle(requireNonNull(session, "session"), requireNonNull(request, "request"));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override

@@ -15,8 +15,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface SessionRelay {
     /**
-     * @return the answer of the node that handled the request; fails with a {@link dev.chat.domain.model.ChatException}
-     *     ({@code unavailable}) when the owner did not answer within {@code timeout}
+     * @return the answer of the node that handled the request; fails with the handler's exception, or with a
+     *     {@link dev.chat.domain.model.ChatException} ({@code unavailable}) when the owner did not answer in time
+     * @throws IllegalStateException when nothing serves the topic
      */
     CompletableFuture<String> ask(SessionToken session, String topic, String request, Duration timeout);
 
