@@ -10,14 +10,10 @@ import dev.chat.app.support.PollTestClient;
 import dev.chat.app.support.RunningChat;
 import dev.chat.app.support.SseTestClient;
 import dev.chat.app.support.WsTestClient;
-import dev.chat.store.redis.TestRedis;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -31,21 +27,14 @@ import org.junit.jupiter.api.Test;
 class CrossNodeSessionIT {
     private static final Duration GRACE = Duration.ofSeconds(5);
 
-    private final ChatConfig nodeConfig = RunningChat.withGrace(ChatConfig.defaults(0), GRACE)
-            .withPolling(new ChatConfig.Polling(Duration.ofSeconds(2), Duration.ofSeconds(1)))
-            .withStore(new ChatConfig.Store(
-                    TestRedis.uri().toString(),
-                    "it-" + UUID.randomUUID(),
-                    Duration.ofSeconds(2),
-                    Duration.ofSeconds(5)));
+    private final ChatConfig nodeConfig = RunningChat.onTestRedis(RunningChat.withGrace(ChatConfig.defaults(0), GRACE)
+            .withPolling(new ChatConfig.Polling(Duration.ofSeconds(2), Duration.ofSeconds(1))));
     private final RunningChat nodeA = RunningChat.start(nodeConfig);
     private final RunningChat nodeB = RunningChat.start(nodeConfig);
     private final RunningChat nodeC = RunningChat.start(nodeConfig);
-    private final AtomicBoolean polling = new AtomicBoolean(true);
 
     @AfterEach
     void stop() {
-        polling.set(false);
         Stream.of(nodeA, nodeB, nodeC).forEach(RunningChat::close);
     }
 
@@ -86,8 +75,8 @@ class CrossNodeSessionIT {
     @Test
     void givenEveryPollLandsOnTheNextNode_thePollerGetsEveryEventOnce_inOrder_withoutEverResuming() {
         WsTestClient bob = nodeB.client();
-        PollTestClient poller = RunningChat.pollClientAcross(List.of(nodeA, nodeB, nodeC));
-        keepPolling(poller);
+        PollTestClient poller =
+                RunningChat.pollClientAcross(List.of(nodeA, nodeB, nodeC)).keepPolling(1);
         bob.await("userConnected", user(poller.nickname()));
 
         WsTestClient carol = nodeC.client();
@@ -176,15 +165,6 @@ class CrossNodeSessionIT {
             assertThat(aliceOnB.events("notRecovered")).isEmpty();
             assertThat(bob.events("userDisconnected")).isEmpty();
         }
-    }
-
-    /** Polls in a loop, as a browser client would, until the test ends. */
-    private void keepPolling(PollTestClient client) {
-        CompletableFuture.runAsync(() -> {
-            while (polling.get()) {
-                client.poll(1).join();
-            }
-        });
     }
 
     private static List<String> texts(WsTestClient client, int count) {

@@ -11,8 +11,6 @@ import dev.chat.app.support.SseTestClient;
 import dev.chat.app.support.WsTestClient;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,11 +23,9 @@ class MixedTransportsIT {
                     new ChatConfig.WebSocket(64 * 1024, 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5)))
             .withPolling(new ChatConfig.Polling(Duration.ofSeconds(2), Duration.ofSeconds(1))));
     private final HttpSender sender = chat.sender();
-    private final AtomicBoolean polling = new AtomicBoolean(true);
 
     @AfterEach
     void stop() {
-        polling.set(false);
         chat.close();
     }
 
@@ -38,7 +34,7 @@ class MixedTransportsIT {
         WsTestClient ws = chat.client();
         SseTestClient sse = chat.sseClient();
         PollTestClient poll = chat.pollClient();
-        keepPolling(poll);
+        poll.keepPolling(1);
 
         assertThat(ws.await("userConnected", user(sse.nickname()))).isNotNull();
         assertThat(ws.await("userConnected", user(poll.nickname()))).isNotNull();
@@ -61,17 +57,8 @@ class MixedTransportsIT {
         sse.close();
         assertThat(ws.await("userDisconnected", user(sse.nickname()))).isNotNull();
         assertThat(poll.await("userDisconnected", user(sse.nickname()))).isNotNull();
-        polling.set(false);
+        poll.stopPolling();
         assertThat(ws.await("userDisconnected", user(poll.nickname()))).isNotNull();
-    }
-
-    /** Polls in a loop, as a browser client would, until the test ends. */
-    private void keepPolling(PollTestClient client) {
-        CompletableFuture.runAsync(() -> {
-            while (polling.get()) {
-                client.poll(1).join();
-            }
-        });
     }
 
     private static Predicate<JsonNode> user(String nickname) {

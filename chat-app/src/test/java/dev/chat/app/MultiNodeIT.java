@@ -14,9 +14,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -28,24 +26,18 @@ import redis.clients.jedis.params.ClientKillParams;
 
 /** Three nodes in one JVM, each on its own port, sharing one Redis: they behave as one chat. */
 class MultiNodeIT {
-    private final ChatConfig nodeConfig = RunningChat.withGrace(ChatConfig.defaults(0), Duration.ZERO)
-            // A dropped SSE stream shows at the next heartbeat, so heartbeat every second here.
-            .withWebSocket(
-                    new ChatConfig.WebSocket(64 * 1024, 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5)))
-            .withPolling(new ChatConfig.Polling(Duration.ofSeconds(2), Duration.ofSeconds(1)))
-            .withStore(new ChatConfig.Store(
-                    TestRedis.uri().toString(),
-                    "it-" + UUID.randomUUID(),
-                    Duration.ofSeconds(2),
-                    Duration.ofSeconds(5)));
+    private final ChatConfig nodeConfig =
+            RunningChat.onTestRedis(RunningChat.withGrace(ChatConfig.defaults(0), Duration.ZERO)
+                    // A dropped SSE stream shows at the next heartbeat, so heartbeat every second here.
+                    .withWebSocket(new ChatConfig.WebSocket(
+                            64 * 1024, 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5)))
+                    .withPolling(new ChatConfig.Polling(Duration.ofSeconds(2), Duration.ofSeconds(1))));
     private final RunningChat nodeA = RunningChat.start(nodeConfig);
     private final RunningChat nodeB = RunningChat.start(nodeConfig);
     private final RunningChat nodeC = RunningChat.start(nodeConfig);
-    private final AtomicBoolean polling = new AtomicBoolean(true);
 
     @AfterEach
     void stop() {
-        polling.set(false);
         Stream.of(nodeA, nodeB, nodeC).forEach(RunningChat::close);
     }
 
@@ -147,7 +139,7 @@ class MultiNodeIT {
         WsTestClient ws = nodeA.client();
         SseTestClient sse = nodeB.sseClient();
         PollTestClient poll = RunningChat.pollClientAcross(List.of(nodeC, nodeA, nodeB));
-        keepPolling(poll);
+        poll.keepPolling(1);
         WsTestClient writerOnC = nodeC.client();
 
         ws.await("userConnected", user(sse.nickname()));
@@ -179,7 +171,7 @@ class MultiNodeIT {
         for (ChatClient client : List.of(ws, poll, writerOnC)) {
             client.await("userDisconnected", user(sse.nickname()));
         }
-        polling.set(false);
+        poll.stopPolling();
         for (ChatClient client : List.of(ws, writerOnC)) {
             client.await("userDisconnected", user(poll.nickname()));
         }
@@ -211,15 +203,6 @@ class MultiNodeIT {
                 .containsExactlyElementsOf(
                         IntStream.rangeClosed(1, total).mapToObj(i -> "m" + i).toList());
         assertThat(bob.events("message")).hasSize(total);
-    }
-
-    /** Polls in a loop, as a browser client would, until the test ends. */
-    private void keepPolling(PollTestClient client) {
-        CompletableFuture.runAsync(() -> {
-            while (polling.get()) {
-                client.poll(1).join();
-            }
-        });
     }
 
     private static Predicate<JsonNode> user(String nickname) {

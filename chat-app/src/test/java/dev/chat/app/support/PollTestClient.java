@@ -25,6 +25,7 @@ public final class PollTestClient implements ChatClient {
     private final AtomicInteger polls = new AtomicInteger();
     private volatile String session;
     private volatile String cursor;
+    private volatile boolean polling;
 
     PollTestClient(List<URI> pollUris) {
         this.pollUris = List.copyOf(pollUris);
@@ -67,6 +68,22 @@ public final class PollTestClient implements ChatClient {
                         HttpRequest.newBuilder(URI.create(pollUri + query)).build(),
                         HttpResponse.BodyHandlers.ofString())
                 .thenApply(this::record);
+    }
+
+    /** Polls in a loop in the background, as a browser client does, until {@link #stopPolling()} (or a poll fails). */
+    public PollTestClient keepPolling(int timeoutSeconds) {
+        polling = true;
+        CompletableFuture.runAsync(() -> {
+            while (polling) {
+                poll(timeoutSeconds).join();
+            }
+        });
+        return this;
+    }
+
+    /** Ends the loop after the poll in flight: the client then counts as gone once its node notices. */
+    public void stopPolling() {
+        polling = false;
     }
 
     /** The raw answer to a poll of {@code query}, recorded nowhere. */

@@ -3,6 +3,7 @@ package dev.chat.app.support;
 import dev.chat.app.ChatApplication;
 import dev.chat.app.ChatConfig;
 import dev.chat.app.ChatServer;
+import dev.chat.store.redis.TestRedis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -36,6 +38,15 @@ public final class RunningChat implements AutoCloseable {
         ChatConfig.Messaging messaging = config.messaging();
         return config.withMessaging(new ChatConfig.Messaging(
                 messaging.maxTextLength(), messaging.maxRoomsPerSession(), messaging.historySize(), grace));
+    }
+
+    /**
+     * The config of a node that shares the test Redis with the others of one test (a namespace of their own), with a
+     * 2 s presence lease so dead nodes' users go quickly.
+     */
+    public static ChatConfig onTestRedis(ChatConfig config) {
+        return config.withStore(new ChatConfig.Store(
+                TestRedis.uri().toString(), "it-" + UUID.randomUUID(), Duration.ofSeconds(2), Duration.ofSeconds(5)));
     }
 
     /** A client resuming {@code session} from {@code cursor}; not awaited, it may be refused. */

@@ -19,7 +19,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -113,7 +112,7 @@ public final class PollingTransport {
         String request = new RelayedPoll(cursorText, timeout).text();
         return relay.ask(token, RELAY_TOPIC, request, timeout.plus(RELAY_MARGIN))
                 .thenApply(HttpAnswer::parse)
-                .exceptionally(failure -> refusal(chatExceptionOf(failure)));
+                .exceptionally(failure -> HttpAnswer.ofFailure(failure, null, encoder));
     }
 
     /** A poll another node got for a session this node serves (or that nobody serves any more). */
@@ -151,16 +150,6 @@ public final class PollingTransport {
 
     private static void write(Context ctx, HttpAnswer answer) {
         ctx.status(answer.status()).result(answer.body());
-    }
-
-    private static ChatException chatExceptionOf(Throwable failure) {
-        Throwable cause =
-                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof ChatException chat) {
-            return chat;
-        }
-        log.error("relayed poll failed", cause);
-        return new ChatException(ErrorCode.INTERNAL, "internal error");
     }
 
     private Duration timeout(String seconds) {

@@ -20,7 +20,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +79,7 @@ final class SendEndpoint {
         } catch (SessionElsewhereException e) {
             CompletableFuture<HttpAnswer> relayed = relay.ask(token, RELAY_TOPIC, body, RELAY_TIMEOUT)
                     .thenApply(HttpAnswer::parse)
-                    .exceptionally(failure -> refusal(chatExceptionOf(failure), command.ref()));
+                    .exceptionally(failure -> HttpAnswer.ofFailure(failure, command.ref(), encoder));
             ctx.future(() -> relayed.thenAccept(answer -> write(ctx, answer)));
         }
     }
@@ -121,16 +120,6 @@ final class SendEndpoint {
 
     private static void write(Context ctx, HttpAnswer answer) {
         ctx.status(answer.status()).result(answer.body());
-    }
-
-    private static ChatException chatExceptionOf(Throwable failure) {
-        Throwable cause =
-                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof ChatException chat) {
-            return chat;
-        }
-        log.error("relayed send failed", cause);
-        return new ChatException(ErrorCode.INTERNAL, "internal error");
     }
 
     private static SessionToken bearerToken(String authorization) {
