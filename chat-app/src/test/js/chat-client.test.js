@@ -43,6 +43,18 @@ test('cursor forgets a room that was not recovered, until its fresh snapshot', (
   assert.equal(cursor.text(), 'general:E:40');
 });
 
+test('a room whose history was lost starts over at the snapshot of its new epoch', () => {
+  const cursor = new ChatClient.CursorTracker();
+  cursor.observe('activeUsers', { room: 'general', users: [], epoch: 'E', seq: 9 });
+  cursor.observe('message', { room: 'general', seq: 10 });
+
+  cursor.observe('notRecovered', { room: 'general', reason: 'epoch_changed' }); // sent live by the server
+  cursor.observe('activeUsers', { room: 'general', users: [], epoch: 'F', seq: 0 });
+
+  assert.equal(cursor.observe('message', { room: 'general', seq: 1 }), true, 'the new epoch is not taken for repeats');
+  assert.equal(cursor.text(), 'general:F:1');
+});
+
 test('outbox keeps unacked sends in order, and an ack settles and removes one', async () => {
   const outbox = new ChatClient.Outbox();
   const settled = [];
