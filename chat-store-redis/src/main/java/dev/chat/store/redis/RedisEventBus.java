@@ -32,11 +32,13 @@ import redis.clients.jedis.resps.StreamEntry;
  * room's events reach listeners in publish order. The same connection carries this node's own channel, on which other
  * nodes reach it (takeover notices, relayed requests), first: once it is subscribed, the connection listens.
  *
+ * <p>Pub/sub is at-most-once: after the subscriber connection drops and comes back, each room is back-filled from its
+ * message stream since the last message delivered (or where the room stood when subscribed), so connected clients
+ * lose nothing; presence events of the gap are not replayed (clients re-sync presence by snapshot).
+ *
  * <p>Each subscribed room remembers the epoch and last seq of the messages delivered. A message of another epoch, or
- * a back-fill that finds the room's seq behind what was delivered, means Redis lost the room's history: listeners get
- * {@link HistoryLost}, then the new epoch's messages from the start of its stream. Pub/sub is at-most-once: after the subscriber connection drops and
- * comes back, each room is back-filled from its message stream since the last message delivered, so connected
- * clients lose nothing; presence events of the gap are not replayed (clients re-sync presence by snapshot).
+ * a back-fill that finds the room's epoch changed or its seq behind, means Redis lost the room's history: listeners
+ * get {@link HistoryLost}, then the new epoch's messages from the start of its stream.
  */
 final class RedisEventBus implements EventBus, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisEventBus.class);
