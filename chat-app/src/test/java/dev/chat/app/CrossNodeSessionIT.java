@@ -145,7 +145,8 @@ class CrossNodeSessionIT {
         try (ChatProcess doomed = ChatProcess.start(Map.of(
                 "CHAT_REDIS_URL", nodeConfig.store().redisUrl(),
                 "CHAT_REDIS_NAMESPACE", nodeConfig.store().redisNamespace(),
-                "CHAT_PRESENCE_LEASE_SECONDS", "2",
+                // long enough that her member entry outlives the node until she resumes: no departure, no arrival
+                "CHAT_PRESENCE_LEASE_SECONDS", "5",
                 "CHAT_RECONNECT_GRACE_SECONDS", Long.toString(GRACE.toSeconds())))) {
             WsTestClient alice = doomed.clientWhenUp();
             WsTestClient bob = nodeA.client();
