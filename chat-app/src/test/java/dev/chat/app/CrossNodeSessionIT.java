@@ -107,6 +107,7 @@ class CrossNodeSessionIT {
         HttpResponse<String> joined = nodeB.sender().post(alice.session(), command("join", "dev", "j1"));
         alice.await("activeUsers", room("dev"));
         bob.sendJson(Map.of("event", "message", "data", Map.of("room", "dev", "text", "in dev")));
+        alice.await("message", data -> "in dev".equals(data.path("text").textValue()));
         HttpResponse<String> notMember = nodeB.sender().post(alice.session(), command("leave", "nope", "l0"));
         HttpResponse<String> left = nodeC.sender().post(alice.session(), command("leave", "dev", "l1"));
         bob.await("userDisconnected", room("dev"));
