@@ -12,6 +12,12 @@ import java.io.UncheckedIOException;
 sealed interface NodeMessage {
     ObjectMapper JSON = new ObjectMapper();
 
+    /** Sends a node a message on its node channel; returns how many subscribers got it (0: that node is gone). */
+    @FunctionalInterface
+    interface Sender {
+        long send(String node, NodeMessage message);
+    }
+
     /** Your claim {@code claim} on {@code session} was superseded: another node serves it now. */
     record Taken(String session, String claim) implements NodeMessage {
         public Taken {

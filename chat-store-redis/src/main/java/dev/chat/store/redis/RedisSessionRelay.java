@@ -28,20 +28,14 @@ final class RedisSessionRelay implements SessionRelay {
     private static final Logger log = LoggerFactory.getLogger(RedisSessionRelay.class);
 
     private final RedisSessionStore sessions;
-    private final Publisher publisher;
+    private final NodeMessage.Sender sender;
     private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
 
-    /** Publishes a node message on a node's channel; returns how many subscribers received it. */
-    @FunctionalInterface
-    interface Publisher {
-        long publish(String node, NodeMessage message);
-    }
-
-    RedisSessionRelay(RedisSessionStore sessions, Publisher publisher) {
+    RedisSessionRelay(RedisSessionStore sessions, NodeMessage.Sender sender) {
         this.sessions = requireNonNull(sessions, "sessions");
-        this.publisher = requireNonNull(publisher, "publisher");
+        this.sender = requireNonNull(sender, "sender");
     }
 
     @Override
@@ -58,7 +52,7 @@ final class RedisSessionRelay implements SessionRelay {
             String id = sessions.nodeId() + "." + requests.incrementAndGet();
             CompletableFuture<String> answer = new CompletableFuture<>();
             pending.put(id, answer);
-            long receivers = Unavailable.guard(() -> publisher.publish(
+            long receivers = Unavailable.guard(() -> sender.send(
                     owner.get(), new NodeMessage.Ask(id, sessions.nodeId(), topic, session.value(), request)));
             if (receivers == 0) {
                 pending.remove(id);
@@ -100,7 +94,7 @@ final class RedisSessionRelay implements SessionRelay {
                 reply = new NodeMessage.Failed(ask.id(), refusal.code().wireCode(), refusal.getMessage());
             }
             try {
-                publisher.publish(ask.from(), reply);
+                sender.send(ask.from(), reply);
             } catch (RuntimeException e) {
                 log.warn("could not answer a relayed {} request ({}); the asker times out", ask.topic(), e.toString());
             }

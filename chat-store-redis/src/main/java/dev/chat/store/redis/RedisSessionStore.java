@@ -76,7 +76,7 @@ final class RedisSessionStore implements SessionStore {
     private final RedisKeys keys;
     private final Duration ttl;
     private final String nodeId;
-    private final NodeMessagePublisher notices;
+    private final NodeMessage.Sender notices;
     private final AtomicLong claims = new AtomicLong();
     /** The sessions this node owns, with the claim it holds each by. */
     private final Map<SessionToken, Held> held = new ConcurrentHashMap<>();
@@ -88,18 +88,12 @@ final class RedisSessionStore implements SessionStore {
      * @param nodeId this node's id, the prefix of its claims and the name of its node channel
      * @param notices sends a takeover notice to the node that held a session before
      */
-    RedisSessionStore(UnifiedJedis redis, RedisKeys keys, Duration ttl, String nodeId, NodeMessagePublisher notices) {
+    RedisSessionStore(UnifiedJedis redis, RedisKeys keys, Duration ttl, String nodeId, NodeMessage.Sender notices) {
         this.redis = requireNonNull(redis, "redis");
         this.keys = requireNonNull(keys, "keys");
         this.ttl = requireNonNull(ttl, "ttl");
         this.nodeId = requireNonNull(nodeId, "nodeId");
         this.notices = requireNonNull(notices, "notices");
-    }
-
-    /** Sends one node a message on its node channel. */
-    @FunctionalInterface
-    interface NodeMessagePublisher {
-        void publish(String node, NodeMessage message);
     }
 
     /** A session this node owns: the claim it holds it by and its latest record (to restore what Redis lost). */
@@ -162,10 +156,19 @@ final class RedisSessionStore implements SessionStore {
             held.put(token, new Held(claim, record));
             String previousNode = nodeOf(previous);
             if (!previousNode.equals(nodeId)) {
-                notices.publish(previousNode, new NodeMessage.Taken(token.value(), previous));
+                tellTakenOver(previousNode, new NodeMessage.Taken(token.value(), previous));
             }
             return Optional.of(record);
         });
+    }
+
+    /** A courtesy: the node it is for also finds out when it next renews its sessions. */
+    private void tellTakenOver(String node, NodeMessage.Taken notice) {
+        try {
+            notices.send(node, notice);
+        } catch (RuntimeException e) {
+            log.debug("takeover notice to node {} not sent: {}", node, e.toString());
+        }
     }
 
     @Override
@@ -193,8 +196,11 @@ final class RedisSessionStore implements SessionStore {
             synchronized (mine) { // not while a renewal restores it
                 Object released = redis.eval(RELEASE_IF_OWNER, List.of(keys.session(token)), List.of(mine.claim));
                 held.remove(token, mine);
+                if (!Long.valueOf(1).equals(released)) {
+                    return false; // another node serves it now (its notice is on the way): its nickname stays taken
+                }
                 redis.eval(RELEASE_NICKNAME, List.of(keys.nickname(mine.record.nickname())), List.of(token.value()));
-                return Long.valueOf(1).equals(released);
+                return true;
             }
         });
     }

@@ -93,9 +93,9 @@ public final class RedisStores implements AutoCloseable {
                 () -> nodeMessages.execute(this::renewSessions));
         this.history = new RedisMessageHistory(redis, keys, codec, settings.historySize());
         this.presence = new RedisPresenceStore(redis, keys, settings.presenceLease(), clock);
-        this.sessions = new RedisSessionStore(redis, keys, settings.sessionTtl(), nodeId, this::publishQuietly);
+        this.sessions = new RedisSessionStore(redis, keys, settings.sessionTtl(), nodeId, this::send);
         this.sessions.onLetGo(presence::forget);
-        this.relay = new RedisSessionRelay(sessions, this::publish);
+        this.relay = new RedisSessionRelay(sessions, this::send);
     }
 
     /** @param uri {@code redis://[user:password@]host:port[/db]}, or {@code rediss://} for TLS */
@@ -216,17 +216,8 @@ public final class RedisStores implements AutoCloseable {
         }
     }
 
-    private long publish(String node, NodeMessage message) {
+    private long send(String node, NodeMessage message) {
         return redis.publish(keys.nodeChannel(node), message.encode());
-    }
-
-    /** A takeover notice is a courtesy: the node it is for also finds out when it next renews its sessions. */
-    private void publishQuietly(String node, NodeMessage message) {
-        try {
-            publish(node, message);
-        } catch (RuntimeException e) {
-            log.debug("takeover notice to node {} not sent: {}", node, e.toString());
-        }
     }
 
     private static String newNodeId() {

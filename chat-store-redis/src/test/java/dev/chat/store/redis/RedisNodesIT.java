@@ -46,8 +46,7 @@ class RedisNodesIT {
     void givenSessionClaimedOnAnotherNode_theOwnerIsTold_andCanNoLongerChangeOrReleaseIt() {
         RedisStores nodeA = startedNode();
         RedisStores nodeB = startedNode();
-        List<SessionToken> lostByA = new CopyOnWriteArrayList<>();
-        nodeA.sessions().onTakenOver(lostByA::add);
+        List<SessionToken> lostByA = takeoversOf(nodeA);
         SessionRecord session = newSession();
         nodeA.sessions().create(session);
 
@@ -64,8 +63,7 @@ class RedisNodesIT {
     @Test
     void givenTheTakeoverNoticeIsLost_theOldOwnerLetsGoWhenItNextRenews() {
         RedisStores nodeA = startedNode();
-        List<SessionToken> lostByA = new CopyOnWriteArrayList<>();
-        nodeA.sessions().onTakenOver(lostByA::add);
+        List<SessionToken> lostByA = takeoversOf(nodeA);
         SessionRecord session = newSession();
         nodeA.sessions().create(session);
 
@@ -77,11 +75,23 @@ class RedisNodesIT {
     }
 
     @Test
+    void givenTheOwnerExpiresASessionItLostBeforeHearingSo_theNewOwnersNicknameStaysTaken() {
+        RedisStores nodeA = node(Duration.ofSeconds(30)); // not started: no notice or renewal tells it
+        SessionRecord session = newSession();
+        nodeA.sessions().create(session);
+        admin.hset(new RedisKeys(namespace).session(session.token()), "owner", "elsewhere.1");
+
+        assertThat(nodeA.sessions().release(session.token())).isFalse();
+
+        assertThat(nodeA.sessions().isNicknameTaken(session.nickname())).isTrue();
+        assertThat(nodeA.sessions().find(session.token())).contains(session);
+    }
+
+    @Test
     void givenAStaleTakeoverNotice_theNodeThatClaimedTheSessionSinceKeepsIt() {
         RedisStores nodeA = startedNode();
         RedisStores nodeB = startedNode();
-        List<SessionToken> lostByA = new CopyOnWriteArrayList<>();
-        nodeA.sessions().onTakenOver(lostByA::add);
+        List<SessionToken> lostByA = takeoversOf(nodeA);
         SessionRecord session = newSession();
         nodeA.sessions().create(session);
         nodeB.sessions().claim(session.token());
@@ -127,8 +137,7 @@ class RedisNodesIT {
     void givenSessionTakenOver_theOldNodeStopsKeepingItsPresence() {
         RedisStores nodeA = startedNode();
         RedisStores nodeB = startedNode();
-        List<SessionToken> lostByA = new CopyOnWriteArrayList<>();
-        nodeA.sessions().onTakenOver(lostByA::add);
+        List<SessionToken> lostByA = takeoversOf(nodeA);
         SessionRecord session = newSession();
         RoomName room = uniqueRoom();
         nodeA.sessions().create(session);
@@ -200,6 +209,13 @@ class RedisNodesIT {
                 .cause()
                 .isInstanceOfSatisfying(
                         ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+    }
+
+    /** The sessions other nodes take over from {@code node}, as its listener hears of them. */
+    private static List<SessionToken> takeoversOf(RedisStores node) {
+        List<SessionToken> lost = new CopyOnWriteArrayList<>();
+        node.sessions().onTakenOver(lost::add);
+        return lost;
     }
 
     private static void serveEcho(RedisStores node, String name) {

@@ -12,6 +12,6 @@ class RedisSessionStoreIT extends SessionStoreContract {
                 new RedisKeys("test-sessions"),
                 Duration.ofMinutes(5),
                 "contract-node",
-                (node, notice) -> {});
+                (node, notice) -> 0);
     }
 }
