@@ -32,7 +32,7 @@ public record HttpAnswer(int status, String body) {
     public static HttpAnswer refusal(ChatException refusal, String ref, EventEncoder encoder) {
         String body = encoder.encode(new ErrorEvent(refusal.code(), refusal.getMessage(), ref))
                 .dataJson();
-        return new HttpAnswer(HttpStatusOf.code(refusal.code()), body);
+        return new HttpAnswer(statusOf(refusal.code()), body);
     }
 
     /** What a failed asynchronous answer tells the client: the refusal it carries, else {@code internal} (logged). */
@@ -62,5 +62,16 @@ public record HttpAnswer(int status, String body) {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a relayed HTTP answer", e);
         }
+    }
+
+    /** The HTTP status that carries each refusal, the same on every HTTP endpoint. */
+    private static int statusOf(ErrorCode code) {
+        return switch (code) {
+            case UNAUTHORIZED -> 401;
+            case TOO_LARGE -> 413;
+            case UNAVAILABLE -> 503;
+            case INTERNAL -> 500;
+            default -> 400;
+        };
     }
 }

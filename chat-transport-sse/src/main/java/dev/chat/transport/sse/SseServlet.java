@@ -4,9 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.Cursor;
-import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.SessionToken;
-import dev.chat.protocol.HttpStatusOf;
+import dev.chat.protocol.HttpAnswer;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -64,14 +63,11 @@ final class SseServlet extends HttpServlet {
     }
 
     private void writeError(HttpServletResponse response, ChatException e) throws IOException {
-        response.setStatus(HttpStatusOf.code(e.code()));
+        HttpAnswer refusal = HttpAnswer.refusal(e, null, transport.encoder());
+        response.setStatus(refusal.status());
         response.setContentType("application/json");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        String body = transport
-                .encoder()
-                .encode(new ErrorEvent(e.code(), e.getMessage(), null))
-                .dataJson();
-        response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8)); // the stream is already taken
+        response.getOutputStream().write(refusal.body().getBytes(StandardCharsets.UTF_8)); // the stream is taken
     }
 
     /** The header, or the query parameter some EventSource polyfills use instead. */
