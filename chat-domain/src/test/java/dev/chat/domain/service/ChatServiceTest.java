@@ -553,6 +553,26 @@ class ChatServiceTest {
     }
 
     @Test
+    void givenAMemberWhoseNodeDiedWasAlreadySweptAsGone_itsResumeElsewhereIsAnnouncedAsAnArrival() {
+        TwoNodes nodes = new TwoNodes();
+        RecordingConnection alice = new RecordingConnection();
+        RecordingConnection bob = new RecordingConnection();
+        nodes.a.connect(alice);
+        SessionToken bobToken = nodes.a.connect(bob);
+        nodes.presence.remove(RoomName.GENERAL, nicknameOf(bob)); // node A died; its lease lapsed and was swept
+        nodes.bus.publish(new UserDisconnected(RoomName.GENERAL, nicknameOf(bob)));
+        alice.clear();
+
+        RecordingConnection bobOnB = new RecordingConnection();
+        nodes.b.resume(bobToken, cursorOf(bob), bobOnB);
+
+        assertThat(alice.received(UserConnected.class))
+                .containsExactly(new UserConnected(RoomName.GENERAL, nicknameOf(bob)));
+        assertThat(nodes.presence.members(RoomName.GENERAL)).contains(nicknameOf(bob));
+        assertThat(bobOnB.received(ActiveUsers.class).get(0).users()).contains(nicknameOf(bob));
+    }
+
+    @Test
     void givenResumeOnAnotherNodeWhileTheOldConnectionIsOpen_theOldOneIsClosedAsReplaced_andGetsNothingMore() {
         TwoNodes nodes = new TwoNodes();
         RecordingConnection alice = new RecordingConnection();

@@ -58,6 +58,26 @@ class RedisMessageHistoryIT extends MessageHistoryContract {
     }
 
     @Test
+    void givenARoomThatHadDeliveredNothing_messagesPublishedWhileTheSubscriberWasAwayAreBackFilled() {
+        RedisEventBus bus = buses.bus();
+        RedisMessageHistory history = buses.history(1_000);
+        RoomName room = uniqueRoom();
+        List<Long> received = new CopyOnWriteArrayList<>();
+        bus.subscribe(room, event -> received.add(((ChatMessage) event).seq()));
+
+        try (Jedis admin = new Jedis(TestRedis.uri())) {
+            admin.clientKill(ClientKillParams.clientKillParams().type(ClientType.PUBSUB));
+            // the bus reconnects after a pause: these land while nobody on this node listens
+            for (int i = 1; i <= 3; i++) {
+                history.append(draft(room, "m" + i));
+            }
+        }
+
+        await().atMost(TIMEOUT).until(() -> bus.reconnects() >= 1 && received.size() >= 3);
+        assertThat(received).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
     void givenRedisLostTheRoomsHistory_subscribersAreToldBeforeTheNewEpochsMessages() {
         RedisEventBus bus = buses.bus();
         RedisMessageHistory history = buses.history(1_000);
