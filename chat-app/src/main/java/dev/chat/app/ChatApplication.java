@@ -16,6 +16,12 @@ public final class ChatApplication {
 
     static List<Module> modules(ChatConfig config) {
         Module store = config.store().isRedis() ? new RedisStoreModule() : new InMemoryStoreModule();
-        return List.of(new CoreModule(config), store, new WebSocketModule(), new SseModule(), new PollingModule());
+        return List.of(
+                new CoreModule(config),
+                store,
+                new WebSocketModule(),
+                new HttpSendModule(),
+                new SseModule(),
+                new PollingModule());
     }
 }

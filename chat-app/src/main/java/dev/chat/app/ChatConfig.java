@@ -6,11 +6,11 @@ import java.time.Duration;
 import java.util.List;
 
 /** The whole service configuration, immutable and validated. {@link ChatConfigLoader} documents the defaults. */
-public record ChatConfig(Server server, Messaging messaging, WebSocket websocket, Polling polling, Store store) {
+public record ChatConfig(Server server, Messaging messaging, Connections connections, Polling polling, Store store) {
     public ChatConfig {
         requireNonNull(server, "server");
         requireNonNull(messaging, "messaging");
-        requireNonNull(websocket, "websocket");
+        requireNonNull(connections, "connections");
         requireNonNull(polling, "polling");
         requireNonNull(store, "store");
     }
@@ -20,29 +20,29 @@ public record ChatConfig(Server server, Messaging messaging, WebSocket websocket
         return new ChatConfig(
                 new Server("0.0.0.0", port, List.of(), Duration.ofSeconds(5)),
                 new Messaging(4_000, 100, 1_000, Duration.ofSeconds(10)),
-                new WebSocket(64 * 1024, 1024 * 1024, Duration.ofSeconds(25), Duration.ofSeconds(60)),
+                new Connections(64 * 1024, 1024 * 1024, Duration.ofSeconds(25), Duration.ofSeconds(60)),
                 new Polling(Duration.ofSeconds(25), Duration.ofSeconds(5)),
                 new Store(null, "chat", Duration.ofSeconds(15), Duration.ofSeconds(30)));
     }
 
     public ChatConfig withServer(Server newServer) {
-        return new ChatConfig(newServer, messaging, websocket, polling, store);
+        return new ChatConfig(newServer, messaging, connections, polling, store);
     }
 
     public ChatConfig withMessaging(Messaging newMessaging) {
-        return new ChatConfig(server, newMessaging, websocket, polling, store);
+        return new ChatConfig(server, newMessaging, connections, polling, store);
     }
 
-    public ChatConfig withWebSocket(WebSocket newWebSocket) {
-        return new ChatConfig(server, messaging, newWebSocket, polling, store);
+    public ChatConfig withConnections(Connections newConnections) {
+        return new ChatConfig(server, messaging, newConnections, polling, store);
     }
 
     public ChatConfig withPolling(Polling newPolling) {
-        return new ChatConfig(server, messaging, websocket, newPolling, store);
+        return new ChatConfig(server, messaging, connections, newPolling, store);
     }
 
     public ChatConfig withStore(Store newStore) {
-        return new ChatConfig(server, messaging, websocket, polling, newStore);
+        return new ChatConfig(server, messaging, connections, polling, newStore);
     }
 
     /**
@@ -105,9 +105,12 @@ public record ChatConfig(Server server, Messaging messaging, WebSocket websocket
         }
     }
 
-    /** WebSocket frame, queue and liveness limits. */
-    public record WebSocket(int maxFrameBytes, long maxQueuedBytes, Duration pingInterval, Duration idleTimeout) {
-        public WebSocket {
+    /**
+     * Limits of every client connection, whatever its transport: the largest frame or command body, the outbound
+     * bytes it may have waiting, and how often it is pinged (or sent a heartbeat) and when silence ends it.
+     */
+    public record Connections(int maxFrameBytes, long maxQueuedBytes, Duration pingInterval, Duration idleTimeout) {
+        public Connections {
             requireNonNull(pingInterval, "pingInterval");
             requireNonNull(idleTimeout, "idleTimeout");
             if (maxFrameBytes < 1024 || maxQueuedBytes < maxFrameBytes) {

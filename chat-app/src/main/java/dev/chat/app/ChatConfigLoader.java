@@ -30,7 +30,7 @@ final class ChatConfigLoader {
         ChatConfig defaults = ChatConfig.defaults(8080);
         ChatConfig.Server server = defaults.server();
         ChatConfig.Messaging messaging = defaults.messaging();
-        ChatConfig.WebSocket websocket = defaults.websocket();
+        ChatConfig.Connections connections = defaults.connections();
         ChatConfig.Polling polling = defaults.polling();
         ChatConfig.Store store = defaults.store();
         return new ChatConfig(
@@ -44,11 +44,11 @@ final class ChatConfigLoader {
                         value("CHAT_MAX_ROOMS_PER_SESSION", Integer::parseInt, messaging.maxRoomsPerSession()),
                         value("CHAT_HISTORY_SIZE", Integer::parseInt, messaging.historySize()),
                         value("CHAT_RECONNECT_GRACE_SECONDS", ChatConfigLoader::seconds, messaging.reconnectGrace())),
-                new ChatConfig.WebSocket(
-                        value("CHAT_MAX_FRAME_BYTES", Integer::parseInt, websocket.maxFrameBytes()),
-                        value("CHAT_MAX_QUEUED_BYTES", Long::parseLong, websocket.maxQueuedBytes()),
-                        value("CHAT_PING_INTERVAL_SECONDS", ChatConfigLoader::seconds, websocket.pingInterval()),
-                        value("CHAT_IDLE_TIMEOUT_SECONDS", ChatConfigLoader::seconds, websocket.idleTimeout())),
+                new ChatConfig.Connections(
+                        value("CHAT_MAX_FRAME_BYTES", Integer::parseInt, connections.maxFrameBytes()),
+                        value("CHAT_MAX_QUEUED_BYTES", Long::parseLong, connections.maxQueuedBytes()),
+                        value("CHAT_PING_INTERVAL_SECONDS", ChatConfigLoader::seconds, connections.pingInterval()),
+                        value("CHAT_IDLE_TIMEOUT_SECONDS", ChatConfigLoader::seconds, connections.idleTimeout())),
                 new ChatConfig.Polling(
                         value("CHAT_POLL_TIMEOUT_SECONDS", ChatConfigLoader::seconds, polling.timeout()),
                         value("CHAT_POLL_IDLE_MARGIN_SECONDS", ChatConfigLoader::seconds, polling.idleMargin())),

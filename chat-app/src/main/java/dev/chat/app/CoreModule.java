@@ -15,7 +15,7 @@ import dev.chat.domain.port.out.SessionStore;
 import dev.chat.domain.service.ChatService;
 import dev.chat.protocol.CommandDecoder;
 import dev.chat.protocol.JsonEventEncoder;
-import dev.chat.protocol.OriginPolicy;
+import dev.chat.transport.core.OriginPolicy;
 import java.time.Clock;
 import java.util.Random;
 import java.util.Set;

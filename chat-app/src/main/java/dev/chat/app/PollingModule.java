@@ -23,7 +23,7 @@ final class PollingModule extends AbstractModule {
                 encoder,
                 new PollingSettings(
                         "/chat/poll",
-                        config.websocket().maxQueuedBytes(),
+                        config.connections().maxQueuedBytes(),
                         polling.timeout(),
                         polling.timeout(),
                         polling.idleMargin()));

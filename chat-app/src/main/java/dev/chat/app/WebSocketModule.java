@@ -8,7 +8,7 @@ import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.service.ChatService;
 import dev.chat.protocol.CommandDecoder;
-import dev.chat.protocol.OriginPolicy;
+import dev.chat.transport.core.OriginPolicy;
 import dev.chat.transport.ws.WebSocketSettings;
 import dev.chat.transport.ws.WebSocketTransport;
 
@@ -20,7 +20,7 @@ final class WebSocketModule extends AbstractModule {
     @Singleton
     WebSocketTransport transport(
             ChatService chat, CommandDecoder decoder, EventEncoder encoder, OriginPolicy origins, ChatConfig config) {
-        ChatConfig.WebSocket ws = config.websocket();
+        ChatConfig.Connections ws = config.connections();
         return new WebSocketTransport(
                 new ChatUseCases(chat, chat, chat, chat),
                 decoder,

@@ -17,6 +17,8 @@ class ArchitectureTest {
     private static final String DOMAIN = "dev.chat.domain..";
     private static final String PROTOCOL = "dev.chat.protocol..";
     private static final String TRANSPORTS = "dev.chat.transport..";
+    private static final String TRANSPORT_CORE = "dev.chat.transport.core..";
+    private static final String TRANSPORT_HTTP = "dev.chat.transport.http..";
     private static final String STORES = "dev.chat.store..";
     private static final String APP = "dev.chat.app..";
     private static final String[] FRAMEWORKS = {
@@ -78,10 +80,52 @@ class ArchitectureTest {
                     .should()
                     .dependOnClassesThat(and(
                             resideInAnyPackage(TRANSPORTS, STORES, APP, "com.google.inject..", "jakarta.inject.."),
-                            not(resideInAPackage(own))))
+                            not(resideInAnyPackage(own, TRANSPORT_CORE, TRANSPORT_HTTP))))
                     .allowEmptyShould(true)
                     .check(classes);
         }
+    }
+
+    @Test
+    void onlyTheHttpTransportsShareTheHttpModule() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.chat.transport.ws..", TRANSPORT_CORE)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(TRANSPORT_HTTP)
+                .check(classes);
+    }
+
+    @Test
+    void theTransportCoreKnowsNoWebServerNoTransportAndNoStore() {
+        noClasses()
+                .that()
+                .resideInAPackage(TRANSPORT_CORE)
+                .should()
+                .dependOnClassesThat(and(
+                        resideInAnyPackage(
+                                TRANSPORTS,
+                                STORES,
+                                APP,
+                                "io.javalin..",
+                                "org.eclipse.jetty..",
+                                "jakarta.servlet..",
+                                "com.google.inject.."),
+                        not(resideInAPackage(TRANSPORT_CORE))))
+                .check(classes);
+    }
+
+    @Test
+    void theHttpModuleUsesNoOtherTransport() {
+        noClasses()
+                .that()
+                .resideInAPackage(TRANSPORT_HTTP)
+                .should()
+                .dependOnClassesThat(and(
+                        resideInAnyPackage(TRANSPORTS, STORES, APP, "com.google.inject.."),
+                        not(resideInAnyPackage(TRANSPORT_HTTP, TRANSPORT_CORE))))
+                .check(classes);
     }
 
     @Test

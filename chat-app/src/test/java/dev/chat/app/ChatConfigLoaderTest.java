@@ -17,8 +17,8 @@ class ChatConfigLoaderTest {
         assertThat(config.server().port()).isEqualTo(8080);
         assertThat(config.messaging().maxTextLength()).isEqualTo(4_000);
         assertThat(config.messaging().historySize()).isEqualTo(1_000);
-        assertThat(config.websocket().maxFrameBytes()).isEqualTo(65_536);
-        assertThat(config.websocket().pingInterval()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(config.connections().maxFrameBytes()).isEqualTo(65_536);
+        assertThat(config.connections().pingInterval()).isEqualTo(Duration.ofSeconds(25));
         assertThat(config.messaging().reconnectGrace()).isEqualTo(Duration.ofSeconds(10));
     }
 
@@ -39,8 +39,8 @@ class ChatConfigLoaderTest {
         assertThat(config.server().allowedOrigins()).containsExactly("https://a.example", "https://b.example");
         assertThat(config.messaging().maxTextLength()).isEqualTo(500);
         assertThat(config.messaging().historySize()).isEqualTo(50);
-        assertThat(config.websocket().maxQueuedBytes()).isEqualTo(2_097_152L);
-        assertThat(config.websocket().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.connections().maxQueuedBytes()).isEqualTo(2_097_152L);
+        assertThat(config.connections().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(config.messaging().reconnectGrace()).isEqualTo(Duration.ofSeconds(3));
     }
 

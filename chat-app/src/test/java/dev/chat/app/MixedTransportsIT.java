@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 class MixedTransportsIT {
     // A dropped SSE stream shows at the next heartbeat, so heartbeat every second here.
     private final RunningChat chat = RunningChat.start(RunningChat.withGrace(ChatConfig.defaults(0), Duration.ZERO)
-            .withWebSocket(
-                    new ChatConfig.WebSocket(64 * 1024, 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5)))
+            .withConnections(
+                    new ChatConfig.Connections(64 * 1024, 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5)))
             .withPolling(new ChatConfig.Polling(Duration.ofSeconds(2), Duration.ofSeconds(1))));
     private final HttpSender sender = chat.sender();
 

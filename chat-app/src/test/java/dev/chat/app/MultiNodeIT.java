@@ -29,7 +29,7 @@ class MultiNodeIT {
     private final ChatConfig nodeConfig =
             RunningChat.onTestRedis(RunningChat.withGrace(ChatConfig.defaults(0), Duration.ZERO)
                     // A dropped SSE stream shows at the next heartbeat, so heartbeat every second here.
-                    .withWebSocket(new ChatConfig.WebSocket(
+                    .withConnections(new ChatConfig.Connections(
                             64 * 1024, 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5)))
                     .withPolling(new ChatConfig.Polling(Duration.ofSeconds(2), Duration.ofSeconds(1))));
     private final RunningChat nodeA = RunningChat.start(nodeConfig);

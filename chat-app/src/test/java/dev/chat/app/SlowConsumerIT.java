@@ -22,11 +22,11 @@ class SlowConsumerIT {
 
     // No reconnect grace: the cut-off client's departure is announced at once, which ends the sending loop.
     private final RunningChat chat = RunningChat.start(RunningChat.withGrace(ChatConfig.defaults(0), Duration.ZERO)
-            .withWebSocket(new ChatConfig.WebSocket(
+            .withConnections(new ChatConfig.Connections(
                     QUEUE_LIMIT,
                     QUEUE_LIMIT,
-                    ChatConfig.defaults(0).websocket().pingInterval(),
-                    ChatConfig.defaults(0).websocket().idleTimeout())));
+                    ChatConfig.defaults(0).connections().pingInterval(),
+                    ChatConfig.defaults(0).connections().idleTimeout())));
 
     @AfterEach
     void stop() {

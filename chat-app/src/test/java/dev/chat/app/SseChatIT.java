@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 /** The chat over Server-Sent Events plus HTTP sending, beside WebSocket users, with a real server and clients. */
 class SseChatIT {
     private final RunningChat chat = RunningChat.start(RunningChat.withGrace(ChatConfig.defaults(0), Duration.ZERO)
-            .withWebSocket(
-                    new ChatConfig.WebSocket(64 * 1024, 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5))));
+            .withConnections(
+                    new ChatConfig.Connections(64 * 1024, 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5))));
     private final HttpSender sender = chat.sender();
 
     @AfterEach

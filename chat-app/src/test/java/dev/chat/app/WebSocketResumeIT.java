@@ -97,7 +97,7 @@ class WebSocketResumeIT {
     @Test
     void givenQuietConnection_theServerSendsHeartbeatEventsAtThePingInterval() {
         try (RunningChat quickBeats = RunningChat.start(ChatConfig.defaults(0)
-                .withWebSocket(new ChatConfig.WebSocket(
+                .withConnections(new ChatConfig.Connections(
                         64 * 1024, 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5))))) {
             WsTestClient alice = quickBeats.client();
 

@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.OutboundEvent;
-import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.ClientConnection;
+import dev.chat.transport.core.OutboundQueue;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,19 +19,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A polling session's connection on this node. It stays attached between polls and keeps the events the client has
- * not acknowledged yet (bounded): a poll acknowledges everything up to its cursor and gets what came after, so a
- * lost response is simply asked for again. A poll with nothing to return is parked until an event or its timeout.
+ * not acknowledged yet: a poll acknowledges everything up to its cursor and gets what came after, so a lost response
+ * is simply asked for again. A poll with nothing to return is parked until an event or its timeout.
+ *
+ * <p>Events pass through the shared {@link OutboundQueue}, whose sink is the list of unacknowledged events: their
+ * bytes count until the client acknowledges them, so a client that stops polling, or never acknowledges, overflows
+ * the queue and its feed is dropped (the next poll resumes from history).
  */
-final class PollFeed implements ClientConnection {
+final class PollFeed implements ClientConnection, OutboundQueue.Sink<PollFeed.Entry> {
     private final String id;
-    private final long maxQueuedBytes;
+    private final OutboundQueue<Entry> queue;
     private final ScheduledExecutorService timer;
+    /** Sent and not acknowledged, oldest first. Guarded by this. */
     private final ArrayDeque<Entry> pending = new ArrayDeque<>();
-    private SessionToken token;
+
     private Cursor positions = Cursor.EMPTY;
     private long lastNumber;
     private long acknowledged;
-    private long queuedBytes;
     private boolean closed;
     private CompletableFuture<String> parked;
     private ScheduledFuture<?> parkedTimeout;
@@ -40,11 +44,11 @@ final class PollFeed implements ClientConnection {
 
     PollFeed(String id, long maxQueuedBytes, ScheduledExecutorService timer) {
         this.id = requireNonNull(id, "id");
-        this.maxQueuedBytes = maxQueuedBytes;
+        this.queue = new OutboundQueue<>(maxQueuedBytes, this);
         this.timer = requireNonNull(timer, "timer");
     }
 
-    private record Entry(long number, String envelope, Cursor positionsAfter) {}
+    record Entry(long number, String envelope, int bytes, Cursor positionsAfter) {}
 
     @Override
     public void send(OutboundEvent event) {
@@ -53,16 +57,39 @@ final class PollFeed implements ClientConnection {
                 return;
             }
             positions = positions.advancedBy(event.event());
-            String envelope = event.envelopeJson();
-            if (queuedBytes + envelope.length() > maxQueuedBytes) {
-                dropEverything(); // the client resumes from history with the cursor it has
-                return;
-            }
-            pending.add(new Entry(++lastNumber, envelope, positions));
-            queuedBytes += envelope.length();
+            queue.offer(
+                    new Entry(++lastNumber, event.envelopeJson(), event.envelopeBytes(), positions),
+                    event.envelopeBytes());
+        }
+    }
+
+    /** Always ready: an event is "written" when it joins the unacknowledged list. Caller holds this (from send). */
+    @Override
+    public boolean ready() {
+        return true;
+    }
+
+    @Override
+    public void write(Entry entry, int bytes) {
+        synchronized (this) {
+            pending.add(entry);
+        }
+    }
+
+    @Override
+    public void flush() {
+        synchronized (this) {
             if (parked != null) {
                 answerParked();
             }
+        }
+    }
+
+    /** The client resumes from history with the cursor it has. */
+    @Override
+    public void overflowed(long queuedBytes) {
+        synchronized (this) {
+            dropEverything();
         }
     }
 
@@ -102,7 +129,7 @@ final class PollFeed implements ClientConnection {
     CompletableFuture<String> poll(long received, Duration timeout) {
         synchronized (this) {
             while (!pending.isEmpty() && pending.peek().number() <= received) {
-                queuedBytes -= pending.poll().envelope().length();
+                queue.written(pending.poll().bytes());
             }
             acknowledged = Math.max(acknowledged, received);
             if (parked != null) {
@@ -144,14 +171,6 @@ final class PollFeed implements ClientConnection {
         return id;
     }
 
-    synchronized SessionToken token() {
-        return token;
-    }
-
-    synchronized void attach(SessionToken sessionToken) {
-        this.token = sessionToken;
-    }
-
     private synchronized void timeOut(CompletableFuture<String> answer) {
         if (parked == answer) {
             answerParked();
@@ -182,8 +201,8 @@ final class PollFeed implements ClientConnection {
     /** Caller holds the lock. */
     private void dropEverything() {
         closed = true;
+        queue.close();
         pending.clear();
-        queuedBytes = 0;
         if (parked != null) {
             answerParked();
         }

@@ -6,11 +6,13 @@ import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.port.out.SessionRelay;
-import dev.chat.protocol.HttpAnswer;
+import dev.chat.transport.core.ClientLink;
+import dev.chat.transport.http.HttpAnswer;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.security.SecureRandom;
@@ -24,8 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The chat over HTTP long-polling ({@code GET /chat/poll}); commands go to {@code POST /chat/send}. A held poll is
@@ -36,7 +36,6 @@ import org.slf4j.LoggerFactory;
  * when no live node serves the session does the node that got the poll take it over, resuming from the cursor.
  */
 public final class PollingTransport {
-    private static final Logger log = LoggerFactory.getLogger(PollingTransport.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration HOUSEKEEPING_EVERY = Duration.ofSeconds(1);
     private static final int RESPONDER_THREADS = 4;
@@ -49,7 +48,7 @@ public final class PollingTransport {
     private final SessionRelay relay;
     private final EventEncoder encoder;
     private final PollingSettings settings;
-    private final ConcurrentHashMap<SessionToken, PollFeed> feeds = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<SessionToken, Poller> feeds = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor timer = newTimer();
     /** Writes answers, so the thread that delivered an event never waits on a slow poller's socket. */
     private final ExecutorService responder = Executors.newFixedThreadPool(RESPONDER_THREADS, runnable -> {
@@ -57,6 +56,9 @@ public final class PollingTransport {
         thread.setDaemon(true);
         return thread;
     });
+
+    /** A session's feed on this node and its life with the domain. */
+    private record Poller(PollFeed feed, ClientLink link) {}
 
     public PollingTransport(ChatUseCases useCases, SessionRelay relay, EventEncoder encoder, PollingSettings settings) {
         this.useCases = requireNonNull(useCases, "useCases");
@@ -78,7 +80,7 @@ public final class PollingTransport {
 
     /** Answers every held poll (clients poll again, elsewhere) and stops the timers. */
     public void shutdown() {
-        List.copyOf(feeds.values()).forEach(PollFeed::end);
+        List.copyOf(feeds.values()).forEach(poller -> poller.feed().end());
         timer.shutdownNow();
         responder.shutdown(); // lets the answers just handed over go out
     }
@@ -98,15 +100,11 @@ public final class PollingTransport {
 
     private CompletableFuture<HttpAnswer> answer(String session, String cursorText, Duration timeout) {
         if (session == null) {
-            PollFeed feed = newFeed();
-            SessionToken token = useCases.connect().connect(feed);
-            feed.attach(token);
-            feeds.put(token, feed);
-            return feed.poll(0, Duration.ZERO).thenApply(HttpAnswer::ok);
+            return open(Optional.empty(), Cursor.EMPTY);
         }
         SessionToken token = new SessionToken(session);
-        PollFeed here = feeds.get(token);
-        if (here != null && here.isOpen()) {
+        Poller here = feeds.get(token);
+        if (here != null && here.feed().isOpen()) {
             return answerHere(token, cursorText, timeout);
         }
         String request = new RelayedPoll(cursorText, timeout).text();
@@ -123,25 +121,31 @@ public final class PollingTransport {
 
     /** Answers from this node's feed of the session, or makes this node serve the session, resuming from the cursor. */
     private CompletableFuture<HttpAnswer> answerHere(SessionToken token, String cursorText, Duration timeout) {
-        try {
-            Optional<PollCursor> cursor = PollCursor.parse(cursorText);
-            PollFeed current = feeds.get(token);
-            if (current != null && cursor.isPresent() && current.canServe(cursor.get())) {
-                return current.poll(cursor.get().received(), timeout).thenApply(HttpAnswer::ok);
-            }
-            // Not ours to answer exactly (an expired feed, an older cursor, a session served elsewhere until now):
-            // resume from history.
-            PollFeed feed = newFeed();
-            feed.attach(token);
-            useCases.resume().resume(token, cursor.map(PollCursor::positions).orElse(Cursor.EMPTY), feed);
-            PollFeed previous = feeds.put(token, feed);
-            if (previous != null && previous != feed) {
-                previous.close(CloseReason.REPLACED);
-            }
-            return feed.poll(0, Duration.ZERO).thenApply(HttpAnswer::ok);
-        } catch (ChatException e) {
-            return CompletableFuture.completedFuture(refusal(e));
+        Optional<PollCursor> cursor = PollCursor.parse(cursorText);
+        Poller current = feeds.get(token);
+        if (current != null && cursor.isPresent() && current.feed().canServe(cursor.get())) {
+            return current.feed().poll(cursor.get().received(), timeout).thenApply(HttpAnswer::ok);
         }
+        // Not ours to answer exactly (an expired feed, an older cursor, a session served elsewhere until now):
+        // resume from history.
+        return open(Optional.of(token), cursor.map(PollCursor::positions).orElse(Cursor.EMPTY));
+    }
+
+    /** A new session, or one resumed from history, with a new feed on this node: answered at once. */
+    private CompletableFuture<HttpAnswer> open(Optional<SessionToken> resume, Cursor positions) {
+        PollFeed feed = newFeed();
+        Poller poller = new Poller(feed, new ClientLink(useCases, feed));
+        Optional<ErrorEvent> refusal = poller.link().open(resume, positions);
+        if (refusal.isPresent()) {
+            return CompletableFuture.completedFuture(HttpAnswer.of(refusal.get(), encoder));
+        }
+        SessionToken token = poller.link().token().orElseThrow();
+        Poller previous = feeds.put(token, poller);
+        if (previous != null && previous != poller) {
+            previous.feed().close(CloseReason.REPLACED); // the domain moved the session to the new feed
+            previous.link().release();
+        }
+        return feed.poll(0, Duration.ZERO).thenApply(HttpAnswer::ok);
     }
 
     private HttpAnswer refusal(ChatException e) {
@@ -188,14 +192,10 @@ public final class PollingTransport {
 
     /** A client that stopped polling counts as disconnected; the reconnect grace then runs as for any transport. */
     private void detachAbandoned() {
-        feeds.forEach((token, feed) -> {
-            if (feed.isAbandoned(settings.idleMargin()) && feeds.remove(token, feed)) {
-                feed.end();
-                try {
-                    useCases.disconnect().disconnect(token, feed);
-                } catch (RuntimeException e) {
-                    log.error("disconnect of an abandoned poll feed failed", e);
-                }
+        feeds.forEach((token, poller) -> {
+            if (poller.feed().isAbandoned(settings.idleMargin()) && feeds.remove(token, poller)) {
+                poller.feed().end();
+                poller.link().release();
             }
         });
     }

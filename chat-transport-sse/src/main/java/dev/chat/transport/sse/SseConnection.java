@@ -9,93 +9,107 @@ import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.model.Welcome;
 import dev.chat.domain.port.out.ClientConnection;
+import dev.chat.transport.core.OutboundQueue;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One event stream, as the domain sees it. Frames wait in a bounded queue and are written with non-blocking servlet
- * I/O, so no thread waits on a slow reader; a stream that lets the queue overflow is ended as a slow consumer (its
- * EventSource reconnects and resumes).
+ * One event stream, as the domain sees it: SSE framing over non-blocking servlet I/O. Frames go through the shared
+ * {@link OutboundQueue} and are written only while the stream can take them, so no thread waits on a slow reader;
+ * a stream whose queue overflows is ended as a slow consumer (its EventSource reconnects and resumes).
  *
  * <p>Every event carries {@code id: SESSION|CURSOR}: the browser hands it back as {@code Last-Event-ID} when it
  * reconnects on its own, which resumes the same session exactly where the stream broke.
  */
-final class SseConnection implements ClientConnection, WriteListener, AsyncListener {
+final class SseConnection implements ClientConnection, OutboundQueue.Sink<byte[]>, WriteListener, AsyncListener {
     static final String ID_SEPARATOR = "|";
     private static final long CLOSE_GRACE_SECONDS = 5;
 
     private final ServletOutputStream out;
-    private final long maxQueuedBytes;
+    private final OutboundQueue<byte[]> queue;
     private final ScheduledExecutorService releaser;
     private final Consumer<SseConnection> onEnd;
-    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
-    private AsyncContext async;
-    private long queuedBytes;
-    private boolean started;
-    private boolean closing;
-    private boolean ended;
+    /** Guarded by this: an event's id and its place in the queue are decided together. */
     private SessionToken token;
+
     private Cursor cursor = Cursor.EMPTY;
+    private volatile AsyncContext async;
+    private volatile boolean started;
+    private volatile boolean closing;
+    /** Taken without a lock: the queue's sink calls end the stream with the queue's lock held. */
+    private final AtomicBoolean ended = new AtomicBoolean();
 
     /**
+     * @param retryMillis the reconnect delay suggested to the EventSource, the stream's first line
      * @param onEnd runs once when the stream ends, on {@code releaser}, never inside a caller's lock
      */
     SseConnection(
             ServletOutputStream out,
             long maxQueuedBytes,
+            long retryMillis,
             ScheduledExecutorService releaser,
             Consumer<SseConnection> onEnd) {
         this.out = requireNonNull(out, "out");
-        this.maxQueuedBytes = maxQueuedBytes;
+        this.queue = new OutboundQueue<>(maxQueuedBytes, this);
         this.releaser = requireNonNull(releaser, "releaser");
         this.onEnd = requireNonNull(onEnd, "onEnd");
+        byte[] retry = ("retry: " + retryMillis + "\n\n").getBytes(UTF_8);
+        queue.offer(retry, retry.length); // waits for start(), then goes first
     }
 
     @Override
     public void send(OutboundEvent event) {
         synchronized (this) {
-            if (closing || ended) {
+            if (closing || ended.get()) {
                 return; // the client resumes from its last event id after reconnecting
             }
-            track(event);
-            enqueue(frame(event));
+            if (event.event() instanceof Welcome welcome) {
+                token = welcome.session();
+            }
+            cursor = cursor.advancedBy(event.event());
+            byte[] frame = frame(event);
+            queue.offer(frame, frame.length);
         }
     }
 
     @Override
     public void close(CloseReason reason) {
         synchronized (this) {
-            if (closing || ended) {
+            if (closing || ended.get()) {
                 return;
             }
-            closing = true;
             if (reason == CloseReason.SLOW_CONSUMER) {
-                queue.clear(); // it does not read: end it now, it resumes from its last event id
-                queuedBytes = 0;
+                closing = true;
+                queue.close(); // it does not read: end it now, it resumes from its last event id
                 completeNow();
                 return;
             }
-            // A peer that does not read would never take the goodbye: end the stream after a grace period.
-            try {
-                releaser.schedule(this::forceEnd, CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
-            } catch (RejectedExecutionException shutDown) {
-                // shutting down: the server ends the stream itself
+            byte[] goodbye = ("event: close\ndata: {\"reason\":\""
+                            + reason.name().toLowerCase(Locale.ROOT) + "\"}\n\n")
+                    .getBytes(UTF_8);
+            if (!queue.offer(goodbye, goodbye.length)) {
+                return; // overflowed: ended as a slow consumer
             }
-            queue.add(("event: close\ndata: {\"reason\":\"" + reason.name().toLowerCase(Locale.ROOT) + "\"}\n\n")
-                    .getBytes(UTF_8));
-            flush();
+            closing = true; // the stream ends once the goodbye has drained
         }
+        try {
+            // A peer that does not read would never take the goodbye: end the stream after a grace period.
+            releaser.schedule(this::completeNow, CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException shutDown) {
+            // shutting down: the server ends the stream itself
+        }
+        queue.resume(); // its flush ends the stream at once if the goodbye already went out
     }
 
     /**
@@ -103,45 +117,65 @@ final class SseConnection implements ClientConnection, WriteListener, AsyncListe
      * event (no id, so the resume point stays) lets a browser, which never sees comments, spot a dead stream.
      */
     void heartbeat(byte[] frame) {
-        synchronized (this) {
-            if (!closing && !ended) {
-                enqueue(frame);
-            }
+        if (!closing && !ended.get()) {
+            queue.offer(frame, frame.length);
         }
     }
 
     /** Queued frames start flowing; before this, events only queue (the response may still become an error). */
-    void start(AsyncContext asyncContext, long retryMillis) {
-        synchronized (this) {
-            this.async = asyncContext;
-            if (ended) {
-                asyncContext.complete(); // ended before it began (e.g. replaced by a concurrent resume)
-                return;
-            }
-            queue.addFirst(("retry: " + retryMillis + "\n\n").getBytes(UTF_8));
-            started = true;
+    void start(AsyncContext asyncContext) {
+        this.async = asyncContext;
+        if (ended.get()) {
+            completeQuietly(asyncContext); // ended before it began (e.g. replaced by a concurrent resume)
+            return;
         }
-        async.addListener(this);
+        asyncContext.addListener(this);
+        started = true;
         out.setWriteListener(this); // the container calls onWritePossible when the stream can take data
     }
 
-    SessionToken token() {
-        synchronized (this) {
-            return token;
-        }
+    synchronized Optional<SessionToken> token() {
+        return Optional.ofNullable(token);
     }
 
-    void attach(SessionToken sessionToken) {
-        synchronized (this) {
-            this.token = sessionToken;
+    @Override
+    public boolean ready() {
+        return started && !ended.get() && out.isReady();
+    }
+
+    @Override
+    public void write(byte[] frame, int bytes) {
+        try {
+            out.write(frame);
+        } catch (IOException | IllegalStateException e) {
+            completeNow();
+        } finally {
+            queue.written(bytes); // in the container's buffer now, or gone
         }
     }
 
     @Override
-    public void onWritePossible() {
-        synchronized (this) {
-            flush();
+    public void flush() {
+        try {
+            if (!ended.get() && out.isReady()) {
+                out.flush();
+                if (closing && queue.isDrained()) {
+                    completeNow();
+                }
+            }
+        } catch (IOException | IllegalStateException e) {
+            completeNow();
         }
+    }
+
+    @Override
+    public void overflowed(long queuedBytes) {
+        close(CloseReason.SLOW_CONSUMER);
+    }
+
+    @Override
+    public void onWritePossible() {
+        queue.resume(); // its flush also ends a closing stream whose goodbye went out
     }
 
     @Override
@@ -181,62 +215,20 @@ final class SseConnection implements ClientConnection, WriteListener, AsyncListe
         return Optional.of(new String[] {lastEventId.substring(0, separator), lastEventId.substring(separator + 1)});
     }
 
-    /** Caller holds the lock. */
-    private void enqueue(byte[] frame) {
-        if (queuedBytes + frame.length > maxQueuedBytes) {
-            closing = true;
-            queue.clear();
-            queuedBytes = 0;
-            completeNow();
-            return;
-        }
-        queue.add(frame);
-        queuedBytes += frame.length;
-        flush();
-    }
-
-    /** Writes while the stream can take data without blocking. Caller holds the lock. */
-    private void flush() {
-        if (!started || ended) {
-            return;
-        }
-        try {
-            while (!queue.isEmpty()) {
-                if (!out.isReady()) {
-                    return; // onWritePossible continues
-                }
-                byte[] frame = queue.poll();
-                queuedBytes -= frame.length;
-                out.write(frame);
-            }
-            if (!out.isReady()) {
-                return;
-            }
-            out.flush();
-            if (closing) {
-                completeNow();
-            }
-        } catch (IOException | IllegalStateException e) {
-            completeNow();
-        }
-    }
-
-    private void forceEnd() {
-        synchronized (this) {
-            completeNow();
-        }
-    }
-
-    /** Caller holds the lock. */
     private void completeNow() {
-        if (async != null && !ended) {
-            try {
-                async.complete();
-            } catch (IllegalStateException alreadyDone) {
-                // the container ended it first
-            }
+        AsyncContext context = async;
+        if (context != null && !ended.get()) {
+            completeQuietly(context);
         }
         runSoon(this::end);
+    }
+
+    private static void completeQuietly(AsyncContext context) {
+        try {
+            context.complete();
+        } catch (IllegalStateException alreadyDone) {
+            // the container ended it first
+        }
     }
 
     /** Off the caller's stack; inline once the transport has shut its executor down. */
@@ -249,22 +241,11 @@ final class SseConnection implements ClientConnection, WriteListener, AsyncListe
     }
 
     private void end() {
-        synchronized (this) {
-            if (ended) {
-                return;
-            }
-            ended = true;
-            queue.clear();
+        if (!ended.compareAndSet(false, true)) {
+            return;
         }
+        queue.close();
         runSoon(() -> onEnd.accept(this));
-    }
-
-    /** Caller holds the lock. */
-    private void track(OutboundEvent encoded) {
-        if (encoded.event() instanceof Welcome welcome) {
-            token = welcome.session();
-        }
-        cursor = cursor.advancedBy(encoded.event());
     }
 
     /** Caller holds the lock. */

@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.Cursor;
+import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.SessionToken;
-import dev.chat.protocol.HttpAnswer;
+import dev.chat.transport.core.Refusals;
+import dev.chat.transport.http.HttpAnswer;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -37,19 +39,17 @@ final class SseServlet extends HttpServlet {
                 .orElse(fromEventId.map(parts -> parts[1]).orElse(null));
 
         response.setBufferSize(RESPONSE_BUFFER_BYTES);
-        SseConnection connection = transport.newConnection(response.getOutputStream());
+        SseTransport.Stream stream = transport.newStream(response.getOutputStream());
+        Optional<ErrorEvent> refusal;
         try {
-            if (session == null) {
-                transport.useCases().connect().connect(connection);
-            } else {
-                SessionToken token = new SessionToken(session);
-                connection.attach(token);
-                Cursor cursor = Cursor.parse(cursorText).orElse(Cursor.EMPTY);
-                transport.useCases().resume().resume(token, cursor, connection);
-            }
-        } catch (ChatException e) {
-            transport.forget(connection);
-            writeError(response, e);
+            Optional<SessionToken> resume = Optional.ofNullable(session).map(SessionToken::new);
+            refusal = stream.link().open(resume, Cursor.parse(cursorText).orElse(Cursor.EMPTY));
+        } catch (ChatException malformed) {
+            refusal = Optional.of(Refusals.of(malformed, null));
+        }
+        if (refusal.isPresent()) {
+            transport.forget(stream);
+            writeError(response, refusal.get());
             return;
         }
         response.setStatus(HttpServletResponse.SC_OK);
@@ -59,11 +59,11 @@ final class SseServlet extends HttpServlet {
         response.setHeader("X-Accel-Buffering", "no"); // tell nginx-style proxies not to buffer the stream
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // the stream lives until either side ends it; heartbeats find dead peers
-        connection.start(async, transport.settings().retry().toMillis());
+        stream.connection().start(async);
     }
 
-    private void writeError(HttpServletResponse response, ChatException e) throws IOException {
-        HttpAnswer refusal = HttpAnswer.refusal(e, null, transport.encoder());
+    private void writeError(HttpServletResponse response, ErrorEvent error) throws IOException {
+        HttpAnswer refusal = HttpAnswer.of(error, transport.encoder());
         response.setStatus(refusal.status());
         response.setContentType("application/json");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());

@@ -1,6 +1,7 @@
 package dev.chat.transport.ws;
 
 import dev.chat.domain.model.CloseReason;
+import dev.chat.domain.model.ErrorCode;
 
 /** WebSocket close codes the server uses (RFC 6455 section 7.4; 4000-4999 are ours, see docs/protocol.md). */
 final class CloseCodes {
@@ -18,6 +19,15 @@ final class CloseCodes {
             case SHUTDOWN -> GOING_AWAY;
             case SLOW_CONSUMER -> SLOW_CONSUMER;
             case REPLACED -> REPLACED;
+        };
+    }
+
+    /** The close code of a refused connect or resume: unknown sessions are final, anything else is worth a retry. */
+    static int ofRefusal(ErrorCode code) {
+        return switch (code) {
+            case UNAUTHORIZED -> UNKNOWN_SESSION;
+            case INTERNAL -> INTERNAL_ERROR;
+            default -> TRY_AGAIN_LATER;
         };
     }
 

@@ -4,20 +4,23 @@ import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.Ack;
 import dev.chat.domain.model.ChatException;
-import dev.chat.domain.model.ClientCommand;
 import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.Heartbeat;
 import dev.chat.domain.model.OutboundEvent;
+import dev.chat.domain.model.ServerEvent;
+import dev.chat.domain.model.SessionElsewhereException;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.protocol.CommandDecoder;
-import dev.chat.protocol.OpenConnections;
-import dev.chat.protocol.OriginPolicy;
-import dev.chat.protocol.RejectedCommandException;
+import dev.chat.transport.core.ClientLink;
+import dev.chat.transport.core.Commands;
+import dev.chat.transport.core.OpenConnections;
+import dev.chat.transport.core.OriginPolicy;
+import dev.chat.transport.core.Refusals;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
@@ -27,6 +30,7 @@ import io.javalin.websocket.WsConnectContext;
 import io.javalin.websocket.WsErrorContext;
 import io.javalin.websocket.WsMessageContext;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,11 +45,11 @@ public final class WebSocketTransport {
     private static final Logger log = LoggerFactory.getLogger(WebSocketTransport.class);
 
     private final ChatUseCases useCases;
-    private final CommandDecoder decoder;
+    private final Commands commands;
     private final EventEncoder encoder;
     private final OriginPolicy origins;
     private final WebSocketSettings settings;
-    private final OpenConnections<String, WebSocketConnection> connections = new OpenConnections<>();
+    private final OpenConnections<String, ClientLink> connections = new OpenConnections<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "ws-housekeeping");
         thread.setDaemon(true);
@@ -59,7 +63,7 @@ public final class WebSocketTransport {
             OriginPolicy origins,
             WebSocketSettings settings) {
         this.useCases = requireNonNull(useCases, "useCases");
-        this.decoder = requireNonNull(decoder, "decoder");
+        this.commands = new Commands(useCases.commands(), decoder);
         this.encoder = requireNonNull(encoder, "encoder");
         this.origins = requireNonNull(origins, "origins");
         this.settings = requireNonNull(settings, "settings");
@@ -91,7 +95,7 @@ public final class WebSocketTransport {
 
     /** Closes every connection with 1001 and waits (bounded) for the peers to see it. */
     public void shutdown(Duration wait) {
-        connections.snapshot().forEach(connection -> connection.close(CloseReason.SHUTDOWN));
+        connections.snapshot().forEach(link -> link.connection().close(CloseReason.SHUTDOWN));
         connections.awaitEmpty(wait);
         scheduler.shutdownNow();
     }
@@ -110,7 +114,7 @@ public final class WebSocketTransport {
     /** One encoded heartbeat for everyone: lets browser clients, which never see pings, spot a dead connection. */
     private void heartbeat() {
         OutboundEvent beat = encoder.encode(Heartbeat.INSTANCE);
-        connections.snapshot().forEach(connection -> connection.send(beat));
+        connections.snapshot().forEach(link -> link.connection().send(beat));
     }
 
     private void checkOrigin(Context ctx) {
@@ -125,58 +129,50 @@ public final class WebSocketTransport {
         String id = ctx.sessionId();
         WebSocketConnection connection =
                 new WebSocketConnection(ctx.session, settings.maxQueuedBytes(), scheduler, () -> release(id));
-        connections.add(id, connection);
+        ClientLink link = new ClientLink(useCases, connection);
+        connections.add(id, link);
         ctx.enableAutomaticPings(settings.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
-        String session = ctx.queryParam("session");
+        Optional<ErrorEvent> refusal;
         try {
-            if (session == null) {
-                connection.attach(useCases.connect().connect(connection));
-            } else {
-                SessionToken token = new SessionToken(session);
-                connection.attach(token);
-                Cursor cursor = Cursor.parse(ctx.queryParam("cursor")).orElse(Cursor.EMPTY);
-                useCases.resume().resume(token, cursor, connection);
-            }
-        } catch (ChatException e) {
-            connection.attach(null);
-            connection.send(encoder.encode(new ErrorEvent(e.code(), e.getMessage(), null)));
-            boolean unknownSession = e.code() == ErrorCode.UNAUTHORIZED;
-            ctx.closeSession(unknownSession ? CloseCodes.UNKNOWN_SESSION : CloseCodes.TRY_AGAIN_LATER, e.getMessage());
-        } catch (RuntimeException e) {
-            log.error("connect from {} failed", ctx.session.getRemoteSocketAddress(), e);
-            ctx.closeSession(CloseCodes.INTERNAL_ERROR, "internal error");
+            Optional<SessionToken> resume =
+                    Optional.ofNullable(ctx.queryParam("session")).map(SessionToken::new);
+            Cursor cursor = Cursor.parse(ctx.queryParam("cursor")).orElse(Cursor.EMPTY);
+            refusal = link.open(resume, cursor);
+        } catch (ChatException malformed) {
+            refusal = Optional.of(Refusals.of(malformed, null));
         }
+        refusal.ifPresent(error -> {
+            connection.send(encoder.encode(error));
+            ctx.closeSession(CloseCodes.ofRefusal(error.code()), error.message());
+        });
     }
 
     private void onMessage(WsMessageContext ctx) {
-        WebSocketConnection connection = connections.get(ctx.sessionId());
-        SessionToken token = connection == null ? null : connection.token();
-        if (token == null) {
+        ClientLink link = connections.get(ctx.sessionId());
+        Optional<SessionToken> token = link == null ? Optional.empty() : link.token();
+        if (token.isEmpty()) {
             return; // closing, or its connect was refused
         }
-        String ref = null;
+        ServerEvent reply;
         try {
-            ClientCommand command = decoder.decode(ctx.message());
-            ref = command.ref();
-            Ack ack = useCases.commands().handle(token, command);
-            if (ack.ref() != null) {
-                connection.send(encoder.encode(ack));
-            }
-        } catch (RejectedCommandException e) {
-            connection.send(encoder.encode(new ErrorEvent(e.code(), e.getMessage(), e.ref())));
-        } catch (ChatException e) {
-            connection.send(encoder.encode(new ErrorEvent(e.code(), e.getMessage(), ref)));
-        } catch (RuntimeException e) {
-            log.error("command from {} failed", ctx.session.getRemoteSocketAddress(), e);
-            connection.send(encoder.encode(new ErrorEvent(ErrorCode.INTERNAL, "internal error", ref)));
+            reply = commands.carryOut(token.get(), ctx.message());
+        } catch (SessionElsewhereException takenOver) {
+            reply = Refusals.of(takenOver, null); // its connection is being closed as replaced
         }
+        if (reply instanceof Ack ack && ack.ref() == null) {
+            return;
+        }
+        link.connection().send(encoder.encode(reply));
     }
 
     private void onBinaryMessage(WsBinaryMessageContext ctx) {
-        WebSocketConnection connection = connections.get(ctx.sessionId());
-        if (connection != null) {
-            connection.send(encoder.encode(new ErrorEvent(
-                    ErrorCode.INVALID_ENVELOPE, "binary frames are not supported; send JSON text frames", null)));
+        ClientLink link = connections.get(ctx.sessionId());
+        if (link != null) {
+            link.connection()
+                    .send(encoder.encode(new ErrorEvent(
+                            ErrorCode.INVALID_ENVELOPE,
+                            "binary frames are not supported; send JSON text frames",
+                            null)));
         }
     }
 
@@ -191,13 +187,9 @@ public final class WebSocketTransport {
 
     /** Lets the domain go of a connection; runs once whichever of server close or peer close comes first. */
     private void release(String connectionId) {
-        WebSocketConnection connection = connections.remove(connectionId);
-        if (connection != null && connection.token() != null) {
-            try {
-                useCases.disconnect().disconnect(connection.token(), connection);
-            } catch (RuntimeException e) {
-                log.error("disconnect of {} failed", connectionId, e);
-            }
+        ClientLink link = connections.remove(connectionId);
+        if (link != null) {
+            link.release();
         }
     }
 }

@@ -1,10 +1,11 @@
-package dev.chat.protocol;
+package dev.chat.transport.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ErrorCode;
+import dev.chat.protocol.JsonEventEncoder;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.chat.protocol;
+package dev.chat.transport.http;
 
 import static java.util.Objects.requireNonNull;
 
@@ -6,17 +6,13 @@ import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.port.out.EventEncoder;
-import java.util.concurrent.CompletionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.chat.transport.core.Refusals;
 
 /**
  * An HTTP endpoint's answer, status and JSON body, in a form that can cross to another node and back (the HTTP
  * transports relay requests to the node that serves a session).
  */
 public record HttpAnswer(int status, String body) {
-    private static final Logger log = LoggerFactory.getLogger(HttpAnswer.class);
-
     public HttpAnswer {
         if (status < 100 || status > 599) {
             throw new IllegalArgumentException("not an HTTP status: " + status);
@@ -28,22 +24,19 @@ public record HttpAnswer(int status, String body) {
         return new HttpAnswer(200, body);
     }
 
-    /** The refusal's error data ({@code {code, message, ref?}}) with its status. */
-    public static HttpAnswer refusal(ChatException refusal, String ref, EventEncoder encoder) {
-        String body = encoder.encode(new ErrorEvent(refusal.code(), refusal.getMessage(), ref))
-                .dataJson();
-        return new HttpAnswer(statusOf(refusal.code()), body);
+    /** An {@code error} event's data ({@code {code, message, ref?}}) with the status that carries its code. */
+    public static HttpAnswer of(ErrorEvent error, EventEncoder encoder) {
+        return new HttpAnswer(statusOf(error.code()), encoder.encode(error).dataJson());
     }
 
-    /** What a failed asynchronous answer tells the client: the refusal it carries, else {@code internal} (logged). */
+    /** The refusal's error data with its status. */
+    public static HttpAnswer refusal(ChatException refusal, String ref, EventEncoder encoder) {
+        return of(Refusals.of(refusal, ref), encoder);
+    }
+
+    /** What a failure tells the client: the refusal it carries, else {@code internal} (logged). */
     public static HttpAnswer ofFailure(Throwable failure, String ref, EventEncoder encoder) {
-        Throwable cause =
-                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof ChatException refusal) {
-            return refusal(refusal, ref, encoder);
-        }
-        log.error("request failed", cause);
-        return refusal(new ChatException(ErrorCode.INTERNAL, "internal error"), ref, encoder);
+        return of(Refusals.of(failure, ref), encoder);
     }
 
     /** {@code STATUS BODY}: what crosses between nodes. */

@@ -1,4 +1,4 @@
-package dev.chat.protocol;
+package dev.chat.transport.core;
 
 import java.time.Duration;
 import java.util.Collection;

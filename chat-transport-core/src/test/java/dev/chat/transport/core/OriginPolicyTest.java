@@ -1,4 +1,4 @@
-package dev.chat.protocol;
+package dev.chat.transport.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.chat.protocol;
+package dev.chat.transport.core;
 
 import java.net.URI;
 import java.net.URISyntaxException;

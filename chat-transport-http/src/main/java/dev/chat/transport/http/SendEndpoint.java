@@ -1,27 +1,24 @@
-package dev.chat.transport.sse;
+package dev.chat.transport.http;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.Ack;
 import dev.chat.domain.model.ChatException;
-import dev.chat.domain.model.ClientCommand;
 import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.model.ServerEvent;
 import dev.chat.domain.model.SessionElsewhereException;
 import dev.chat.domain.model.SessionToken;
-import dev.chat.domain.port.in.HandleCommandUseCase;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.port.out.SessionRelay;
-import dev.chat.protocol.CommandDecoder;
-import dev.chat.protocol.HttpAnswer;
-import dev.chat.protocol.RejectedCommandException;
+import dev.chat.transport.core.Commands;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /chat/send}: one command envelope from an HTTP client (SSE or long-polling), authenticated by
@@ -30,92 +27,80 @@ import org.slf4j.LoggerFactory;
  * <p>Messages are posted by whichever node gets the request. Joining and leaving change the connection of the node
  * that serves the session, so when that is another node the command is relayed there and its answer returned.
  */
-final class SendEndpoint {
+public final class SendEndpoint {
     /** The relay topic of commands carried to the node that serves their session. */
     static final String RELAY_TOPIC = "send";
 
-    private static final Logger log = LoggerFactory.getLogger(SendEndpoint.class);
     private static final String BEARER = "Bearer ";
     private static final Duration RELAY_TIMEOUT = Duration.ofSeconds(5);
 
-    private final HandleCommandUseCase commands;
+    private final Commands commands;
     private final SessionRelay relay;
-    private final CommandDecoder decoder;
     private final EventEncoder encoder;
+    private final String path;
     private final int maxBodyBytes;
 
-    SendEndpoint(
-            HandleCommandUseCase commands,
-            SessionRelay relay,
-            CommandDecoder decoder,
-            EventEncoder encoder,
-            int maxBodyBytes) {
+    /**
+     * @param path where HTTP clients POST commands, e.g. {@code /chat/send}
+     * @param maxBodyBytes largest command body accepted; a larger one gets 413
+     */
+    public SendEndpoint(Commands commands, SessionRelay relay, EventEncoder encoder, String path, int maxBodyBytes) {
         this.commands = requireNonNull(commands, "commands");
         this.relay = requireNonNull(relay, "relay");
-        this.decoder = requireNonNull(decoder, "decoder");
         this.encoder = requireNonNull(encoder, "encoder");
+        this.path = requireNonNull(path, "path");
+        if (maxBodyBytes < 1024) {
+            throw new IllegalArgumentException("maxBodyBytes must be at least 1024: " + maxBodyBytes);
+        }
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    void handle(Context ctx) throws IOException {
+    /** Registers the route and this node's side of the relay; call while the Javalin app is being created. */
+    public void install(JavalinConfig config) {
+        config.routes.post(path, this::handle);
+        relay.serve(RELAY_TOPIC, this::handleRelayed);
+    }
+
+    private void handle(Context ctx) throws IOException {
         ctx.contentType("application/json");
         SessionToken token;
         String body;
-        ClientCommand command;
         try {
             token = bearerToken(ctx.header("Authorization"));
-            commands.authorize(token);
+            commands.useCase().authorize(token);
             body = body(ctx);
-            command = decoder.decode(body);
-        } catch (RejectedCommandException e) {
-            write(ctx, refusal(e, e.ref()));
-            return;
         } catch (ChatException e) {
-            write(ctx, refusal(e, null));
+            write(ctx, HttpAnswer.refusal(e, null, encoder));
             return;
         }
         try {
-            write(ctx, carryOut(token, command));
+            write(ctx, carryOut(token, body));
         } catch (SessionElsewhereException e) {
             CompletableFuture<HttpAnswer> relayed = relay.ask(token, RELAY_TOPIC, body, RELAY_TIMEOUT)
                     .thenApply(HttpAnswer::parse)
-                    .exceptionally(failure -> HttpAnswer.ofFailure(failure, command.ref(), encoder));
+                    .exceptionally(failure -> HttpAnswer.ofFailure(failure, null, encoder));
             ctx.future(() -> relayed.thenAccept(answer -> write(ctx, answer)));
         }
     }
 
     /** A command that another node got for a session this node serves: carried out here, never relayed on. */
-    CompletableFuture<String> handleRelayed(SessionToken token, String body) {
+    private CompletableFuture<String> handleRelayed(SessionToken token, String body) {
         HttpAnswer answer;
-        ClientCommand command = null;
         try {
-            command = decoder.decode(body);
-            answer = carryOut(token, command);
-        } catch (RejectedCommandException e) {
-            answer = refusal(e, e.ref());
+            answer = carryOut(token, body);
         } catch (SessionElsewhereException e) { // taken over meanwhile: the client tries again
-            answer = refusal(e, command.ref());
+            answer = HttpAnswer.refusal(e, null, encoder);
         }
         return CompletableFuture.completedFuture(answer.text());
     }
 
     /** @throws SessionElsewhereException when another node serves the session */
-    private HttpAnswer carryOut(SessionToken token, ClientCommand command) {
-        try {
-            Ack ack = commands.handle(token, command);
-            return HttpAnswer.ok(encoder.encode(ack).dataJson());
-        } catch (SessionElsewhereException e) {
-            throw e;
-        } catch (ChatException e) {
-            return refusal(e, command.ref());
-        } catch (RuntimeException e) {
-            log.error("send failed", e);
-            return refusal(new ChatException(ErrorCode.INTERNAL, "internal error"), command.ref());
+    private HttpAnswer carryOut(SessionToken token, String body) {
+        ServerEvent reply = commands.carryOut(token, body);
+        if (reply instanceof ErrorEvent error) {
+            return HttpAnswer.of(error, encoder);
         }
-    }
-
-    private HttpAnswer refusal(ChatException e, String ref) {
-        return HttpAnswer.refusal(e, ref, encoder);
+        return HttpAnswer.ok(encoder.encode((Ack) reply).dataJson());
     }
 
     private static void write(Context ctx, HttpAnswer answer) {

@@ -1,0 +1,34 @@
+package dev.chat.app;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.ProvidesIntoSet;
+import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.domain.port.out.SessionRelay;
+import dev.chat.domain.service.ChatService;
+import dev.chat.protocol.CommandDecoder;
+import dev.chat.transport.core.Commands;
+import dev.chat.transport.http.SendEndpoint;
+
+/** {@code POST /chat/send}: how the one-way transports (SSE, long-polling) send commands. */
+final class HttpSendModule extends AbstractModule {
+    static final String PATH = "/chat/send";
+
+    @Provides
+    @Singleton
+    SendEndpoint endpoint(
+            ChatService chat, SessionRelay relay, CommandDecoder decoder, EventEncoder encoder, ChatConfig config) {
+        return new SendEndpoint(
+                new Commands(chat, decoder),
+                relay,
+                encoder,
+                PATH,
+                config.connections().maxFrameBytes());
+    }
+
+    @ProvidesIntoSet
+    Endpoint installed(SendEndpoint endpoint) {
+        return Endpoint.of(endpoint::install, grace -> {});
+    }
+}

@@ -1,0 +1,130 @@
+package dev.chat.transport.core;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chat.domain.model.ChatException;
+import dev.chat.domain.model.Cursor;
+import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.port.in.ChatUseCases;
+import dev.chat.domain.port.out.ClientConnection;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection's life with the domain, the same on every transport: it is opened once (a new session, or
+ * a resumed one) and released once, and a release that arrives while the open is still running (the client vanished
+ * mid-connect) takes effect as soon as the open returns. So every session the domain created for a connection gets
+ * its disconnect, exactly once, however early the connection ended. Thread-safe.
+ */
+public final class ClientLink {
+    private static final Logger log = LoggerFactory.getLogger(ClientLink.class);
+
+    private enum State {
+        NEW,
+        OPENING,
+        OPEN,
+        RELEASED
+    }
+
+    private final ChatUseCases useCases;
+    private final ClientConnection connection;
+    private State state = State.NEW;
+    private boolean releaseAsked;
+    private SessionToken token;
+
+    public ClientLink(ChatUseCases useCases, ClientConnection connection) {
+        this.useCases = requireNonNull(useCases, "useCases");
+        this.connection = requireNonNull(connection, "connection");
+    }
+
+    /**
+     * Connects a new session ({@code resume} empty) or resumes one from {@code cursor}. On a refusal the domain kept
+     * nothing for this connection, and the transport tells the client and ends the connection.
+     *
+     * @return the refusal, or empty when the connection is open
+     */
+    public Optional<ErrorEvent> open(Optional<SessionToken> resume, Cursor cursor) {
+        requireNonNull(resume, "resume");
+        requireNonNull(cursor, "cursor");
+        synchronized (this) {
+            if (state != State.NEW) {
+                return Optional.of(new ErrorEvent(ErrorCode.UNAVAILABLE, "connection already closed", null));
+            }
+            state = State.OPENING;
+        }
+        SessionToken opened;
+        try {
+            if (resume.isPresent()) {
+                useCases.resume().resume(resume.get(), cursor, connection);
+                opened = resume.get();
+            } else {
+                opened = useCases.connect().connect(connection);
+            }
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                state = State.RELEASED;
+            }
+            return Optional.of(Refusals.of(e, null));
+        }
+        boolean releaseNow;
+        synchronized (this) {
+            token = opened;
+            releaseNow = releaseAsked;
+            state = releaseNow ? State.RELEASED : State.OPEN;
+        }
+        if (releaseNow) {
+            disconnect(opened);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The connection ended (either side closed it, or it broke): the domain lets go of it, once. Safe to call any
+     * number of times, from any thread, before, during or after {@link #open}.
+     */
+    public void release() {
+        SessionToken releasing;
+        synchronized (this) {
+            switch (state) {
+                case NEW -> {
+                    state = State.RELEASED;
+                    return;
+                }
+                case OPENING -> {
+                    releaseAsked = true; // open() releases when the domain is done
+                    return;
+                }
+                case RELEASED -> {
+                    return;
+                }
+                case OPEN -> {
+                    state = State.RELEASED;
+                }
+            }
+            releasing = token;
+        }
+        disconnect(releasing);
+    }
+
+    /** The session once open; empty before, and after a refused open. */
+    public synchronized Optional<SessionToken> token() {
+        return state == State.OPEN ? Optional.of(token) : Optional.empty();
+    }
+
+    public ClientConnection connection() {
+        return connection;
+    }
+
+    private void disconnect(SessionToken session) {
+        try {
+            useCases.disconnect().disconnect(session, connection);
+        } catch (ChatException e) {
+            log.warn("disconnect of a session failed: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("disconnect of a session failed", e);
+        }
+    }
+}

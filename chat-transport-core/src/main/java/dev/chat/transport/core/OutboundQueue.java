@@ -1,0 +1,153 @@
+package dev.chat.transport.core;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayDeque;
+
+/**
+ * The one bounded outbound queue every transport writes through. Frames leave in the order they were offered; the
+ * bytes counted are those not yet confirmed written by the sink (waiting here, or handed to the sink and still in
+ * flight). An offer that would take the count past the limit closes the queue and tells the sink once, so the
+ * connection can be closed as a slow consumer: memory per connection stays bounded whatever the client does.
+ *
+ * <p>Thread-safe: any number of threads may offer at once. The sink is called with the queue's lock held, one call
+ * at a time, and must not block; it may call back into the queue ({@link #written}, {@link #resume}) from any
+ * thread, including from inside {@link Sink#write}.
+ *
+ * @param <F> the transport's frame
+ */
+public final class OutboundQueue<F> {
+    /** Where frames go: a socket, a response stream, a poll's answer. */
+    public interface Sink<F> {
+        /** True while a frame can be written without blocking; when false, the sink calls {@link #resume} later. */
+        boolean ready();
+
+        /**
+         * Writes or starts writing a frame. Its bytes stay counted until the sink confirms with {@link #written}
+         * (at once, when the write completed, or when the client acknowledged it).
+         */
+        void write(F frame, int bytes);
+
+        /** Called after each run of writes, and on {@link #resume}; for sinks that buffer. */
+        default void flush() {}
+
+        /** The queue overflowed and is closed: the connection must end as a slow consumer. Called once. */
+        void overflowed(long queuedBytes);
+    }
+
+    private final long maxBytes;
+    private final Sink<F> sink;
+    private final ArrayDeque<Pending<F>> waiting = new ArrayDeque<>();
+    private long unconfirmedBytes;
+    private boolean closed;
+    private boolean draining;
+    private boolean drainAgain;
+
+    private record Pending<F>(F frame, int bytes) {}
+
+    public OutboundQueue(long maxBytes, Sink<F> sink) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
+        }
+        this.maxBytes = maxBytes;
+        this.sink = requireNonNull(sink, "sink");
+    }
+
+    /**
+     * Queues a frame and writes what the sink can take now.
+     *
+     * @param bytes the frame's size on the wire (UTF-8 bytes)
+     * @return false if the frame was not queued: the queue is closed, or this frame overflowed it (and closed it)
+     */
+    public boolean offer(F frame, int bytes) {
+        requireNonNull(frame, "frame");
+        long overflowedAt;
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            if (unconfirmedBytes + bytes <= maxBytes) {
+                waiting.add(new Pending<>(frame, bytes));
+                unconfirmedBytes += bytes;
+                drain();
+                return true;
+            }
+            overflowedAt = unconfirmedBytes;
+            closeQuietly();
+        }
+        sink.overflowed(overflowedAt); // outside the lock: closing may call back into the transport
+        return false;
+    }
+
+    /** The sink can take frames again: it gets what waits, then a {@link Sink#flush} even if nothing waited. */
+    public synchronized void resume() {
+        if (!draining && !drain()) {
+            sink.flush();
+        }
+    }
+
+    /** The sink is done with {@code bytes} of what it was given (written, failed, or acknowledged). */
+    public synchronized void written(int bytes) {
+        unconfirmedBytes = Math.max(0, unconfirmedBytes - bytes);
+    }
+
+    /** Stops taking frames and drops those still waiting; frames already in the sink are its business. */
+    public synchronized void close() {
+        closeQuietly();
+    }
+
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** True when nothing waits to be handed to the sink. */
+    public synchronized boolean isDrained() {
+        return waiting.isEmpty();
+    }
+
+    /** Bytes offered and not yet confirmed written. */
+    public synchronized long unconfirmedBytes() {
+        return unconfirmedBytes;
+    }
+
+    /**
+     * Caller holds the lock. A sink calling back from inside a write makes the outer loop go round again.
+     *
+     * @return true if it flushed the sink
+     */
+    private boolean drain() {
+        if (draining) {
+            drainAgain = true;
+            return false;
+        }
+        draining = true;
+        boolean flushed = false;
+        try {
+            do {
+                drainAgain = false;
+                boolean wrote = false;
+                while (!waiting.isEmpty() && sink.ready()) {
+                    Pending<F> next = waiting.poll();
+                    wrote = true;
+                    sink.write(next.frame(), next.bytes());
+                }
+                if (wrote) {
+                    sink.flush();
+                    flushed = true;
+                }
+            } while (drainAgain && !closed);
+        } finally {
+            draining = false;
+        }
+        return flushed;
+    }
+
+    /** Caller holds the lock. */
+    private void closeQuietly() {
+        closed = true;
+        for (Pending<F> dropped : waiting) {
+            unconfirmedBytes -= dropped.bytes();
+        }
+        waiting.clear();
+    }
+}

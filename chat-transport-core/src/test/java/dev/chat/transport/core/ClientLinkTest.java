@@ -1,0 +1,117 @@
+package dev.chat.transport.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chat.domain.model.Ack;
+import dev.chat.domain.model.ChatException;
+import dev.chat.domain.model.ClientCommand;
+import dev.chat.domain.model.CloseReason;
+import dev.chat.domain.model.Cursor;
+import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.model.OutboundEvent;
+import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.port.in.ChatUseCases;
+import dev.chat.domain.port.out.ClientConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class ClientLinkTest {
+    private static final SessionToken TOKEN = new SessionToken("session-one-0123456789");
+
+    private final List<SessionToken> disconnected = new ArrayList<>();
+    private Consumer<ClientLink> duringConnect = link -> {};
+    private RuntimeException connectFails;
+    private ClientLink link;
+
+    private final ClientConnection connection = new ClientConnection() {
+        @Override
+        public void send(OutboundEvent event) {}
+
+        @Override
+        public void close(CloseReason reason) {}
+    };
+
+    private final ChatUseCases useCases = new ChatUseCases(
+            conn -> {
+                duringConnect.accept(link);
+                if (connectFails != null) {
+                    throw connectFails;
+                }
+                return TOKEN;
+            },
+            (session, cursor, conn) -> {
+                if (!session.equals(TOKEN)) {
+                    throw new ChatException(ErrorCode.UNAUTHORIZED, "unknown session");
+                }
+            },
+            new dev.chat.domain.port.in.HandleCommandUseCase() {
+                @Override
+                public Ack handle(SessionToken session, ClientCommand command) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public void authorize(SessionToken session) {}
+            },
+            (session, conn) -> disconnected.add(session));
+
+    {
+        link = new ClientLink(useCases, connection);
+    }
+
+    @Test
+    void givenAnOpenLink_releaseDisconnectsOnceHoweverOftenItIsCalled() {
+        assertThat(link.open(Optional.empty(), Cursor.EMPTY)).isEmpty();
+        assertThat(link.token()).contains(TOKEN);
+
+        link.release();
+        link.release();
+
+        assertThat(disconnected).containsExactly(TOKEN);
+        assertThat(link.token()).isEmpty();
+    }
+
+    @Test
+    void givenTheClientVanishesWhileConnecting_theSessionIsDisconnectedWhenConnectReturns() {
+        duringConnect = ClientLink::release; // the transport saw the close before connect() returned
+
+        assertThat(link.open(Optional.empty(), Cursor.EMPTY)).isEmpty();
+
+        assertThat(disconnected).containsExactly(TOKEN);
+        link.release();
+        assertThat(disconnected).hasSize(1);
+    }
+
+    @Test
+    void givenARefusedResume_nothingIsDisconnected() {
+        Optional<ErrorEvent> refusal =
+                link.open(Optional.of(new SessionToken("some-other-session-0123")), Cursor.EMPTY);
+
+        assertThat(refusal).map(ErrorEvent::code).contains(ErrorCode.UNAUTHORIZED);
+        link.release();
+        assertThat(disconnected).isEmpty();
+    }
+
+    @Test
+    void givenAConnectThatFailsUnexpectedly_theClientIsToldInternalAndNothingIsDisconnected() {
+        connectFails = new IllegalStateException("bug");
+
+        assertThat(link.open(Optional.empty(), Cursor.EMPTY))
+                .map(ErrorEvent::code)
+                .contains(ErrorCode.INTERNAL);
+        link.release();
+        assertThat(disconnected).isEmpty();
+    }
+
+    @Test
+    void givenAReleaseBeforeOpen_openRefusesAndConnectsNothing() {
+        link.release();
+
+        assertThat(link.open(Optional.empty(), Cursor.EMPTY)).isPresent();
+        assertThat(disconnected).isEmpty();
+    }
+}

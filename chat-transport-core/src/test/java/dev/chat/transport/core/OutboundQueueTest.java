@@ -1,0 +1,220 @@
+package dev.chat.transport.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class OutboundQueueTest {
+    /** A sink that takes frames while open, confirms them only when told, and records what it was given. */
+    private static final class FakeSink implements OutboundQueue.Sink<String> {
+        final List<String> written = new ArrayList<>();
+        final List<Integer> inFlight = new ArrayList<>();
+        boolean ready = true;
+        int flushes;
+        long overflowedAt = -1;
+        int overflows;
+        OutboundQueue<String> queue;
+        boolean confirmAtOnce;
+
+        @Override
+        public boolean ready() {
+            return ready;
+        }
+
+        @Override
+        public void write(String frame, int bytes) {
+            written.add(frame);
+            if (confirmAtOnce) {
+                queue.written(bytes); // as a socket whose write completes inside the call
+            } else {
+                inFlight.add(bytes);
+            }
+        }
+
+        @Override
+        public void flush() {
+            flushes++;
+        }
+
+        @Override
+        public void overflowed(long queuedBytes) {
+            overflows++;
+            overflowedAt = queuedBytes;
+        }
+
+        void confirmAll() {
+            inFlight.forEach(queue::written);
+            inFlight.clear();
+        }
+    }
+
+    private final FakeSink sink = new FakeSink();
+    private final OutboundQueue<String> queue = new OutboundQueue<>(100, sink);
+
+    {
+        sink.queue = queue;
+    }
+
+    @Test
+    void givenAReadySink_framesGoOutInOrderAndAreFlushed() {
+        queue.offer("a", 10);
+        queue.offer("b", 10);
+
+        assertThat(sink.written).containsExactly("a", "b");
+        assertThat(sink.flushes).isEqualTo(2);
+        assertThat(queue.unconfirmedBytes()).isEqualTo(20);
+    }
+
+    @Test
+    void givenASinkThatIsNotReady_framesWaitUntilItResumes() {
+        sink.ready = false;
+        queue.offer("a", 10);
+        queue.offer("b", 10);
+        assertThat(sink.written).isEmpty();
+
+        sink.ready = true;
+        queue.resume();
+
+        assertThat(sink.written).containsExactly("a", "b");
+        assertThat(queue.isDrained()).isTrue();
+        assertThat(sink.flushes).isEqualTo(1);
+    }
+
+    @Test
+    void givenNothingWaiting_resumeStillFlushesTheSink() {
+        queue.resume();
+
+        assertThat(sink.flushes).isEqualTo(1); // a closing stream ends there once its goodbye is out
+    }
+
+    @Test
+    void givenBytesOverTheLimit_theQueueClosesOnceAndTellsTheSink() {
+        sink.ready = false;
+        assertThat(queue.offer("a", 60)).isTrue();
+        assertThat(queue.offer("b", 41)).isFalse();
+        assertThat(queue.offer("c", 1)).isFalse();
+
+        assertThat(sink.overflows).isEqualTo(1);
+        assertThat(sink.overflowedAt).isEqualTo(60);
+        assertThat(queue.isClosed()).isTrue();
+        sink.ready = true;
+        queue.resume();
+        assertThat(sink.written).isEmpty(); // what waited was dropped
+    }
+
+    @Test
+    void givenWritesInFlight_theirBytesCountUntilConfirmed() {
+        queue.offer("a", 60);
+        assertThat(queue.offer("b", 41)).isFalse(); // "a" is in the sink but not confirmed written
+
+        FakeSink other = new FakeSink();
+        OutboundQueue<String> second = new OutboundQueue<>(100, other);
+        other.queue = second;
+        second.offer("a", 60);
+        other.confirmAll();
+        assertThat(second.offer("b", 41)).isTrue();
+    }
+
+    @Test
+    void givenASinkThatConfirmsInsideTheWrite_nothingIsCountedTwiceAndOrderHolds() {
+        sink.confirmAtOnce = true;
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(queue.offer("f" + i, 50)).isTrue();
+        }
+        assertThat(sink.written).hasSize(1_000).startsWith("f0", "f1").endsWith("f999");
+        assertThat(queue.unconfirmedBytes()).isZero();
+    }
+
+    @Test
+    void givenASinkThatResumesFromInsideAWrite_theQueueDoesNotRecurse() {
+        sink.confirmAtOnce = true;
+        List<Integer> depths = new ArrayList<>();
+        AtomicInteger depth = new AtomicInteger();
+        OutboundQueue<String>[] self = new OutboundQueue[1];
+        OutboundQueue.Sink<String> reentrant = new OutboundQueue.Sink<>() {
+            @Override
+            public boolean ready() {
+                return true;
+            }
+
+            @Override
+            public void write(String frame, int bytes) {
+                depths.add(depth.incrementAndGet());
+                self[0].written(bytes);
+                self[0].resume(); // as a socket whose completion callback runs on the writing thread
+                depth.decrementAndGet();
+            }
+
+            @Override
+            public void overflowed(long queuedBytes) {}
+        };
+        self[0] = new OutboundQueue<>(100, reentrant);
+        for (int i = 0; i < 100; i++) {
+            self[0].offer("x", 1);
+        }
+        assertThat(depths).hasSize(100).containsOnly(1);
+    }
+
+    @Test
+    void givenConcurrentProducers_everyFrameLeavesOnceAndEachProducersOrderHolds() throws Exception {
+        int producers = 8;
+        int perProducer = 5_000;
+        List<String> out = new ArrayList<>();
+        AtomicInteger overflows = new AtomicInteger();
+        OutboundQueue<String>[] holder = new OutboundQueue[1];
+        OutboundQueue.Sink<String> confirming = new OutboundQueue.Sink<>() {
+            @Override
+            public boolean ready() {
+                return true;
+            }
+
+            @Override
+            public void write(String frame, int bytes) {
+                out.add(frame); // the queue calls its sink one call at a time
+                holder[0].written(bytes);
+            }
+
+            @Override
+            public void overflowed(long queuedBytes) {
+                overflows.incrementAndGet();
+            }
+        };
+        holder[0] = new OutboundQueue<>(1_000, confirming);
+        ExecutorService pool = Executors.newFixedThreadPool(producers);
+        CountDownLatch start = new CountDownLatch(1);
+        for (int p = 0; p < producers; p++) {
+            int producer = p;
+            pool.execute(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                for (int i = 0; i < perProducer; i++) {
+                    holder[0].offer(producer + ":" + i, 10);
+                }
+            });
+        }
+        start.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(overflows).hasValue(0);
+        assertThat(out).hasSize(producers * perProducer).doesNotHaveDuplicates();
+        int[] next = new int[producers];
+        for (String frame : out) {
+            String[] parts = frame.split(":");
+            int producer = Integer.parseInt(parts[0]);
+            assertThat(Integer.parseInt(parts[1])).isEqualTo(next[producer]);
+            next[producer]++;
+        }
+    }
+}
