@@ -114,3 +114,39 @@ test('a connection that goes silent past heartbeat plus margin is closed and res
     global.WebSocket = previous;
   }
 });
+
+test('a send answered outcome_unknown is sent again with the same ref until it is acked', async () => {
+  const sent = [];
+  class AnsweringSocket {
+    constructor() {
+      setTimeout(() => this.deliver('welcome', { user: 'Tester', session: 'S'.repeat(22), rooms: ['general'], resumed: false }), 1);
+    }
+    deliver(event, data) { if (this.onmessage) this.onmessage({ data: JSON.stringify({ event, data }) }); }
+    send(text) {
+      const envelope = JSON.parse(text);
+      sent.push(envelope);
+      const ref = envelope.data.ref;
+      if (sent.length < 3) setTimeout(() => this.deliver('error', { code: 'outcome_unknown', message: 'no answer', ref }), 1);
+      else setTimeout(() => this.deliver('ack', { ref, room: 'general', seq: 7 }), 1);
+    }
+    close() {}
+  }
+  const previous = global.WebSocket;
+  global.WebSocket = AnsweringSocket;
+  try {
+    const client = new ChatClient({ url: 'http://127.0.0.1:1', transports: ['websocket'], backoff: { baseMs: 5, maxMs: 5 } });
+    const errors = [];
+    client.on('error', (e) => errors.push(e));
+    client.connect();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const ack = await client.send('once', 'general');
+    client.disconnect();
+
+    assert.equal(ack.seq, 7);
+    assert.equal(sent.length, 3);
+    assert.equal(new Set(sent.map((e) => e.data.ref)).size, 1, 'every try carries the same ref');
+    assert.deepEqual(errors, [], 'an unknown outcome is not shown as a failure');
+  } finally {
+    global.WebSocket = previous;
+  }
+});

@@ -56,7 +56,8 @@
   /** Sends not yet acknowledged, oldest first; each keeps its ref so a resend lands once. */
   class Outbox {
     constructor() { this.pending = new Map(); }
-    add(ref, envelope, settle) { this.pending.set(ref, { envelope, settle }); }
+    add(ref, envelope, settle) { this.pending.set(ref, { envelope, settle, unknownTries: 0 }); }
+    get(ref) { return this.pending.get(ref); }
     ack(ref, outcome) {
       const entry = this.pending.get(ref);
       if (!entry) return false;
@@ -325,6 +326,7 @@
           break;
         case 'ack': this.outbox.ack(data.ref, { ack: data }); break;
         case 'error':
+          if (data.code === 'outcome_unknown' && this.retryUnknown(data.ref)) break;
           if (data.ref) this.outbox.ack(data.ref, { error: data });
           this.emit('error', data);
           break;
@@ -335,6 +337,21 @@
         case 'notRecovered': this.emit('notRecovered', data); break;
         default: break;
       }
+    }
+
+    /**
+     * The server could not tell whether a command was carried out (its store did not answer in time): send it again
+     * with the same ref, after a backoff. The server carries a ref out once, so it lands once.
+     */
+    retryUnknown(ref) {
+      const entry = ref && this.outbox.get(ref);
+      if (!entry) return false;
+      const delay = backoffDelay(entry.unknownTries, this.backoff);
+      entry.unknownTries += 1;
+      setTimeout(() => {
+        if (this.state === 'connected' && this.outbox.get(ref) === entry) this.transmit(entry.envelope);
+      }, delay);
+      return true;
     }
 
     /** Any data proves the connection alive; silence past heartbeat + margin means it is dead. */

@@ -50,15 +50,31 @@ public record ChatConfig(Server server, Messaging messaging, Connections connect
      *
      * @param presenceLease how long a dead node's users stay listed before the other nodes remove them
      * @param startupWait how long a node waits for an unreachable Redis at start before exiting non-zero
+     * @param redisTimeout the longest a thread serving clients waits for one Redis answer
      */
-    public record Store(String redisUrl, String redisNamespace, Duration presenceLease, Duration startupWait) {
+    public record Store(
+            String redisUrl,
+            String redisNamespace,
+            Duration presenceLease,
+            Duration startupWait,
+            Duration redisTimeout) {
+        public static final Duration DEFAULT_REDIS_TIMEOUT = Duration.ofMillis(1000);
+
         public Store {
             requireNonNull(redisNamespace, "redisNamespace");
             requireNonNull(presenceLease, "presenceLease");
             requireNonNull(startupWait, "startupWait");
+            requireNonNull(redisTimeout, "redisTimeout");
             if (redisUrl != null && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
                 throw new IllegalArgumentException("CHAT_REDIS_URL must be redis://... or rediss://...");
             }
+            if (redisTimeout.toMillis() < 10) {
+                throw new IllegalArgumentException("CHAT_REDIS_TIMEOUT_MS must be at least 10");
+            }
+        }
+
+        public Store(String redisUrl, String redisNamespace, Duration presenceLease, Duration startupWait) {
+            this(redisUrl, redisNamespace, presenceLease, startupWait, DEFAULT_REDIS_TIMEOUT);
         }
 
         public boolean isRedis() {

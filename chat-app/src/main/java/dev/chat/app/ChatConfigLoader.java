@@ -56,7 +56,8 @@ final class ChatConfigLoader {
                         value("CHAT_REDIS_URL", Function.identity(), store.redisUrl()),
                         value("CHAT_REDIS_NAMESPACE", Function.identity(), store.redisNamespace()),
                         value("CHAT_PRESENCE_LEASE_SECONDS", ChatConfigLoader::seconds, store.presenceLease()),
-                        value("CHAT_REDIS_STARTUP_WAIT_SECONDS", ChatConfigLoader::seconds, store.startupWait())));
+                        value("CHAT_REDIS_STARTUP_WAIT_SECONDS", ChatConfigLoader::seconds, store.startupWait()),
+                        value("CHAT_REDIS_TIMEOUT_MS", ChatConfigLoader::millis, store.redisTimeout())));
     }
 
     private <T> T value(String variable, Function<String, T> parser, T defaultValue) {
@@ -77,6 +78,10 @@ final class ChatConfigLoader {
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .toList();
+    }
+
+    private static Duration millis(String raw) {
+        return Duration.ofMillis(Long.parseLong(raw));
     }
 
     private static Duration seconds(String raw) {

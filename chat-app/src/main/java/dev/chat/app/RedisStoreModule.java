@@ -28,7 +28,8 @@ final class RedisStoreModule extends AbstractModule {
                         // for the reconnect grace any session gets.
                         store.presenceLease().plus(config.messaging().reconnectGrace()),
                         store.presenceLease(),
-                        store.startupWait()),
+                        store.startupWait(),
+                        store.redisTimeout()),
                 Clock.systemUTC());
     }
 

@@ -20,6 +20,7 @@ class ChatConfigLoaderTest {
         assertThat(config.connections().maxFrameBytes()).isEqualTo(65_536);
         assertThat(config.connections().pingInterval()).isEqualTo(Duration.ofSeconds(25));
         assertThat(config.messaging().reconnectGrace()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.store().redisTimeout()).isEqualTo(Duration.ofMillis(1000));
     }
 
     @Test
@@ -32,7 +33,8 @@ class ChatConfigLoaderTest {
                         "CHAT_HISTORY_SIZE", "50",
                         "CHAT_MAX_QUEUED_BYTES", "2097152",
                         "CHAT_IDLE_TIMEOUT_SECONDS", "90",
-                        "CHAT_RECONNECT_GRACE_SECONDS", "3"),
+                        "CHAT_RECONNECT_GRACE_SECONDS", "3",
+                        "CHAT_REDIS_TIMEOUT_MS", "250"),
                 new Properties());
 
         assertThat(config.server().port()).isEqualTo(9000);
@@ -42,6 +44,7 @@ class ChatConfigLoaderTest {
         assertThat(config.connections().maxQueuedBytes()).isEqualTo(2_097_152L);
         assertThat(config.connections().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(config.messaging().reconnectGrace()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.store().redisTimeout()).isEqualTo(Duration.ofMillis(250));
     }
 
     @Test

@@ -31,8 +31,7 @@ class RedisOutageIT {
     }
 
     @Test
-    void givenRedisDiesAndComesBack_sendsMeanwhileAreRefusedAsUnavailable_andCrossNodeDeliveryReturnsWithin5s()
-            throws Exception {
+    void givenRedisDiesAndComesBack_sendsMeanwhileAreRefused_andCrossNodeDeliveryReturnsWithin5s() throws Exception {
         WsTestClient alice = nodeA.client();
         WsTestClient bob = nodeB.client();
         alice.await("userConnected");
@@ -44,10 +43,11 @@ class RedisOutageIT {
         redis.kill();
         alice.sendMessage("general", "into the void", "void");
 
+        // A pooled connection's peer died mid-call: whether Redis ran the command cannot be known from here.
         assertThat(alice.await("error", data -> "void".equals(data.path("ref").textValue()))
                         .path("code")
                         .textValue())
-                .isEqualTo("unavailable");
+                .isIn("unavailable", "outcome_unknown");
 
         redis.startAgain();
         AtomicInteger attempt = new AtomicInteger();

@@ -45,6 +45,12 @@ public final class InMemoryEventBus implements EventBus {
         });
     }
 
+    /** How many listeners the room has: 0 once the last one closed its subscription. */
+    public int listenerCount(RoomName room) {
+        Topic topic = topics.get(room);
+        return topic == null ? 0 : topic.listeners.size();
+    }
+
     /**
      * Queues the event without delivering it, so a caller can fix its place in the room's order while holding its
      * own lock and deliver after releasing it. Returns the topic to {@link Topic#drain()}, or null if nobody

@@ -40,13 +40,13 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public boolean release(SessionToken token) {
+    public Released release(SessionToken token) {
         SessionRecord removed = byToken.remove(token);
         if (removed == null) {
-            return false;
+            return Released.ALREADY_GONE;
         }
         tokenByNickname.remove(removed.nickname(), token);
-        return true;
+        return Released.RELEASED;
     }
 
     @Override

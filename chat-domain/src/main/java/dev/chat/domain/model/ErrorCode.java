@@ -13,7 +13,10 @@ public enum ErrorCode {
     NOT_IN_ROOM("not_in_room"),
     TOO_MANY_ROOMS("too_many_rooms"),
     UNAUTHORIZED("unauthorized"),
+    /** Refused, nothing changed: try again. */
     UNAVAILABLE("unavailable"),
+    /** The command may or may not have been carried out: send it again with the same ref, which lands it once. */
+    OUTCOME_UNKNOWN("outcome_unknown"),
     INTERNAL("internal");
 
     private final String wireCode;

@@ -11,15 +11,12 @@ import dev.chat.domain.model.ClientCommand;
 import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorCode;
-import dev.chat.domain.model.HistorySlice;
 import dev.chat.domain.model.JoinRoom;
 import dev.chat.domain.model.LeaveRoom;
 import dev.chat.domain.model.MessageDraft;
 import dev.chat.domain.model.Nickname;
-import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.RoomName;
-import dev.chat.domain.model.RoomPosition;
 import dev.chat.domain.model.SendMessage;
 import dev.chat.domain.model.ServerEvent;
 import dev.chat.domain.model.SessionElsewhereException;
@@ -43,44 +40,39 @@ import dev.chat.domain.port.out.SessionStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The chat's use cases on one node. Thread-safe; the commands and connection changes of one session are applied
- * one at a time.
+ * The chat's use cases on one node: a thin façade over the local sessions ({@link LocalSessions}), nickname
+ * allocation ({@link NicknameAllocator}), room catch-up ({@link RoomCatchUp}) and this node's fan-out
+ * ({@link RoomHub}). Thread-safe; the commands and connection changes of one session are applied one at a time.
+ *
+ * <p>Every use case is all-or-nothing against store failures: it completes, or it undoes what it did and throws
+ * (the client is told {@code unavailable} and nothing changed). What a failed undo leaves in a store is left to the
+ * store's lease; a session never stays on this node without a connection or a running expiry.
  */
 public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleCommandUseCase, DisconnectUseCase {
-    /** Generated nicknames tried before a numeric suffix is added. */
-    static final int PLAIN_NICKNAME_ATTEMPTS = 20;
-
-    private static final int SUFFIXED_NICKNAME_ATTEMPTS = 1_000;
-    private static final int REPLAY_PAGE = 500;
     /** How soon an expiry that found the session store down tries again. */
     private static final Duration EXPIRY_RETRY = Duration.ofSeconds(1);
 
     private final Ports ports;
     private final ChatLimits limits;
     private final RoomHub hub;
-    private final ConcurrentHashMap<SessionToken, LocalSession> localSessions = new ConcurrentHashMap<>();
+    private final RoomCatchUp catchUp;
+    private final NicknameAllocator nicknames;
+    private final LocalSessions localSessions = new LocalSessions();
 
     public ChatService(Ports ports, ChatLimits limits) {
         this.ports = requireNonNull(ports, "ports");
         this.limits = requireNonNull(limits, "limits");
+        this.catchUp = new RoomCatchUp(ports.history(), ports.presence(), ports.encoder(), limits.joinHistory());
         // After a loss the room starts over: the new epoch's messages follow from seq 1.
-        this.hub = new RoomHub(
-                ports.bus(),
-                ports.encoder(),
-                room -> snapshot(
-                        room, new RoomPosition(ports.history().position(room).epoch(), 0)));
+        this.hub = new RoomHub(ports.bus(), ports.encoder(), catchUp::snapshotAfterLoss);
+        this.nicknames = new NicknameAllocator(ports.sessions(), ports.nicknames());
         ports.sessions().onTakenOver(this::takenOver);
     }
 
@@ -109,13 +101,20 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     @Override
     public SessionToken connect(ClientConnection connection) {
         requireNonNull(connection, "connection");
-        SessionRecord record = createSession(Set.of(RoomName.GENERAL));
+        SessionRecord record = nicknames.createSession(Set.of(RoomName.GENERAL));
         LocalSession session = new LocalSession(record.token(), record.nickname());
-        localSessions.put(session.token, session);
+        localSessions.add(session);
         synchronized (session) {
             session.connection = connection;
-            connection.send(encode(new Welcome(session.nickname, session.token, List.of(RoomName.GENERAL), false)));
-            enterRoom(session, RoomName.GENERAL);
+            try {
+                connection.send(encode(new Welcome(session.nickname, session.token, List.of(RoomName.GENERAL), false)));
+                enterRoom(session, RoomName.GENERAL, false); // created in general already
+            } catch (RuntimeException e) {
+                // The client never got in: the session goes now, through the expiry, which retries until stores answer.
+                detach(session);
+                expire(session, session.detachGeneration);
+                throw e;
+            }
         }
         return session.token;
     }
@@ -127,33 +126,35 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         // Claiming first makes this node the session's owner, wherever it was served before (the old owner lets go).
         SessionRecord record =
                 ports.sessions().claim(requireNonNull(token, "token")).orElseThrow(ChatService::unknownSession);
-        LocalSession session = localSessions.get(token);
-        boolean adopted = false;
-        if (session == null) {
-            LocalSession fresh = new LocalSession(record.token(), record.nickname());
-            fresh.rooms.addAll(record.rooms());
-            session = localSessions.putIfAbsent(token, fresh);
-            adopted = session == null;
-            session = adopted ? fresh : session;
-        }
+        LocalSessions.Found found = localSessions.findOrAdopt(record);
+        LocalSession session = found.session();
         synchronized (session) {
             if (session.ended) {
                 throw unknownSession();
             }
-            session.cancelExpiry();
             ClientConnection previous = session.connection;
+            session.cancelExpiry();
             session.connection = connection; // first, so the old connection's end is seen as a replaced one's
-            if (previous != null && previous != connection) {
-                detachMemberships(session);
-                previous.close(CloseReason.REPLACED);
-            }
-            List<RoomName> rooms = List.copyOf(session.rooms);
-            if (adopted) {
-                rejoinPresence(session, rooms); // before the snapshots, which list the member
-            }
-            connection.send(encode(new Welcome(session.nickname, session.token, rooms, true)));
-            for (RoomName room : rooms) {
-                attachWithCatchUp(session, room, cursor);
+            try {
+                if (previous != null && previous != connection) {
+                    detachMemberships(session);
+                    previous.close(CloseReason.REPLACED);
+                }
+                List<RoomName> rooms = List.copyOf(session.rooms);
+                if (found.adopted()) {
+                    rejoinPresence(session, rooms); // before the snapshots, which list the member
+                }
+                connection.send(encode(new Welcome(session.nickname, session.token, rooms, true)));
+                for (RoomName room : rooms) {
+                    RoomMembership membership = attach(session, room);
+                    RoomCatchUp.Events events = catchUp.forResume(room, cursor);
+                    membership.completePriming(events.events(), events.coveredThroughSeq());
+                }
+            } catch (RuntimeException e) {
+                // As if the connection had dropped: the client may try again within the grace.
+                detach(session);
+                startGrace(session);
+                throw e;
             }
         }
     }
@@ -172,13 +173,15 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         if (local == null) {
             SessionRecord remote = storedSession(token);
             if (command instanceof SendMessage send) {
-                return postForRemoteSession(remote, send);
+                // Needs only who and which rooms, both in the record; the history's idempotency keys make a retry
+                // land once on any node.
+                return append(remote.token(), remote.nickname(), remote.rooms(), send);
             }
             throw new SessionElsewhereException(); // joining and leaving change the serving node's connection
         }
         LocalSession session = activeSession(token);
         if (command instanceof SendMessage send) {
-            return post(session, send);
+            return append(session.token, session.nickname, session.rooms, send);
         }
         if (command instanceof JoinRoom join) {
             return join(session, join);
@@ -196,24 +199,14 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             if (session.connection != connection) {
                 return; // a replaced connection ending: the session lives on elsewhere
             }
-            detachMemberships(session);
-            session.connection = null;
-            int generation = ++session.detachGeneration;
-            session.expiry = ports.scheduler().schedule(limits.reconnectGrace(), () -> expire(session, generation));
+            detach(session);
+            startGrace(session);
         }
     }
 
     /** Sessions on this node, connected or within their reconnect grace. */
     public int localSessionCount() {
         return localSessions.size();
-    }
-
-    /**
-     * A session served by another node (shared stores) sending through this one: the message needs only who and which
-     * rooms, both in the session record, and the history's idempotency keys make a retry land once on any node.
-     */
-    private Ack postForRemoteSession(SessionRecord record, SendMessage send) {
-        return append(record.token(), record.nickname(), record.rooms(), send);
     }
 
     private SessionRecord storedSession(SessionToken token) {
@@ -228,36 +221,70 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         return session;
     }
 
+    /** Caller holds the session's lock, and the session has no connection. */
+    private void startGrace(LocalSession session) {
+        int generation = session.detachGeneration;
+        session.expiry = ports.scheduler().schedule(limits.reconnectGrace(), () -> expire(session, generation));
+    }
+
+    /** Caller holds the session's lock. */
+    private void detach(LocalSession session) {
+        detachMemberships(session);
+        session.connection = null;
+        session.detachGeneration++;
+        session.cancelExpiry();
+    }
+
+    /**
+     * The session's grace ran out (or its connect failed): its nickname is freed, it is forgotten here, and it leaves
+     * every room it may be listed in, each room told once. Idempotent; while a store does not answer it tries again,
+     * so whatever the stores still remember (or lost), whoever is gone is removed and announced once. Nothing is
+     * removed when another node took the session over: that node serves it now.
+     */
     private void expire(LocalSession session, int generation) {
         synchronized (session) {
-            if (session.connection != null || session.ended || session.detachGeneration != generation) {
+            if (session.connection != null || session.detachGeneration != generation) {
                 return;
             }
-            boolean stillOurs;
-            try {
-                stillOurs = ports.sessions().release(session.token);
-            } catch (ChatException storeDown) {
-                session.expiry = ports.scheduler().schedule(EXPIRY_RETRY, () -> expire(session, generation));
-                return;
-            }
-            session.ended = true;
-            localSessions.remove(session.token, session);
-            if (stillOurs) { // else a node that took the session over keeps its presence
-                for (RoomName room : List.copyOf(session.rooms)) {
-                    try {
-                        leavePresence(session, room);
-                    } catch (ChatException storeDown) {
-                        // this node stopped renewing the member's lease: it lapses, and the departure is told then
-                    }
+            if (!session.ended) {
+                SessionStore.Released released;
+                try {
+                    released = ports.sessions().release(session.token);
+                } catch (ChatException storeDown) {
+                    retryExpiry(session, generation);
+                    return;
+                }
+                session.ended = true;
+                localSessions.remove(session);
+                if (released == SessionStore.Released.OWNED_ELSEWHERE) {
+                    session.rooms.clear();
+                    session.maybeListed.clear();
+                    return;
                 }
             }
-            session.rooms.clear();
+            Set<RoomName> leaving = new HashSet<>(session.rooms);
+            leaving.addAll(session.maybeListed);
+            for (RoomName room : leaving) {
+                try {
+                    leavePresence(session, room);
+                } catch (ChatException storeDown) {
+                    retryExpiry(session, generation);
+                    return;
+                }
+                session.rooms.remove(room);
+                session.maybeListed.remove(room);
+            }
         }
+    }
+
+    /** Caller holds the session's lock. */
+    private void retryExpiry(LocalSession session, int generation) {
+        session.expiry = ports.scheduler().schedule(EXPIRY_RETRY, () -> expire(session, generation));
     }
 
     /** Another node took the session over (its client resumed there): let it go without telling anyone it left. */
     private void takenOver(SessionToken token) {
-        LocalSession session = localSessions.remove(token);
+        LocalSession session = localSessions.removeToken(token);
         if (session == null) {
             return;
         }
@@ -271,10 +298,6 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                 connection.close(CloseReason.REPLACED);
             }
         }
-    }
-
-    private Ack post(LocalSession session, SendMessage send) {
-        return append(session.token, session.nickname, session.rooms, send);
     }
 
     /**
@@ -310,21 +333,19 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         synchronized (session) {
             if (session.rooms.contains(room)) {
                 // Joining again is harmless: the client may have lost track, so refresh its view of the room.
+                ActiveUsers now = catchUp.snapshotNow(room);
                 if (session.connection != null) {
-                    session.connection.send(
-                            encode(snapshot(room, ports.history().position(room))));
+                    session.connection.send(encode(now));
                 }
-            } else {
-                if (session.rooms.size() >= limits.maxRoomsPerSession()) {
-                    throw new ChatException(
-                            ErrorCode.TOO_MANY_ROOMS,
-                            "a session may be in at most " + limits.maxRoomsPerSession() + " rooms");
-                }
-                enterRoom(session, room);
-                saveRooms(session);
+                return new Ack(join.ref(), room, now.position().seq());
             }
+            if (session.rooms.size() >= limits.maxRoomsPerSession()) {
+                throw new ChatException(
+                        ErrorCode.TOO_MANY_ROOMS,
+                        "a session may be in at most " + limits.maxRoomsPerSession() + " rooms");
+            }
+            return new Ack(join.ref(), room, enterRoom(session, room, true));
         }
-        return new Ack(join.ref(), room, ports.history().position(room).seq());
     }
 
     private Ack leave(LocalSession session, LeaveRoom leave) {
@@ -333,84 +354,93 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             if (!session.rooms.contains(room)) {
                 throw notInRoom(room);
             }
+            Undo undo = new Undo();
+            long seq;
+            try {
+                seq = ports.history().position(room).seq();
+                Set<RoomName> before = Set.copyOf(session.rooms);
+                Set<RoomName> after = new HashSet<>(before);
+                after.remove(room);
+                saveRooms(session, after);
+                undo.add(() -> saveRooms(session, before));
+                boolean wasListed = ports.presence().remove(room, session.nickname);
+                undo.add(() -> {
+                    if (wasListed) {
+                        ports.presence().add(room, session.nickname);
+                    }
+                });
+                if (wasListed) {
+                    ports.bus().publish(new UserDisconnected(room, session.nickname));
+                }
+            } catch (RuntimeException e) {
+                throw undo.rollBack(e);
+            }
+            // Committed: nothing below touches a store.
+            session.rooms.remove(room);
             RoomMembership membership = session.memberships.remove(room);
             if (membership != null) {
                 hub.detach(membership);
             }
-            session.rooms.remove(room);
-            leavePresence(session, room);
-            saveRooms(session);
+            return new Ack(leave.ref(), room, seq);
         }
-        return new Ack(leave.ref(), room, ports.history().position(room).seq());
-    }
-
-    /** A room the session was not in. Caller holds the session's lock. */
-    private void enterRoom(LocalSession session, RoomName room) {
-        session.rooms.add(room);
-        ports.presence().add(room, session.nickname);
-        if (session.connection != null) {
-            RoomMembership membership = attach(session, room);
-            RoomPosition now = ports.history().position(room);
-            List<OutboundEvent> catchUp = new ArrayList<>();
-            long from = Math.max(0, now.seq() - limits.joinHistory());
-            if (limits.joinHistory() > 0 && now.seq() > 0) {
-                HistorySlice recent = ports.history().readAfter(room, from, limits.joinHistory());
-                recent.messages().stream()
-                        .filter(message -> message.seq() <= now.seq())
-                        .forEach(message -> catchUp.add(encode(message)));
-            }
-            catchUp.add(encode(snapshot(room, now)));
-            membership.completePriming(catchUp, now.seq());
-        }
-        ports.bus().publish(new UserConnected(room, session.nickname));
-    }
-
-    /** A room the session is in, on a resumed connection. Caller holds the session's lock. */
-    private void attachWithCatchUp(LocalSession session, RoomName room, Cursor cursor) {
-        RoomMembership membership = attach(session, room);
-        List<OutboundEvent> catchUp = new ArrayList<>();
-        RoomPosition now = ports.history().position(room);
-        long coveredThrough = now.seq();
-        Optional<RoomPosition> from = cursor.position(room);
-        if (from.isEmpty()) {
-            catchUp.add(encode(new NotRecovered(room, NotRecovered.Reason.NO_CURSOR)));
-        } else if (!from.get().epoch().equals(now.epoch())) {
-            catchUp.add(encode(new NotRecovered(room, NotRecovered.Reason.EPOCH_CHANGED)));
-        } else {
-            coveredThrough = replay(room, from.get().seq(), catchUp);
-        }
-        catchUp.add(encode(snapshot(room, new RoomPosition(now.epoch(), coveredThrough))));
-        membership.completePriming(catchUp, coveredThrough);
     }
 
     /**
-     * Adds the messages after {@code afterSeq} to {@code catchUp}, or a not-recovered notice if some are gone.
+     * Puts the session in a room it was not in: listed, saved, delivered to (when connected) with its catch-up, and
+     * announced; or, if any step fails, none of these. Caller holds the session's lock.
      *
-     * @return the seq the client is at afterwards
+     * @param save whether the session's stored record must be updated (not when it was created with the room)
      */
-    private long replay(RoomName room, long afterSeq, List<OutboundEvent> catchUp) {
-        long at = afterSeq;
-        while (true) {
-            HistorySlice slice = ports.history().readAfter(room, at, REPLAY_PAGE);
-            if (!slice.complete()) {
-                catchUp.add(encode(new NotRecovered(room, NotRecovered.Reason.HISTORY_TRIMMED)));
-                return slice.lastSeq(); // a fresh start at the present, nothing half-replayed
+    private long enterRoom(LocalSession session, RoomName room, boolean save) {
+        Undo undo = new Undo();
+        RoomMembership membership = null;
+        RoomCatchUp.Events events = null;
+        long seq;
+        try {
+            session.maybeListed.add(room); // until the add is known undone or the room committed
+            boolean added = ports.presence().add(room, session.nickname);
+            undo.add(() -> {
+                if (added) {
+                    ports.presence().remove(room, session.nickname); // if this fails, the expiry takes it out
+                }
+                session.maybeListed.remove(room);
+            });
+            if (session.connection != null) {
+                RoomMembership attached = new RoomMembership(room, session.nickname, session.connection);
+                hub.attach(attached); // undoes itself if the bus refuses
+                undo.add(() -> hub.detach(attached));
+                membership = attached;
+                events = catchUp.forJoiner(room); // after the add: the snapshot lists the joiner
+                seq = events.coveredThroughSeq();
+            } else {
+                seq = ports.history().position(room).seq();
             }
-            for (ChatMessage message : slice.messages()) {
-                catchUp.add(encode(message));
-                at = message.seq();
+            if (save) {
+                Set<RoomName> before = Set.copyOf(session.rooms);
+                Set<RoomName> after = new HashSet<>(before);
+                after.add(room);
+                saveRooms(session, after);
+                undo.add(() -> saveRooms(session, before));
             }
-            if (slice.messages().isEmpty() || at >= slice.lastSeq()) {
-                return at;
-            }
+            ports.bus().publish(new UserConnected(room, session.nickname));
+        } catch (RuntimeException e) {
+            throw undo.rollBack(e);
         }
+        // Committed: nothing below touches a store.
+        session.maybeListed.remove(room);
+        session.rooms.add(room);
+        if (membership != null) {
+            session.memberships.put(room, membership);
+            membership.completePriming(events.events(), events.coveredThroughSeq());
+        }
+        return seq;
     }
 
     /** Caller holds the session's lock, and the session has a connection. */
     private RoomMembership attach(LocalSession session, RoomName room) {
         RoomMembership membership = new RoomMembership(room, session.nickname, session.connection);
-        session.memberships.put(room, membership);
         hub.attach(membership);
+        session.memberships.put(room, membership);
         return membership;
     }
 
@@ -431,43 +461,23 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         }
     }
 
+    /** Takes the member out of the room's list and tells the room, once, even if the first try fails half-way. */
     private void leavePresence(LocalSession session, RoomName room) {
         if (ports.presence().remove(room, session.nickname)) {
-            ports.bus().publish(new UserDisconnected(room, session.nickname));
+            session.departuresUntold.add(room);
         }
-    }
-
-    private ActiveUsers snapshot(RoomName room, RoomPosition position) {
-        return new ActiveUsers(room, ports.presence().members(room), position);
+        if (session.departuresUntold.contains(room)) {
+            ports.bus().publish(new UserDisconnected(room, session.nickname));
+            session.departuresUntold.remove(room);
+        }
     }
 
     private OutboundEvent encode(ServerEvent event) {
         return ports.encoder().encode(event);
     }
 
-    private void saveRooms(LocalSession session) {
-        ports.sessions().update(new SessionRecord(session.token, session.nickname, Set.copyOf(session.rooms)));
-    }
-
-    private SessionRecord createSession(Set<RoomName> rooms) {
-        SessionToken token = SessionToken.generate();
-        for (int attempt = 0; attempt < PLAIN_NICKNAME_ATTEMPTS; attempt++) {
-            SessionRecord record = new SessionRecord(token, ports.nicknames().next(), rooms);
-            if (ports.sessions().create(record)) {
-                return record;
-            }
-        }
-        // The generated names are crowded: keep the style, add a number.
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        for (int attempt = 0; attempt < SUFFIXED_NICKNAME_ATTEMPTS; attempt++) {
-            String base = ports.nicknames().next().value();
-            Nickname suffixed = new Nickname(base + random.nextInt(2, attempt < 100 ? 100 : 100_000));
-            SessionRecord record = new SessionRecord(token, suffixed, rooms);
-            if (ports.sessions().create(record)) {
-                return record;
-            }
-        }
-        throw new ChatException(ErrorCode.UNAVAILABLE, "no free nickname, try again later");
+    private void saveRooms(LocalSession session, Set<RoomName> rooms) {
+        ports.sessions().update(new SessionRecord(session.token, session.nickname, Set.copyOf(rooms)));
     }
 
     private static ChatException unknownSession() {
@@ -482,33 +492,5 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         byte[] bytes = new byte[12];
         ThreadLocalRandom.current().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    /** A session this node serves: attached to a connection, or waiting out its reconnect grace. */
-    private static final class LocalSession {
-        private final SessionToken token;
-        private final Nickname nickname;
-        /** The session's rooms; written under the session's lock, read without it by {@link #post}. */
-        private final Set<RoomName> rooms = new ConcurrentSkipListSet<>();
-        /** Where the rooms are delivered while connected; empty while detached. Guarded by the session's lock. */
-        private final Map<RoomName, RoomMembership> memberships = new HashMap<>();
-
-        private ClientConnection connection;
-        private Scheduler.Cancellable expiry;
-        private int detachGeneration;
-        /** Expired, or taken over by another node: this object no longer serves the session. */
-        private volatile boolean ended;
-
-        LocalSession(SessionToken token, Nickname nickname) {
-            this.token = token;
-            this.nickname = nickname;
-        }
-
-        void cancelExpiry() {
-            if (expiry != null) {
-                expiry.cancel();
-                expiry = null;
-            }
-        }
     }
 }

@@ -35,31 +35,68 @@ final class RoomHub {
         this.snapshotAfterLoss = requireNonNull(snapshotAfterLoss, "snapshotAfterLoss");
     }
 
+    /**
+     * Adds a member; the first one makes this node subscribe to the room. The subscription happens outside the map's
+     * lock (it may take a network round trip), and a bus that refuses it leaves nothing behind: the member is taken
+     * out again and the failure is thrown.
+     */
     void attach(RoomMembership member) {
-        rooms.compute(member.room(), (room, existing) -> {
-            LocalRoom local = existing != null ? existing : new LocalRoom(room);
-            local.members.add(member);
-            return local;
+        LocalRoom local = rooms.compute(member.room(), (room, existing) -> {
+            LocalRoom joined = existing != null ? existing : new LocalRoom(room);
+            joined.members.add(member);
+            return joined;
         });
+        try {
+            local.subscribe();
+        } catch (RuntimeException refused) {
+            detach(member);
+            throw refused;
+        }
     }
 
     void detach(RoomMembership member) {
+        LocalRoom[] emptied = new LocalRoom[1];
         rooms.computeIfPresent(member.room(), (room, local) -> {
             local.members.remove(member);
             if (local.members.isEmpty()) {
-                local.subscription.close();
+                emptied[0] = local;
                 return null;
             }
             return local;
         });
+        if (emptied[0] != null) {
+            emptied[0].close(); // outside the map's lock: it may wait for a subscribe in flight
+        }
+    }
+
+    /** Rooms with members on this node. */
+    int roomCount() {
+        return rooms.size();
     }
 
     private final class LocalRoom {
+        private final RoomName room;
         private final Set<RoomMembership> members = ConcurrentHashMap.newKeySet();
-        private final Subscription subscription;
+        /** Guarded by this. */
+        private Subscription subscription;
+        /** Guarded by this: the last member left; a late subscribe must not happen. */
+        private boolean closed;
 
         LocalRoom(RoomName room) {
-            this.subscription = bus.subscribe(room, this::deliver);
+            this.room = room;
+        }
+
+        synchronized void subscribe() {
+            if (subscription == null && !closed) {
+                subscription = bus.subscribe(room, this::deliver);
+            }
+        }
+
+        synchronized void close() {
+            closed = true;
+            if (subscription != null) {
+                subscription.close();
+            }
         }
 
         private void deliver(RoomEvent event) {
@@ -69,7 +106,11 @@ final class RoomHub {
             }
             OutboundEvent encoded = encoder.encode(event);
             for (RoomMembership member : members) {
-                member.deliver(event, encoded);
+                try {
+                    member.deliver(event, encoded);
+                } catch (RuntimeException e) {
+                    member.fail(); // one broken member must not cost the others the event
+                }
             }
         }
 
@@ -82,7 +123,11 @@ final class RoomHub {
                 snapshot = null; // the notice alone still stops clients from taking new seqs for repeats
             }
             for (RoomMembership member : members) {
-                member.historyLost(notice, snapshot);
+                try {
+                    member.historyLost(notice, snapshot);
+                } catch (RuntimeException e) {
+                    member.fail();
+                }
             }
         }
     }

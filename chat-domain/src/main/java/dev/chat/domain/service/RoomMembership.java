@@ -32,7 +32,10 @@ final class RoomMembership {
     private final RoomName room;
     private final Nickname user;
     private final ClientConnection connection;
+    /** Held while priming; null once live. Guarded by this. */
     private List<OutboundEvent> heldBack = new ArrayList<>();
+    /** Closed as a slow consumer, or broken: it passes nothing on any more. Guarded by this. */
+    private boolean failed;
     /** The highest message seq the member has (sent or covered by its catch-up); guarded by this. */
     private long hasThroughSeq;
 
@@ -55,6 +58,9 @@ final class RoomMembership {
             return; // you are told of others arriving and leaving, not of yourself
         }
         synchronized (this) {
+            if (failed) {
+                return;
+            }
             if (heldBack != null) {
                 hold(encoded);
                 return;
@@ -75,6 +81,9 @@ final class RoomMembership {
      */
     void historyLost(OutboundEvent notice, OutboundEvent snapshot) {
         synchronized (this) {
+            if (failed) {
+                return;
+            }
             if (heldBack != null) {
                 hold(notice);
                 if (snapshot != null) {
@@ -98,6 +107,9 @@ final class RoomMembership {
      */
     void completePriming(List<OutboundEvent> catchUp, long coveredThroughSeq) {
         synchronized (this) {
+            if (failed) {
+                return; // its connection is closed: the client resumes
+            }
             catchUp.forEach(connection::send);
             long has = coveredThroughSeq;
             for (OutboundEvent event : heldBack) {
@@ -116,11 +128,21 @@ final class RoomMembership {
         }
     }
 
+    /** Delivering to this member failed: its connection is closed (the client resumes) and it takes no more. */
+    void fail() {
+        synchronized (this) {
+            failed = true;
+            heldBack = null;
+        }
+        connection.close(CloseReason.SLOW_CONSUMER);
+    }
+
     /** Caller holds the lock, and the membership is priming. */
     private void hold(OutboundEvent event) {
         heldBack.add(event);
         if (heldBack.size() > MAX_HELD_EVENTS) {
-            heldBack = List.of();
+            failed = true; // its snapshot is stuck: the client must resume
+            heldBack = null;
             connection.close(CloseReason.SLOW_CONSUMER);
         }
     }

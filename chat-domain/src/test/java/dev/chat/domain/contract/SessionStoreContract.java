@@ -57,8 +57,8 @@ public abstract class SessionStoreContract {
         SessionRecord session = newSession(nickname);
         sessions.create(session);
 
-        assertThat(sessions.release(session.token())).isTrue();
-        assertThat(sessions.release(session.token())).isFalse(); // releasing twice is harmless
+        assertThat(sessions.release(session.token())).isEqualTo(SessionStore.Released.RELEASED);
+        assertThat(sessions.release(session.token())).isEqualTo(SessionStore.Released.ALREADY_GONE); // harmless
 
         assertThat(sessions.find(session.token())).isEmpty();
         assertThat(sessions.isNicknameTaken(nickname)).isFalse();
@@ -75,7 +75,7 @@ public abstract class SessionStoreContract {
         sessions.update(updated);
 
         assertThat(sessions.find(session.token())).contains(updated);
-        assertThat(sessions.release(session.token())).isTrue();
+        assertThat(sessions.release(session.token())).isEqualTo(SessionStore.Released.RELEASED);
     }
 
     @Test

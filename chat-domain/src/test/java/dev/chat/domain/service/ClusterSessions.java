@@ -71,9 +71,12 @@ final class ClusterSessions {
         }
 
         @Override
-        public boolean release(SessionToken token) {
+        public Released release(SessionToken token) {
             checkUp();
-            return owners.remove(token, this) && records.release(token);
+            if (!owners.remove(token, this)) {
+                return records.find(token).isPresent() ? Released.OWNED_ELSEWHERE : Released.ALREADY_GONE;
+            }
+            return records.release(token);
         }
 
         @Override

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A client connection that records what the domain sends it. */
-final class RecordingConnection implements ClientConnection {
+class RecordingConnection implements ClientConnection {
     private final List<ServerEvent> received = new CopyOnWriteArrayList<>();
     private final List<CloseReason> closes = new CopyOnWriteArrayList<>();
 

@@ -119,6 +119,20 @@ class RoomMembershipTest {
         return new ActiveUsers(ROOM, List.of(ME, OTHER), new RoomPosition("e", seq));
     }
 
+    @Test
+    void givenAPrimingMemberWhoseHoldOverflows_itIsClosedOnce_andLaterEventsAreDroppedWithoutFailing() {
+        for (int seq = 1; seq <= RoomMembership.MAX_HELD_EVENTS + 1; seq++) {
+            deliver(message(seq));
+        }
+        assertThat(connection.closes()).containsExactly(CloseReason.SLOW_CONSUMER);
+
+        deliver(message(RoomMembership.MAX_HELD_EVENTS + 2)); // threw before: the held list was immutable
+        membership.completePriming(List.of(encoder.encode(message(1))), 1);
+
+        assertThat(connection.received()).isEmpty();
+        assertThat(connection.closes()).hasSize(1);
+    }
+
     private void deliver(RoomEvent event) {
         membership.deliver(event, encoder.encode(event));
     }

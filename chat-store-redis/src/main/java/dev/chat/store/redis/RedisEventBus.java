@@ -2,7 +2,9 @@ package dev.chat.store.redis;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ChatMessage;
+import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.HistoryLost;
 import dev.chat.domain.model.RoomEvent;
 import dev.chat.domain.model.RoomName;
@@ -15,7 +17,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -42,10 +46,13 @@ import redis.clients.jedis.resps.StreamEntry;
  */
 final class RedisEventBus implements EventBus, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisEventBus.class);
-    private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration RECONNECT_DELAY = Duration.ofMillis(200);
 
     private final UnifiedJedis redis;
+    private final RedisCalls calls;
+    /** How long a caller waits for a room's subscription to be confirmed (the command timeout). */
+    private final Duration subscribeTimeout;
+
     private final URI subscriberUri;
     private final RedisKeys keys;
     private final RoomEventCodec codec;
@@ -74,6 +81,8 @@ final class RedisEventBus implements EventBus, AutoCloseable {
      */
     RedisEventBus(
             UnifiedJedis redis,
+            RedisCalls calls,
+            Duration subscribeTimeout,
             URI subscriberUri,
             RedisKeys keys,
             RoomEventCodec codec,
@@ -81,6 +90,8 @@ final class RedisEventBus implements EventBus, AutoCloseable {
             Consumer<String> nodeMessages,
             Runnable afterReconnect) {
         this.redis = requireNonNull(redis, "redis");
+        this.calls = requireNonNull(calls, "calls");
+        this.subscribeTimeout = requireNonNull(subscribeTimeout, "subscribeTimeout");
         this.subscriberUri = requireNonNull(subscriberUri, "subscriberUri");
         this.keys = requireNonNull(keys, "keys");
         this.codec = requireNonNull(codec, "codec");
@@ -97,7 +108,7 @@ final class RedisEventBus implements EventBus, AutoCloseable {
         thread = new Thread(this::receiveUntilClosed, "redis-subscriber");
         thread.setDaemon(true);
         thread.start();
-        ready.orTimeout(SUBSCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+        await(ready);
     }
 
     @Override
@@ -106,14 +117,14 @@ final class RedisEventBus implements EventBus, AutoCloseable {
             throw new IllegalArgumentException("only the bus itself reports a lost history");
         }
         String payload = event instanceof ChatMessage message ? codec.message(message) : codec.presence(event);
-        Unavailable.guard(() -> redis.publish(keys.channel(event.room()), payload));
+        calls.call(() -> redis.publish(keys.channel(event.room()), payload));
     }
 
     @Override
     public Subscription subscribe(RoomName room, Consumer<RoomEvent> listener) {
         requireNonNull(listener, "listener");
         // Where the room stands before its channel is subscribed: a back-fill starts no later than this.
-        Delivered before = Unavailable.guard(() -> {
+        Delivered before = calls.call(() -> {
             List<String> epochAndSeq = redis.mget(keys.epoch(room), keys.seq(room));
             String seq = epochAndSeq.get(1);
             return new Delivered(epochAndSeq.get(0), seq == null ? 0 : Long.parseLong(seq));
@@ -132,17 +143,37 @@ final class RedisEventBus implements EventBus, AutoCloseable {
             String channel = keys.channel(room);
             CompletableFuture<Void> confirmed =
                     pendingSubscribes.computeIfAbsent(channel, c -> new CompletableFuture<>());
-            ready.orTimeout(SUBSCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
             try {
-                receiver.subscribe(channel);
-            } catch (RuntimeException reconnecting) {
-                // the connection is being replaced: the new one subscribes every room with listeners
+                await(ready); // the connection listens (or is back after a loss)
+                try {
+                    receiver.subscribe(channel);
+                } catch (RuntimeException reconnecting) {
+                    // the connection is being replaced: the new one subscribes every room with listeners
+                }
+                await(confirmed);
+            } catch (ChatException notConfirmed) {
+                pendingSubscribes.remove(channel, confirmed);
+                unsubscribe(room, listener); // nothing stays registered for a subscription the caller never got
+                throw notConfirmed;
             }
-            confirmed
-                    .orTimeout(SUBSCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .join();
         }
         return () -> unsubscribe(room, listener);
+    }
+
+    /**
+     * Waits for a shared future without changing it ({@code orTimeout} would fail it for every later caller too).
+     *
+     * @throws ChatException {@code unavailable} when it does not complete in time
+     */
+    private void await(CompletableFuture<Void> future) {
+        try {
+            future.get(subscribeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            throw new ChatException(ErrorCode.UNAVAILABLE, "the chat store is unavailable, try again shortly");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChatException(ErrorCode.UNAVAILABLE, "interrupted while subscribing");
+        }
     }
 
     /** How often the subscriber connection came back after being lost. */

@@ -57,12 +57,14 @@ final class RedisMessageHistory implements MessageHistory {
             + "return {redis.call('GET', KEYS[3]), tostring(last), tostring(firstSeq), payloads}";
 
     private final UnifiedJedis redis;
+    private final RedisCalls calls;
     private final RedisKeys keys;
     private final RoomEventCodec codec;
     private final int capacity;
 
-    RedisMessageHistory(UnifiedJedis redis, RedisKeys keys, RoomEventCodec codec, int capacity) {
+    RedisMessageHistory(UnifiedJedis redis, RedisCalls calls, RedisKeys keys, RoomEventCodec codec, int capacity) {
         this.redis = requireNonNull(redis, "redis");
+        this.calls = requireNonNull(calls, "calls");
         this.keys = requireNonNull(keys, "keys");
         this.codec = requireNonNull(codec, "codec");
         if (capacity < 1) {
@@ -73,7 +75,7 @@ final class RedisMessageHistory implements MessageHistory {
 
     @Override
     public ChatMessage append(MessageDraft draft) {
-        return Unavailable.guard(() -> {
+        return calls.write(() -> {
             RoomEventCodec.MessageTemplate template = codec.template(draft);
             RoomName room = draft.room();
             String idempotencyKey = draft.idempotencyKey() == null ? "" : draft.idempotencyKey();
@@ -96,7 +98,7 @@ final class RedisMessageHistory implements MessageHistory {
 
     @Override
     public HistorySlice readAfter(RoomName room, long afterSeq, int limit) {
-        return Unavailable.guard(() -> {
+        return calls.call(() -> {
             List<?> reply = (List<?>) redis.eval(
                     READ_AFTER,
                     List.of(keys.seq(room), keys.log(room), keys.epoch(room)),
@@ -115,7 +117,7 @@ final class RedisMessageHistory implements MessageHistory {
 
     @Override
     public RoomPosition position(RoomName room) {
-        return Unavailable.guard(() -> {
+        return calls.call(() -> {
             List<?> reply =
                     (List<?>) redis.eval(POSITION, List.of(keys.seq(room), keys.epoch(room)), List.of(newEpoch()));
             return new RoomPosition((String) reply.get(0), Long.parseLong((String) reply.get(1)));

@@ -31,14 +31,16 @@ final class RedisPresenceStore implements PresenceStore {
                     + "return gone";
 
     private final UnifiedJedis redis;
+    private final RedisCalls calls;
     private final RedisKeys keys;
     private final Duration lease;
     private final Clock clock;
     /** The members this node added and keeps alive. */
     private final Map<RoomName, Set<Nickname>> local = new ConcurrentHashMap<>();
 
-    RedisPresenceStore(UnifiedJedis redis, RedisKeys keys, Duration lease, Clock clock) {
+    RedisPresenceStore(UnifiedJedis redis, RedisCalls calls, RedisKeys keys, Duration lease, Clock clock) {
         this.redis = requireNonNull(redis, "redis");
+        this.calls = requireNonNull(calls, "calls");
         this.keys = requireNonNull(keys, "keys");
         this.lease = requireNonNull(lease, "lease");
         this.clock = requireNonNull(clock, "clock");
@@ -49,27 +51,30 @@ final class RedisPresenceStore implements PresenceStore {
 
     @Override
     public boolean add(RoomName room, Nickname user) {
-        return Unavailable.guard(() -> {
-            local.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(user);
+        return calls.call(() -> {
             redis.sadd(keys.presenceRooms(), room.value());
-            return redis.zadd(keys.presence(room), leaseEnd(), user.value()) == 1;
+            boolean added = redis.zadd(keys.presence(room), leaseEnd(), user.value()) == 1;
+            // Only once Redis has it: a failed add must not be renewed into a member nobody holds.
+            local.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(user);
+            return added;
         });
     }
 
     @Override
     public boolean remove(RoomName room, Nickname user) {
-        return Unavailable.guard(() -> {
-            Set<Nickname> mine = local.get(room);
-            if (mine != null) {
-                mine.remove(user);
-            }
+        return calls.call(() -> {
+            // First: if Redis fails now, the member is no longer renewed, and its lease lapses.
+            local.computeIfPresent(room, (r, users) -> {
+                users.remove(user);
+                return users.isEmpty() ? null : users;
+            });
             return redis.zrem(keys.presence(room), user.value()) == 1;
         });
     }
 
     @Override
     public List<Nickname> members(RoomName room) {
-        return Unavailable.guard(() -> {
+        return calls.call(() -> {
             List<Nickname> members = new ArrayList<>();
             ZRangeParams stillLeased = ZRangeParams.zrangeByScoreParams(clock.millis(), Double.POSITIVE_INFINITY);
             for (String name : redis.zrange(keys.presence(room), stillLeased)) {

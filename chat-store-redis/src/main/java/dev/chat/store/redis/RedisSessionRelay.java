@@ -28,13 +28,15 @@ final class RedisSessionRelay implements SessionRelay {
     private static final Logger log = LoggerFactory.getLogger(RedisSessionRelay.class);
 
     private final RedisSessionStore sessions;
+    private final RedisCalls calls;
     private final NodeMessage.Sender sender;
     private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
 
-    RedisSessionRelay(RedisSessionStore sessions, NodeMessage.Sender sender) {
+    RedisSessionRelay(RedisSessionStore sessions, RedisCalls calls, NodeMessage.Sender sender) {
         this.sessions = requireNonNull(sessions, "sessions");
+        this.calls = requireNonNull(calls, "calls");
         this.sender = requireNonNull(sender, "sender");
     }
 
@@ -52,7 +54,7 @@ final class RedisSessionRelay implements SessionRelay {
             String id = sessions.nodeId() + "." + requests.incrementAndGet();
             CompletableFuture<String> answer = new CompletableFuture<>();
             pending.put(id, answer);
-            long receivers = Unavailable.guard(() -> sender.send(
+            long receivers = calls.call(() -> sender.send(
                     owner.get(), new NodeMessage.Ask(id, sessions.nodeId(), topic, session.value(), request)));
             if (receivers == 0) {
                 pending.remove(id);

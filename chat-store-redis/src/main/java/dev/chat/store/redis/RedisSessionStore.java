@@ -58,10 +58,12 @@ final class RedisSessionStore implements SessionStore {
                     + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) "
                     + "return 1";
     /** KEYS: session. ARGV: claim. Deletes the session if the claim holds it; returns 1 if it did. */
-    private static final String RELEASE_IF_OWNER =
-            "if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end "
-                    + "redis.call('DEL', KEYS[1]) "
-                    + "return 1";
+    /** KEYS: session. ARGV: claim. 1: released; 0: another claim holds it; -1: the session is gone. */
+    private static final String RELEASE_IF_OWNER = "local owner = redis.call('HGET', KEYS[1], 'owner') "
+            + "if not owner then return -1 end "
+            + "if owner ~= ARGV[1] then return 0 end "
+            + "redis.call('DEL', KEYS[1]) "
+            + "return 1";
     /** KEYS: nickname. ARGV: token. Deletes a nickname's claim only if it still belongs to this session. */
     private static final String RELEASE_NICKNAME =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
@@ -73,6 +75,7 @@ final class RedisSessionStore implements SessionStore {
             + "return 1";
 
     private final UnifiedJedis redis;
+    private final RedisCalls calls;
     private final RedisKeys keys;
     private final Duration ttl;
     private final String nodeId;
@@ -88,8 +91,15 @@ final class RedisSessionStore implements SessionStore {
      * @param nodeId this node's id, the prefix of its claims and the name of its node channel
      * @param notices sends a takeover notice to the node that held a session before
      */
-    RedisSessionStore(UnifiedJedis redis, RedisKeys keys, Duration ttl, String nodeId, NodeMessage.Sender notices) {
+    RedisSessionStore(
+            UnifiedJedis redis,
+            RedisCalls calls,
+            RedisKeys keys,
+            Duration ttl,
+            String nodeId,
+            NodeMessage.Sender notices) {
         this.redis = requireNonNull(redis, "redis");
+        this.calls = requireNonNull(calls, "calls");
         this.keys = requireNonNull(keys, "keys");
         this.ttl = requireNonNull(ttl, "ttl");
         this.nodeId = requireNonNull(nodeId, "nodeId");
@@ -114,7 +124,7 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public boolean create(SessionRecord session) {
-        return Unavailable.guard(() -> {
+        return calls.call(() -> {
             String claimed = redis.set(
                     keys.nickname(session.nickname()),
                     session.token().value(),
@@ -131,7 +141,7 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public Optional<SessionRecord> find(SessionToken token) {
-        return Unavailable.guard(() -> {
+        return calls.call(() -> {
             Map<String, String> fields = redis.hgetAll(keys.session(token));
             if (fields.isEmpty() || fields.get(NICKNAME) == null) {
                 return Optional.empty();
@@ -142,7 +152,7 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public Optional<SessionRecord> claim(SessionToken token) {
-        return Unavailable.guard(() -> {
+        return calls.call(() -> {
             String claim = newClaim();
             List<?> reply = (List<?>)
                     redis.eval(CLAIM, List.of(keys.session(token)), List.of(claim, Long.toString(ttl.toMillis())));
@@ -178,7 +188,7 @@ final class RedisSessionStore implements SessionStore {
             return;
         }
         mine.record = session;
-        Unavailable.guard(() -> {
+        calls.run(() -> {
             redis.eval(
                     UPDATE_IF_OWNER,
                     List.of(keys.session(session.token())),
@@ -187,27 +197,30 @@ final class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public boolean release(SessionToken token) {
+    public Released release(SessionToken token) {
         Held mine = held.get(token);
-        if (mine == null) {
-            return false;
+        if (mine == null) { // released before, or its taken-over notice came: Redis tells which
+            return calls.call(
+                    () -> redis.exists(keys.session(token)) ? Released.OWNED_ELSEWHERE : Released.ALREADY_GONE);
         }
-        return Unavailable.guard(() -> {
+        return calls.call(() -> {
             synchronized (mine) { // not while a renewal restores it
                 Object released = redis.eval(RELEASE_IF_OWNER, List.of(keys.session(token)), List.of(mine.claim));
-                held.remove(token, mine);
-                if (!Long.valueOf(1).equals(released)) {
-                    return false; // another node serves it now (its notice is on the way): its nickname stays taken
+                if (Long.valueOf(0).equals(released)) {
+                    held.remove(token, mine);
+                    return Released.OWNED_ELSEWHERE; // its notice is on the way: its nickname stays taken
                 }
+                // Released, or Redis lost it: either way the nickname is free now (if it is still this session's).
                 redis.eval(RELEASE_NICKNAME, List.of(keys.nickname(mine.record.nickname())), List.of(token.value()));
-                return true;
+                held.remove(token, mine);
+                return Long.valueOf(1).equals(released) ? Released.RELEASED : Released.ALREADY_GONE;
             }
         });
     }
 
     @Override
     public boolean isNicknameTaken(Nickname nickname) {
-        return Unavailable.guard(() -> {
+        return calls.call(() -> {
             return redis.exists(keys.nickname(nickname));
         });
     }
@@ -224,7 +237,7 @@ final class RedisSessionStore implements SessionStore {
 
     /** The node that owns the session, or empty if the session is gone. */
     Optional<String> ownerNode(SessionToken token) {
-        return Unavailable.guard(() -> {
+        return calls.call(() -> {
             String owner = redis.hget(keys.session(token), OWNER);
             return Optional.ofNullable(owner).map(RedisSessionStore::nodeOf);
         });

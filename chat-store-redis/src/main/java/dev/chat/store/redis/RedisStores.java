@@ -20,8 +20,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * The Redis adapters of every out-port, sharing one connection pool, plus what keeps them healthy while the node runs:
@@ -32,6 +35,10 @@ import redis.clients.jedis.UnifiedJedis;
 public final class RedisStores implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisStores.class);
     private static final int NODE_MESSAGE_THREADS = 2;
+    /** Connections to Redis per node; commands take well under a millisecond, so a few dozen serve any load. */
+    private static final int POOL_SIZE = 32;
+    /** Calls in flight or waiting for a connection; beyond this, a call is refused at once (Redis is stalled). */
+    private static final int MAX_WAITING_CALLS = 2 * POOL_SIZE;
 
     private final UnifiedJedis redis;
     private final RedisEventBus bus;
@@ -60,42 +67,91 @@ public final class RedisStores implements AutoCloseable {
      *     another node within it
      * @param presenceLease how long a member stays listed after its node stopped renewing it
      * @param startupWait how long {@link #start()} waits for an unreachable Redis before giving up
+     * @param commandTimeout the longest a thread waits for Redis to answer one command (and a quarter of it for a
+     *     free connection), so a stalled Redis holds no client-serving thread longer than that
      */
     public record Settings(
-            String namespace, int historySize, Duration sessionTtl, Duration presenceLease, Duration startupWait) {
+            String namespace,
+            int historySize,
+            Duration sessionTtl,
+            Duration presenceLease,
+            Duration startupWait,
+            Duration commandTimeout) {
+        /** Redis answers in well under a millisecond; a second means it is stalled, not busy. */
+        public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(1000);
+
         public Settings {
             requireNonNull(namespace, "namespace");
             requireNonNull(startupWait, "startupWait");
             requireNonNull(sessionTtl, "sessionTtl");
             requireNonNull(presenceLease, "presenceLease");
+            requireNonNull(commandTimeout, "commandTimeout");
             if (presenceLease.toMillis() < 300) {
                 throw new IllegalArgumentException("presenceLease must be at least 300 ms");
             }
             if (sessionTtl.compareTo(presenceLease) < 0) {
                 throw new IllegalArgumentException("sessionTtl must be at least the presence lease (both are renewed)");
             }
+            if (commandTimeout.toMillis() < 10) {
+                throw new IllegalArgumentException("commandTimeout must be at least 10 ms");
+            }
+        }
+
+        public Settings(
+                String namespace, int historySize, Duration sessionTtl, Duration presenceLease, Duration startupWait) {
+            this(namespace, historySize, sessionTtl, presenceLease, startupWait, DEFAULT_COMMAND_TIMEOUT);
         }
     }
 
     private RedisStores(URI uri, Settings settings, Clock clock) {
         this.settings = settings;
         this.address = uri.getHost() + ":" + uri.getPort();
-        this.redis = RedisClient.create(uri);
+        this.redis = client(uri, settings.commandTimeout());
+        RedisCalls calls = new RedisCalls(MAX_WAITING_CALLS);
         this.keys = new RedisKeys(settings.namespace());
         RoomEventCodec codec = new RoomEventCodec();
         this.bus = new RedisEventBus(
                 redis,
+                calls,
+                settings.commandTimeout(),
                 uri,
                 keys,
                 codec,
                 nodeId,
                 payload -> nodeMessages.execute(() -> onNodeMessage(payload)),
                 () -> nodeMessages.execute(this::renewSessions));
-        this.history = new RedisMessageHistory(redis, keys, codec, settings.historySize());
-        this.presence = new RedisPresenceStore(redis, keys, settings.presenceLease(), clock);
-        this.sessions = new RedisSessionStore(redis, keys, settings.sessionTtl(), nodeId, this::send);
+        this.history = new RedisMessageHistory(redis, calls, keys, codec, settings.historySize());
+        this.presence = new RedisPresenceStore(redis, calls, keys, settings.presenceLease(), clock);
+        this.sessions = new RedisSessionStore(redis, calls, keys, settings.sessionTtl(), nodeId, this::send);
         this.sessions.onLetGo(presence::forget);
-        this.relay = new RedisSessionRelay(sessions, this::send);
+        this.relay = new RedisSessionRelay(sessions, calls, this::send);
+    }
+
+    /**
+     * A pooled client whose every wait is bounded: for a connection from the pool (a quarter of the timeout; the pool
+     * is exhausted only when Redis stalls), to connect, and for each answer.
+     */
+    private static RedisClient client(URI uri, Duration timeout) {
+        int millis = Math.toIntExact(timeout.toMillis());
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(millis)
+                .socketTimeoutMillis(millis)
+                .ssl(JedisURIHelper.isRedisSSLScheme(uri))
+                .user(JedisURIHelper.getUser(uri))
+                .password(JedisURIHelper.getPassword(uri));
+        if (JedisURIHelper.hasDbIndex(uri)) {
+            config.database(JedisURIHelper.getDBIndex(uri));
+        }
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(POOL_SIZE);
+        pool.setMaxIdle(POOL_SIZE);
+        pool.setBlockWhenExhausted(true);
+        pool.setMaxWait(timeout.dividedBy(4));
+        return RedisClient.builder()
+                .hostAndPort(JedisURIHelper.getHostAndPort(uri))
+                .clientConfig(config.build())
+                .poolConfig(pool)
+                .build();
     }
 
     /** @param uri {@code redis://[user:password@]host:port[/db]}, or {@code rediss://} for TLS */

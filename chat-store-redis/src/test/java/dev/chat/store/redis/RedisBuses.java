@@ -13,6 +13,8 @@ final class RedisBuses implements AutoCloseable {
     RedisEventBus bus() {
         RedisEventBus bus = new RedisEventBus(
                 TestRedis.client(),
+                new RedisCalls(64),
+                RedisStores.Settings.DEFAULT_COMMAND_TIMEOUT,
                 TestRedis.uri(),
                 keys,
                 codec,
@@ -25,7 +27,7 @@ final class RedisBuses implements AutoCloseable {
     }
 
     RedisMessageHistory history(int capacity) {
-        return new RedisMessageHistory(TestRedis.client(), keys, codec, capacity);
+        return new RedisMessageHistory(TestRedis.client(), new RedisCalls(64), keys, codec, capacity);
     }
 
     @Override

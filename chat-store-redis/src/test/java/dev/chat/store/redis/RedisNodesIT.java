@@ -13,6 +13,7 @@ import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.SessionRelay;
+import dev.chat.domain.port.out.SessionStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,9 +55,9 @@ class RedisNodesIT {
 
         await().atMost(TIMEOUT).until(() -> lostByA.contains(session.token()));
         nodeA.sessions().update(session.withRooms(Set.of(RoomName.GENERAL, uniqueRoom())));
-        assertThat(nodeA.sessions().release(session.token())).isFalse();
+        assertThat(nodeA.sessions().release(session.token())).isEqualTo(SessionStore.Released.OWNED_ELSEWHERE);
         assertThat(nodeA.sessions().find(session.token())).contains(session);
-        assertThat(nodeB.sessions().release(session.token())).isTrue();
+        assertThat(nodeB.sessions().release(session.token())).isEqualTo(SessionStore.Released.RELEASED);
         assertThat(nodeB.sessions().isNicknameTaken(session.nickname())).isFalse();
     }
 
@@ -71,7 +72,7 @@ class RedisNodesIT {
         admin.hset(new RedisKeys(namespace).session(session.token()), "owner", "vanished.1");
 
         await().atMost(TIMEOUT).until(() -> lostByA.contains(session.token()));
-        assertThat(nodeA.sessions().release(session.token())).isFalse();
+        assertThat(nodeA.sessions().release(session.token())).isEqualTo(SessionStore.Released.OWNED_ELSEWHERE);
     }
 
     @Test
@@ -81,7 +82,7 @@ class RedisNodesIT {
         nodeA.sessions().create(session);
         admin.hset(new RedisKeys(namespace).session(session.token()), "owner", "elsewhere.1");
 
-        assertThat(nodeA.sessions().release(session.token())).isFalse();
+        assertThat(nodeA.sessions().release(session.token())).isEqualTo(SessionStore.Released.OWNED_ELSEWHERE);
 
         assertThat(nodeA.sessions().isNicknameTaken(session.nickname())).isTrue();
         assertThat(nodeA.sessions().find(session.token())).contains(session);
@@ -101,7 +102,7 @@ class RedisNodesIT {
         ((RedisSessionStore) nodeA.sessions()).takenOver(session.token(), "stale.1");
 
         assertThat(lostByA).hasSize(1);
-        assertThat(nodeA.sessions().release(session.token())).isTrue();
+        assertThat(nodeA.sessions().release(session.token())).isEqualTo(SessionStore.Released.RELEASED);
     }
 
     @Test
@@ -117,7 +118,7 @@ class RedisNodesIT {
                 .until(() -> nodeA.sessions().find(session.token()).isPresent());
         assertThat(nodeA.sessions().find(session.token())).contains(session);
         assertThat(nodeA.sessions().isNicknameTaken(session.nickname())).isTrue();
-        assertThat(nodeA.sessions().release(session.token())).isTrue();
+        assertThat(nodeA.sessions().release(session.token())).isEqualTo(SessionStore.Released.RELEASED);
     }
 
     @Test

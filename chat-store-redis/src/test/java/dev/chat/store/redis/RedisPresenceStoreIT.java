@@ -67,6 +67,6 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
     }
 
     private RedisPresenceStore node() {
-        return new RedisPresenceStore(TestRedis.client(), keys, LEASE, clock);
+        return new RedisPresenceStore(TestRedis.client(), new RedisCalls(64), keys, LEASE, clock);
     }
 }

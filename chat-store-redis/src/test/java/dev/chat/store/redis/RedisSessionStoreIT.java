@@ -9,6 +9,7 @@ class RedisSessionStoreIT extends SessionStoreContract {
     protected SessionStore createSessionStore() {
         return new RedisSessionStore(
                 TestRedis.client(),
+                new RedisCalls(64),
                 new RedisKeys("test-sessions"),
                 Duration.ofMinutes(5),
                 "contract-node",

@@ -30,9 +30,17 @@ public interface SessionStore {
     /**
      * Removes the session and frees its nickname if this node owns it.
      *
-     * @return true if it did; false if the session is gone or another node took it over
+     * @return what became of it: released now, already gone (expired, or lost by the store), or owned by another
+     *     node (which keeps it, and its nickname)
      */
-    boolean release(SessionToken token);
+    Released release(SessionToken token);
+
+    /** What {@link #release} found. */
+    enum Released {
+        RELEASED,
+        ALREADY_GONE,
+        OWNED_ELSEWHERE
+    }
 
     boolean isNicknameTaken(Nickname nickname);
 

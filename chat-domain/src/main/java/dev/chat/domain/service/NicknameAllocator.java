@@ -1,0 +1,56 @@
+package dev.chat.domain.service;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chat.domain.model.ChatException;
+import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.SessionRecord;
+import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.port.out.NicknameGenerator;
+import dev.chat.domain.port.out.SessionStore;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Creates sessions with a nickname no other session holds: a generated one, or with a number when names crowd. */
+final class NicknameAllocator {
+    /** Generated nicknames tried before a numeric suffix is added. */
+    static final int PLAIN_NICKNAME_ATTEMPTS = 20;
+
+    private static final int SUFFIXED_NICKNAME_ATTEMPTS = 1_000;
+
+    private final SessionStore sessions;
+    private final NicknameGenerator nicknames;
+
+    NicknameAllocator(SessionStore sessions, NicknameGenerator nicknames) {
+        this.sessions = requireNonNull(sessions, "sessions");
+        this.nicknames = requireNonNull(nicknames, "nicknames");
+    }
+
+    /**
+     * Stores a new session in {@code rooms} under a free nickname.
+     *
+     * @throws ChatException {@code unavailable} when no free nickname was found, or the store is down (nothing stored)
+     */
+    SessionRecord createSession(Set<RoomName> rooms) {
+        SessionToken token = SessionToken.generate();
+        for (int attempt = 0; attempt < PLAIN_NICKNAME_ATTEMPTS; attempt++) {
+            SessionRecord record = new SessionRecord(token, nicknames.next(), rooms);
+            if (sessions.create(record)) {
+                return record;
+            }
+        }
+        // The generated names are crowded: keep the style, add a number.
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < SUFFIXED_NICKNAME_ATTEMPTS; attempt++) {
+            String base = nicknames.next().value();
+            Nickname suffixed = new Nickname(base + random.nextInt(2, attempt < 100 ? 100 : 100_000));
+            SessionRecord record = new SessionRecord(token, suffixed, rooms);
+            if (sessions.create(record)) {
+                return record;
+            }
+        }
+        throw new ChatException(ErrorCode.UNAVAILABLE, "no free nickname, try again later");
+    }
+}

@@ -1,0 +1,271 @@
+package dev.chat.domain.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chat.domain.model.Ack;
+import dev.chat.domain.model.ChatException;
+import dev.chat.domain.model.ChatLimits;
+import dev.chat.domain.model.ChatMessage;
+import dev.chat.domain.model.Cursor;
+import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.model.JoinRoom;
+import dev.chat.domain.model.LeaveRoom;
+import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.SendMessage;
+import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.model.UserDisconnected;
+import dev.chat.domain.model.Welcome;
+import dev.chat.domain.nickname.SeedNicknameGenerator;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every use case is all-or-nothing against store failures: for every k, a store that fails on the k-th call of the
+ * use case leaves the state as if the use case had either completed or never run, and after the grace nothing of a
+ * failed arrival is left.
+ */
+class StoreFailureTest {
+    private static final RoomName DEV = RoomName.of("dev");
+    private static final Duration GRACE = ChatLimits.DEFAULTS.reconnectGrace();
+    /** More than any use case's store calls: the loop ends when a run no longer reaches the k-th call. */
+    private static final int MAX_CALLS = 60;
+
+    private FailingStores stores;
+    private ManualScheduler scheduler;
+    private ChatService chat;
+
+    private void fresh() {
+        stores = new FailingStores();
+        scheduler = new ManualScheduler();
+        chat = new ChatService(
+                new ChatService.Ports(
+                        stores.sessions,
+                        stores.presence,
+                        stores.history,
+                        stores.bus,
+                        new SeedNicknameGenerator(new Random(3)),
+                        new CountingEncoder(),
+                        Clock.systemUTC(),
+                        scheduler),
+                ChatLimits.DEFAULTS);
+    }
+
+    /** Runs {@code scenario} with the k-th store call failing, for every k until the use case no longer fails. */
+    private void forEveryFailingCall(boolean staysDown, Consumer<Integer> scenario) {
+        for (int k = 1; k <= MAX_CALLS; k++) {
+            fresh();
+            scenario.accept(k);
+            if (!stores.blown()) {
+                return; // k passed the use case's last store call: every failing point was tried
+            }
+        }
+        throw new AssertionError("the use case made more than " + MAX_CALLS + " store calls");
+    }
+
+    @Test
+    void givenAnyStoreCallOfConnectFails_nothingOfTheArrivalIsLeftAfterTheGrace() {
+        for (boolean staysDown : new boolean[] {false, true}) {
+            forEveryFailingCall(staysDown, k -> {
+                RecordingConnection bystander = new RecordingConnection();
+                chat.connect(bystander);
+                RecordingConnection arriving = new RecordingConnection();
+
+                stores.failCall(k, staysDown);
+                SessionToken token = null;
+                try {
+                    token = chat.connect(arriving);
+                } catch (ChatException e) {
+                    assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+                }
+                stores.restore();
+                scheduler.advance(GRACE.plusSeconds(5)); // expiry retries until the store answers
+
+                if (token != null) {
+                    assertThat(stores.realPresence.members(RoomName.GENERAL)).hasSize(2);
+                    return;
+                }
+                assertThat(chat.localSessionCount()).as("k=%d", k).isEqualTo(1);
+                assertThat(stores.realPresence.members(RoomName.GENERAL))
+                        .as("k=%d", k)
+                        .hasSize(1);
+                arriving.received(Welcome.class).forEach(welcome -> {
+                    assertThat(stores.realSessions.isNicknameTaken(welcome.user()))
+                            .as("k=%d", k)
+                            .isFalse();
+                    assertThat(stores.realSessions.find(welcome.session())).isEmpty();
+                });
+                assertThat(stores.realBus.listenerCount(RoomName.GENERAL)).isEqualTo(1); // the bystander's node
+            });
+        }
+    }
+
+    @Test
+    void givenAnyStoreCallOfJoinFails_theSessionIsEitherFullyInTheRoomOrNotAtAll() {
+        forEveryFailingCall(false, k -> {
+            RecordingConnection alice = new RecordingConnection();
+            SessionToken token = chat.connect(alice);
+            RecordingConnection bob = new RecordingConnection();
+            SessionToken bobToken = chat.connect(bob);
+            chat.handle(bobToken, new JoinRoom(DEV, null));
+            Nickname aliceName = alice.received(Welcome.class).get(0).user();
+
+            stores.failCall(k, false);
+            boolean joined;
+            try {
+                chat.handle(token, new JoinRoom(DEV, "j1"));
+                joined = true;
+            } catch (ChatException e) {
+                joined = false;
+            }
+            stores.restore();
+
+            if (!joined) {
+                assertThat(stores.realPresence.members(DEV)).as("k=%d", k).doesNotContain(aliceName);
+                assertThat(stores.realSessions.find(token).orElseThrow().rooms())
+                        .as("k=%d", k)
+                        .doesNotContain(DEV);
+                assertThatThrownBy(() -> chat.handle(token, new SendMessage(DEV, "hi", null)))
+                        .isInstanceOf(ChatException.class);
+                chat.handle(token, new JoinRoom(DEV, "j2")); // trying again works
+            }
+            assertThat(stores.realPresence.members(DEV)).as("k=%d", k).contains(aliceName);
+            assertThat(stores.realSessions.find(token).orElseThrow().rooms()).contains(DEV);
+            Ack sent = chat.handle(bobToken, new SendMessage(DEV, "live?", "m" + k));
+            assertThat(alice.received(ChatMessage.class))
+                    .as("k=%d: a member gets the room's live messages", k)
+                    .anyMatch(message ->
+                            message.seq() == sent.seq() && message.room().equals(DEV));
+        });
+    }
+
+    @Test
+    void givenAnyStoreCallOfLeaveFails_theSessionIsEitherFullyOutOfTheRoomOrStillFullyIn() {
+        forEveryFailingCall(false, k -> {
+            RecordingConnection alice = new RecordingConnection();
+            SessionToken token = chat.connect(alice);
+            RecordingConnection bob = new RecordingConnection();
+            SessionToken bobToken = chat.connect(bob);
+            chat.handle(bobToken, new JoinRoom(DEV, null));
+            chat.handle(token, new JoinRoom(DEV, null));
+            Nickname aliceName = alice.received(Welcome.class).get(0).user();
+
+            stores.failCall(k, false);
+            boolean left;
+            try {
+                chat.handle(token, new LeaveRoom(DEV, "l1"));
+                left = true;
+            } catch (ChatException e) {
+                left = false;
+            }
+            stores.restore();
+
+            Ack sent = chat.handle(bobToken, new SendMessage(DEV, "still there?", null));
+            boolean delivered = alice.received(ChatMessage.class).stream().anyMatch(m -> m.seq() == sent.seq());
+            long departures = bob.received(UserDisconnected.class).stream()
+                    .filter(d -> d.user().equals(aliceName))
+                    .count();
+            if (left) {
+                assertThat(stores.realPresence.members(DEV)).as("k=%d", k).doesNotContain(aliceName);
+                assertThat(stores.realSessions.find(token).orElseThrow().rooms())
+                        .doesNotContain(DEV);
+                assertThat(delivered).as("k=%d", k).isFalse();
+                assertThat(departures).as("k=%d", k).isEqualTo(1);
+            } else {
+                assertThat(stores.realPresence.members(DEV)).as("k=%d", k).contains(aliceName);
+                assertThat(stores.realSessions.find(token).orElseThrow().rooms())
+                        .contains(DEV);
+                assertThat(delivered).as("k=%d", k).isTrue();
+                assertThat(departures).as("k=%d", k).isZero();
+            }
+        });
+    }
+
+    @Test
+    void givenAnyStoreCallOfResumeFails_theClientCanResumeAgain_orTheSessionEndsAfterTheGrace() {
+        for (boolean comesBack : new boolean[] {true, false}) {
+            forEveryFailingCall(false, k -> {
+                RecordingConnection first = new RecordingConnection();
+                SessionToken token = chat.connect(first);
+                Nickname name = first.received(Welcome.class).get(0).user();
+                chat.disconnect(token, first);
+                RecordingConnection second = new RecordingConnection();
+
+                stores.failCall(k, false);
+                boolean resumed;
+                try {
+                    chat.resume(token, Cursor.EMPTY, second);
+                    resumed = true;
+                } catch (ChatException e) {
+                    resumed = false;
+                }
+                stores.restore();
+
+                if (!resumed && comesBack) {
+                    RecordingConnection third = new RecordingConnection();
+                    chat.resume(token, Cursor.EMPTY, third);
+                    scheduler.advance(GRACE.plusSeconds(5));
+                    assertThat(chat.localSessionCount()).as("k=%d", k).isEqualTo(1);
+                    assertThat(stores.realPresence.members(RoomName.GENERAL)).contains(name);
+                } else if (!resumed) {
+                    scheduler.advance(GRACE.plusSeconds(5));
+                    assertThat(chat.localSessionCount()).as("k=%d", k).isZero();
+                    assertThat(stores.realPresence.members(RoomName.GENERAL)).isEmpty();
+                    assertThat(stores.realSessions.isNicknameTaken(name)).isFalse();
+                    assertThat(stores.realBus.listenerCount(RoomName.GENERAL)).isZero();
+                } else {
+                    scheduler.advance(GRACE.plusSeconds(5));
+                    assertThat(chat.localSessionCount()).isEqualTo(1);
+                }
+            });
+        }
+    }
+
+    @Test
+    void givenTheStoreIsDownWhenTheGraceEnds_theSessionStillEndsOnce_andItsDepartureIsToldOnce() {
+        forEveryFailingCall(true, k -> {
+            RecordingConnection bystander = new RecordingConnection();
+            chat.connect(bystander);
+            RecordingConnection leaving = new RecordingConnection();
+            SessionToken token = chat.connect(leaving);
+            Nickname name = leaving.received(Welcome.class).get(0).user();
+            chat.disconnect(token, leaving);
+
+            stores.failCall(k, true);
+            scheduler.advance(GRACE.plusSeconds(3)); // the expiry meets the outage and keeps trying
+            stores.restore();
+            scheduler.advance(Duration.ofSeconds(30));
+
+            assertThat(chat.localSessionCount()).as("k=%d", k).isEqualTo(1);
+            assertThat(stores.realPresence.members(RoomName.GENERAL)).doesNotContain(name);
+            assertThat(stores.realSessions.isNicknameTaken(name)).isFalse();
+            assertThat(bystander.received(UserDisconnected.class))
+                    .filteredOn(d -> d.user().equals(name))
+                    .hasSize(1);
+        });
+    }
+
+    @Test
+    void givenTheStoreLostASessionDuringItsGrace_theMemberIsStillRemovedAndAnnouncedOnce() {
+        fresh();
+        RecordingConnection bystander = new RecordingConnection();
+        chat.connect(bystander);
+        RecordingConnection leaving = new RecordingConnection();
+        SessionToken token = chat.connect(leaving);
+        Nickname name = leaving.received(Welcome.class).get(0).user();
+        chat.disconnect(token, leaving);
+
+        stores.realSessions.release(token); // as a Redis restarted without persistence would have it
+        scheduler.advance(GRACE.plusSeconds(1));
+
+        assertThat(chat.localSessionCount()).isEqualTo(1);
+        assertThat(stores.realPresence.members(RoomName.GENERAL)).doesNotContain(name);
+        assertThat(bystander.received(UserDisconnected.class))
+                .filteredOn(d -> d.user().equals(name))
+                .hasSize(1);
+    }
+}
