@@ -29,12 +29,15 @@ import io.javalin.websocket.WsCloseContext;
 import io.javalin.websocket.WsConnectContext;
 import io.javalin.websocket.WsErrorContext;
 import io.javalin.websocket.WsMessageContext;
+import jakarta.servlet.DispatcherType;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 import org.slf4j.Logger;
@@ -78,6 +81,8 @@ public final class WebSocketTransport {
         });
         AtomicReference<ServletContextHandler> context = new AtomicReference<>();
         config.jetty.modifyServletContextHandler(context::set);
+        config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+                new FilterHolder(new HandshakeFilter()), settings.path(), EnumSet.of(DispatcherType.REQUEST)));
         config.events.serverStarting(() -> disableCompression(context.get()));
         config.events.serverStarted(() -> {
             long every = settings.pingInterval().toMillis();

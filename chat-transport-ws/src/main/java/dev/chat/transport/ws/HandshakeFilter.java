@@ -1,0 +1,136 @@
+package dev.chat.transport.ws;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Enumeration;
+
+/**
+ * In front of the WebSocket endpoint. It answers a malformed upgrade plainly (400, or 426 naming the supported
+ * version) instead of letting it fail deep inside the server with a stack trace, and it keeps the upgrade from
+ * creating an HTTP session: Javalin reads the session's attributes on every upgrade, which would otherwise create a
+ * never-expiring session (and a JSESSIONID cookie) per connection. The chat keeps no state in HTTP sessions.
+ */
+final class HandshakeFilter extends HttpFilter {
+    private static final String SUPPORTED_VERSION = "13";
+    private static final int UPGRADE_REQUIRED = 426;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            refuse(response, HttpServletResponse.SC_BAD_REQUEST, "this endpoint speaks WebSocket only");
+            return;
+        }
+        if (!SUPPORTED_VERSION.equals(request.getHeader("Sec-WebSocket-Version"))) {
+            response.setHeader("Sec-WebSocket-Version", SUPPORTED_VERSION);
+            refuse(response, UPGRADE_REQUIRED, "unsupported WebSocket version; this server speaks 13");
+            return;
+        }
+        if (!isValidKey(request.getHeader("Sec-WebSocket-Key"))) {
+            refuse(response, HttpServletResponse.SC_BAD_REQUEST, "missing or malformed Sec-WebSocket-Key");
+            return;
+        }
+        chain.doFilter(new Sessionless(request), response);
+    }
+
+    private static void refuse(HttpServletResponse response, int status, String reason) throws IOException {
+        response.setStatus(status);
+        response.setContentType("text/plain;charset=utf-8");
+        response.getWriter().write(reason + "\n");
+    }
+
+    /** RFC 6455 4.1: 16 random bytes, base64-encoded. */
+    private static boolean isValidKey(String key) {
+        if (key == null || key.length() != 24) {
+            return false;
+        }
+        try {
+            return Base64.getDecoder().decode(key).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** A request whose session is never created: asked to create one, it hands out an empty, unstored stand-in. */
+    private static final class Sessionless extends HttpServletRequestWrapper {
+        Sessionless(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public HttpSession getSession() {
+            return getSession(true);
+        }
+
+        @Override
+        public HttpSession getSession(boolean create) {
+            return create ? new NoSession(getServletContext()) : null;
+        }
+    }
+
+    /** Has no attributes and keeps none. */
+    private record NoSession(ServletContext context) implements HttpSession {
+        @Override
+        public long getCreationTime() {
+            return 0;
+        }
+
+        @Override
+        public String getId() {
+            return "";
+        }
+
+        @Override
+        public long getLastAccessedTime() {
+            return 0;
+        }
+
+        @Override
+        public ServletContext getServletContext() {
+            return context;
+        }
+
+        @Override
+        public void setMaxInactiveInterval(int interval) {}
+
+        @Override
+        public int getMaxInactiveInterval() {
+            return 0;
+        }
+
+        @Override
+        public Object getAttribute(String name) {
+            return null;
+        }
+
+        @Override
+        public Enumeration<String> getAttributeNames() {
+            return Collections.emptyEnumeration();
+        }
+
+        @Override
+        public void setAttribute(String name, Object value) {
+            throw new UnsupportedOperationException("the chat keeps no HTTP session state");
+        }
+
+        @Override
+        public void removeAttribute(String name) {}
+
+        @Override
+        public void invalidate() {}
+
+        @Override
+        public boolean isNew() {
+            return true;
+        }
+    }
+}
