@@ -108,16 +108,47 @@ public record ChatConfig(Server server, Messaging messaging, Connections connect
         }
     }
 
-    /** Per-message and per-room limits, and how long a session outlives its connection. */
-    public record Messaging(int maxTextLength, int maxRoomsPerSession, int historySize, Duration reconnectGrace) {
+    /**
+     * Per-message and per-room limits, and how long a session outlives its connection.
+     *
+     * @param historyMaxBytes estimated bytes all rooms' history may take on a single node (in memory)
+     * @param roomIdle how long a room nobody is in keeps its in-memory history after its last use
+     */
+    public record Messaging(
+            int maxTextLength,
+            int maxRoomsPerSession,
+            int historySize,
+            Duration reconnectGrace,
+            long historyMaxBytes,
+            Duration roomIdle) {
+        public static final long DEFAULT_HISTORY_MAX_BYTES = 128L * 1024 * 1024;
+        public static final Duration DEFAULT_ROOM_IDLE = Duration.ofMinutes(10);
+
         public Messaging {
             if (maxTextLength < 1 || maxRoomsPerSession < 1 || historySize < 1) {
                 throw new IllegalArgumentException("text length, rooms per session and history size must be positive");
             }
             requireNonNull(reconnectGrace, "reconnectGrace");
+            requireNonNull(roomIdle, "roomIdle");
             if (reconnectGrace.isNegative()) {
                 throw new IllegalArgumentException("reconnectGrace must not be negative");
             }
+            if (historyMaxBytes < 1024 * 1024) {
+                throw new IllegalArgumentException("CHAT_HISTORY_MAX_BYTES must be at least 1048576");
+            }
+            if (roomIdle.toSeconds() < 1) {
+                throw new IllegalArgumentException("CHAT_ROOM_IDLE_SECONDS must be at least 1");
+            }
+        }
+
+        public Messaging(int maxTextLength, int maxRoomsPerSession, int historySize, Duration reconnectGrace) {
+            this(
+                    maxTextLength,
+                    maxRoomsPerSession,
+                    historySize,
+                    reconnectGrace,
+                    DEFAULT_HISTORY_MAX_BYTES,
+                    DEFAULT_ROOM_IDLE);
         }
     }
 

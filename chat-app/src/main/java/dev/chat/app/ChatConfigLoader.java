@@ -43,7 +43,9 @@ final class ChatConfigLoader {
                         value("CHAT_MAX_TEXT_LENGTH", Integer::parseInt, messaging.maxTextLength()),
                         value("CHAT_MAX_ROOMS_PER_SESSION", Integer::parseInt, messaging.maxRoomsPerSession()),
                         value("CHAT_HISTORY_SIZE", Integer::parseInt, messaging.historySize()),
-                        value("CHAT_RECONNECT_GRACE_SECONDS", ChatConfigLoader::seconds, messaging.reconnectGrace())),
+                        value("CHAT_RECONNECT_GRACE_SECONDS", ChatConfigLoader::seconds, messaging.reconnectGrace()),
+                        value("CHAT_HISTORY_MAX_BYTES", Long::parseLong, messaging.historyMaxBytes()),
+                        value("CHAT_ROOM_IDLE_SECONDS", ChatConfigLoader::seconds, messaging.roomIdle())),
                 new ChatConfig.Connections(
                         value("CHAT_MAX_FRAME_BYTES", Integer::parseInt, connections.maxFrameBytes()),
                         value("CHAT_MAX_QUEUED_BYTES", Long::parseLong, connections.maxQueuedBytes()),

@@ -3,6 +3,7 @@ package dev.chat.app;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.ProvidesIntoSet;
 import dev.chat.domain.memory.InMemoryEventBus;
 import dev.chat.domain.memory.InMemoryMessageHistory;
 import dev.chat.domain.memory.InMemoryPresenceStore;
@@ -13,6 +14,7 @@ import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.PresenceStore;
 import dev.chat.domain.port.out.SessionRelay;
 import dev.chat.domain.port.out.SessionStore;
+import java.time.Clock;
 
 /** Single-node state in memory: the default, needing no other service. */
 final class InMemoryStoreModule extends AbstractModule {
@@ -29,8 +31,19 @@ final class InMemoryStoreModule extends AbstractModule {
 
     @Provides
     @Singleton
-    MessageHistory history(InMemoryEventBus bus, ChatConfig config) {
-        return new InMemoryMessageHistory(bus, config.messaging().historySize());
+    InMemoryMessageHistory inMemoryHistory(InMemoryEventBus bus, ChatConfig config) {
+        ChatConfig.Messaging messaging = config.messaging();
+        return new InMemoryMessageHistory(bus, messaging.historySize(), messaging.historyMaxBytes(), Clock.systemUTC());
+    }
+
+    @Provides
+    MessageHistory history(InMemoryMessageHistory history) {
+        return history;
+    }
+
+    @ProvidesIntoSet
+    Managed idleRoomRelease(InMemoryMessageHistory history, PresenceStore presence, ChatConfig config) {
+        return new IdleRoomRelease(history, presence, config.messaging().roomIdle());
     }
 
     @Provides

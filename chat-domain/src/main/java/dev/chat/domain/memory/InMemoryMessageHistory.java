@@ -9,98 +9,209 @@ import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.RoomPosition;
 import dev.chat.domain.port.out.MessageHistory;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
- * Keeps the latest {@code capacity} messages of each room in memory. Single node only.
+ * Keeps recent messages of each room in memory. Single node only.
  *
- * <p>The epoch is new for every instance: after a restart, old sequence numbers are recognisably stale. Idempotency
- * keys are remembered with their message and forgotten when it is evicted.
+ * <p>Bounded two ways: each room keeps its latest {@code capacity} messages, and all rooms together keep at most
+ * {@code maxTotalBytes} (estimated: the message's text, id and nickname as Java strings, plus a fixed overhead). An
+ * append that takes the total past that budget drops the oldest messages of the rooms that were quiet longest,
+ * then of its own room, down to the room's latest message. A room with no members that saw no activity for a while
+ * is released whole ({@link #releaseIdle}).
+ *
+ * <p>Every room log has its own epoch, new whenever the log is created (at start, or after the room was released),
+ * so sequence numbers from before are recognisably stale: a client that comes back with one is told "not
+ * recovered", never handed a new message under an old number. Idempotency keys are remembered with their message
+ * and forgotten when it is evicted.
  */
 public final class InMemoryMessageHistory implements MessageHistory {
+    /** Bytes a kept message costs beyond its strings: the objects, the deque slot, the key map entry. */
+    static final int MESSAGE_OVERHEAD_BYTES = 160;
+    /** Freed at once when the budget is exceeded, as a share of it, so eviction is not done on every append. */
+    private static final int EVICTION_SLACK_PERCENT = 5;
+
     private final InMemoryEventBus bus;
     private final int capacity;
-    private final String epoch = newEpoch();
+    private final long maxTotalBytes;
+    private final Clock clock;
     private final ConcurrentHashMap<RoomName, RoomLog> logs = new ConcurrentHashMap<>();
+    private final AtomicLong totalBytes = new AtomicLong();
 
     public InMemoryMessageHistory(InMemoryEventBus bus, int capacity) {
+        this(bus, capacity, Long.MAX_VALUE, Clock.systemUTC());
+    }
+
+    /**
+     * @param capacity messages kept per room
+     * @param maxTotalBytes estimated bytes all rooms' kept messages may take together
+     */
+    public InMemoryMessageHistory(InMemoryEventBus bus, int capacity, long maxTotalBytes, Clock clock) {
         this.bus = requireNonNull(bus, "bus");
+        this.clock = requireNonNull(clock, "clock");
         if (capacity < 1) {
             throw new IllegalArgumentException("history capacity must be positive: " + capacity);
         }
+        if (maxTotalBytes < 1) {
+            throw new IllegalArgumentException("maxTotalBytes must be positive: " + maxTotalBytes);
+        }
         this.capacity = capacity;
+        this.maxTotalBytes = maxTotalBytes;
     }
 
     @Override
     public ChatMessage append(MessageDraft draft) {
-        RoomLog log = logs.computeIfAbsent(draft.room(), room -> new RoomLog());
         ChatMessage message;
         InMemoryEventBus.Topic topic;
-        synchronized (log) {
-            String key = draft.idempotencyKey();
-            ChatMessage earlier = key == null ? null : log.byKey.get(key);
-            if (earlier != null) {
-                return earlier; // a retry of a send that landed: not stored or published again
-            }
-            message = draft.withSeq(log.lastSeq + 1);
-            log.lastSeq = message.seq();
-            log.kept.addLast(new Kept(message, key));
-            if (key != null) {
-                log.byKey.put(key, message);
-            }
-            if (log.kept.size() > capacity) {
-                Kept evicted = log.kept.removeFirst();
-                if (evicted.key() != null) {
-                    log.byKey.remove(evicted.key());
+        while (true) {
+            RoomLog log = log(draft.room());
+            synchronized (log) {
+                if (log.released) {
+                    continue; // released just now: a new log (and epoch) takes its place
                 }
+                log.touch(clock.millis());
+                String key = draft.idempotencyKey();
+                ChatMessage earlier = key == null ? null : log.byKey.get(key);
+                if (earlier != null) {
+                    return earlier; // a retry of a send that landed: not stored or published again
+                }
+                message = draft.withSeq(log.lastSeq + 1);
+                log.lastSeq = message.seq();
+                log.add(new Kept(message, key, sizeOf(message, key)));
+                if (log.kept.size() > capacity) {
+                    log.removeOldest();
+                }
+                topic = bus.enqueue(message); // seq order is fixed here, under the room's lock
             }
-            topic = bus.enqueue(message); // seq order is fixed here, under the room's lock
+            break;
         }
         if (topic != null) {
             topic.drain(); // outside the lock: other senders to this room are not held up by the fan-out
+        }
+        if (totalBytes.get() > maxTotalBytes) {
+            evictDownTo(maxTotalBytes - maxTotalBytes / 100 * EVICTION_SLACK_PERCENT, draft.room());
         }
         return message;
     }
 
     @Override
     public HistorySlice readAfter(RoomName room, long afterSeq, int limit) {
-        RoomLog log = logs.get(room);
-        if (log == null) {
-            return new HistorySlice(epoch, 0, List.of(), afterSeq <= 0);
-        }
-        synchronized (log) {
-            List<ChatMessage> result = new ArrayList<>(Math.min(limit, log.kept.size()));
-            long firstKept = log.kept.isEmpty()
-                    ? log.lastSeq + 1
-                    : log.kept.getFirst().message().seq();
-            for (Kept kept : log.kept) {
-                if (result.size() == limit) {
-                    break;
+        while (true) {
+            RoomLog log = log(room);
+            synchronized (log) {
+                if (log.released) {
+                    continue;
                 }
-                if (kept.message().seq() > afterSeq) {
-                    result.add(kept.message());
+                log.touch(clock.millis());
+                List<ChatMessage> result = new ArrayList<>(Math.min(limit, log.kept.size()));
+                long firstKept = log.kept.isEmpty()
+                        ? log.lastSeq + 1
+                        : log.kept.getFirst().message().seq();
+                for (Kept kept : log.kept) {
+                    if (result.size() == limit) {
+                        break;
+                    }
+                    if (kept.message().seq() > afterSeq) {
+                        result.add(kept.message());
+                    }
                 }
+                boolean complete = afterSeq >= firstKept - 1 && afterSeq <= log.lastSeq;
+                return new HistorySlice(log.epoch, log.lastSeq, result, complete);
             }
-            boolean complete = afterSeq >= firstKept - 1 && afterSeq <= log.lastSeq;
-            return new HistorySlice(epoch, log.lastSeq, result, complete);
         }
     }
 
     @Override
     public RoomPosition position(RoomName room) {
-        RoomLog log = logs.get(room);
-        if (log == null) {
-            return new RoomPosition(epoch, 0);
+        while (true) {
+            RoomLog log = log(room);
+            synchronized (log) {
+                if (log.released) {
+                    continue;
+                }
+                log.touch(clock.millis());
+                return new RoomPosition(log.epoch, log.lastSeq);
+            }
         }
-        synchronized (log) {
-            return new RoomPosition(epoch, log.lastSeq);
+    }
+
+    /**
+     * Releases the history of every room that saw no append, read or position for {@code idle} and that
+     * {@code inUse} says nobody is in. Its next use starts a new epoch.
+     *
+     * @return how many rooms were released
+     */
+    public int releaseIdle(Duration idle, Predicate<RoomName> inUse) {
+        long before = clock.millis() - idle.toMillis();
+        int released = 0;
+        for (Map.Entry<RoomName, RoomLog> entry : logs.entrySet()) {
+            RoomLog log = entry.getValue();
+            if (log.lastUsedMillis() >= before || inUse.test(entry.getKey())) {
+                continue;
+            }
+            synchronized (log) {
+                if (log.released || log.lastUsedMillis() >= before) {
+                    continue; // used meanwhile
+                }
+                log.released = true;
+                logs.remove(entry.getKey(), log);
+                totalBytes.addAndGet(-log.bytes);
+                released++;
+            }
         }
+        return released;
+    }
+
+    /** Rooms whose history is held (for tests and metrics). */
+    public int roomCount() {
+        return logs.size();
+    }
+
+    /** Estimated bytes all kept messages take. */
+    public long totalBytes() {
+        return totalBytes.get();
+    }
+
+    /** Drops oldest messages, of the rooms quiet longest first, until the total is at most {@code target}. */
+    private void evictDownTo(long target, RoomName appendedTo) {
+        List<Map.Entry<RoomName, RoomLog>> quietFirst = new ArrayList<>(logs.entrySet());
+        quietFirst.sort(Comparator.comparingLong(e -> e.getValue().lastUsedMillis()));
+        // The room just appended to goes last: its newest message must stay.
+        quietFirst.sort(Comparator.comparing(e -> e.getKey().equals(appendedTo)));
+        for (Map.Entry<RoomName, RoomLog> entry : quietFirst) {
+            RoomLog log = entry.getValue();
+            synchronized (log) {
+                while (totalBytes.get() > target && log.kept.size() > 1) {
+                    log.removeOldest();
+                }
+            }
+            if (totalBytes.get() <= target) {
+                return;
+            }
+        }
+    }
+
+    private RoomLog log(RoomName room) {
+        return logs.computeIfAbsent(room, name -> new RoomLog(newEpoch(), clock.millis()));
+    }
+
+    private static long sizeOf(ChatMessage message, String key) {
+        long chars = message.text().length()
+                + message.id().length()
+                + message.user().value().length()
+                + (key == null ? 0 : key.length());
+        return 2 * chars + MESSAGE_OVERHEAD_BYTES;
     }
 
     private static String newEpoch() {
@@ -109,11 +220,48 @@ public final class InMemoryMessageHistory implements MessageHistory {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private record Kept(ChatMessage message, String key) {}
+    private record Kept(ChatMessage message, String key, long bytes) {}
 
-    private static final class RoomLog {
+    /** One room's kept messages. Guarded by its own lock, but for the last-use time, which is read without it. */
+    private final class RoomLog {
+        private final String epoch;
         private final ArrayDeque<Kept> kept = new ArrayDeque<>();
         private final Map<String, ChatMessage> byKey = new HashMap<>();
         private long lastSeq;
+        private long bytes;
+        private volatile long lastUsedMillis;
+        /** Taken out of the map: whoever still holds it must look the room up again. */
+        private boolean released;
+
+        RoomLog(String epoch, long now) {
+            this.epoch = epoch;
+            this.lastUsedMillis = now;
+        }
+
+        void touch(long now) {
+            lastUsedMillis = now;
+        }
+
+        long lastUsedMillis() {
+            return lastUsedMillis;
+        }
+
+        void add(Kept message) {
+            kept.addLast(message);
+            if (message.key() != null) {
+                byKey.put(message.key(), message.message());
+            }
+            bytes += message.bytes();
+            totalBytes.addAndGet(message.bytes());
+        }
+
+        void removeOldest() {
+            Kept evicted = kept.removeFirst();
+            if (evicted.key() != null) {
+                byKey.remove(evicted.key());
+            }
+            bytes -= evicted.bytes();
+            totalBytes.addAndGet(-evicted.bytes());
+        }
     }
 }
