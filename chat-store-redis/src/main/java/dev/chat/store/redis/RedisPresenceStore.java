@@ -64,11 +64,15 @@ final class RedisPresenceStore implements PresenceStore {
     public boolean remove(RoomName room, Nickname user) {
         return calls.call(() -> {
             // First: if Redis fails now, the member is no longer renewed, and its lease lapses.
+            boolean[] heldHere = {false};
             local.computeIfPresent(room, (r, users) -> {
-                users.remove(user);
+                heldHere[0] = users.remove(user);
                 return users.isEmpty() ? null : users;
             });
-            return redis.zrem(keys.presence(room), user.value()) == 1;
+            boolean removed = redis.zrem(keys.presence(room), user.value()) == 1;
+            // A member this node kept alive was present, even if Redis lost it (a restart or flush) before the next
+            // renewal wrote it back: its departure must still be told.
+            return removed || heldHere[0];
         });
     }
 

@@ -2,8 +2,10 @@ package dev.chat.store.redis;
 
 import static dev.chat.domain.contract.ContractSupport.uniqueRoom;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chat.domain.contract.PresenceStoreContract;
+import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.port.out.PresenceStore;
@@ -64,6 +66,33 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
         List<RedisPresenceStore.Expired> reported = new ArrayList<>(survivor.removeExpired());
         reported.addAll(another.removeExpired());
         assertThat(reported).containsExactly(new RedisPresenceStore.Expired(room, ghost));
+    }
+
+    @Test
+    void givenRedisLostAMemberThisNodeKeeps_removingItStillSaysItWasPresent_soItsDepartureIsTold() {
+        RedisPresenceStore node = node();
+        RoomName room = uniqueRoom();
+        Nickname member = new Nickname("ForgottenUser");
+        node.add(room, member);
+        TestRedis.client().del(keys.presence(room)); // as a flush or a restart without persistence would
+
+        assertThat(node.remove(room, member)).isTrue();
+        assertThat(node.remove(room, member)).isFalse(); // once
+        node.renewLeases();
+        assertThat(node.members(room)).isEmpty(); // and it is not written back
+    }
+
+    @Test
+    void givenAnAddRedisRefused_theMemberIsNotRenewedIntoTheRoomLater() {
+        RedisPresenceStore node = node();
+        RoomName room = uniqueRoom();
+        TestRedis.client().set(keys.presence(room), "not a sorted set"); // ZADD fails with WRONGTYPE
+
+        assertThatThrownBy(() -> node.add(room, new Nickname("RefusedUser"))).isInstanceOf(ChatException.class);
+        TestRedis.client().del(keys.presence(room));
+        node.renewLeases();
+
+        assertThat(node.members(room)).isEmpty();
     }
 
     private RedisPresenceStore node() {

@@ -83,6 +83,26 @@ public final class RedisServerProcess implements AutoCloseable {
                 });
     }
 
+    /** SIGSTOP: the server keeps its connections open and answers nothing, as a stalled Redis does. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** SIGCONT: the frozen server carries on with what it was sent meanwhile. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", signal, Long.toString(process.pid()))
+                .inheritIO()
+                .start()
+                .waitFor();
+        if (exit != 0) {
+            throw new IOException("kill " + signal + " failed with " + exit);
+        }
+    }
+
     /** SIGKILL: no goodbye to any client. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
@@ -90,7 +110,7 @@ public final class RedisServerProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroyForcibly();
+        process.destroyForcibly(); // SIGKILL ends a stopped process too
     }
 
     private static int freePort() throws IOException {
