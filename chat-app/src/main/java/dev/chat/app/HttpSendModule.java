@@ -5,9 +5,9 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.ProvidesIntoSet;
 import dev.chat.domain.port.out.EventEncoder;
-import dev.chat.domain.port.out.SessionRelay;
 import dev.chat.domain.service.ChatService;
 import dev.chat.protocol.CommandDecoder;
+import dev.chat.relay.SessionRelay;
 import dev.chat.transport.core.Commands;
 import dev.chat.transport.http.SendEndpoint;
 

@@ -7,13 +7,13 @@ import com.google.inject.multibindings.ProvidesIntoSet;
 import dev.chat.domain.memory.InMemoryEventBus;
 import dev.chat.domain.memory.InMemoryMessageHistory;
 import dev.chat.domain.memory.InMemoryPresenceStore;
-import dev.chat.domain.memory.InMemorySessionRelay;
 import dev.chat.domain.memory.InMemorySessionStore;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.PresenceStore;
-import dev.chat.domain.port.out.SessionRelay;
 import dev.chat.domain.port.out.SessionStore;
+import dev.chat.relay.InMemorySessionRelay;
+import dev.chat.relay.SessionRelay;
 import java.time.Clock;
 
 /** Single-node state in memory: the default, needing no other service. */

@@ -6,8 +6,8 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.ProvidesIntoSet;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
-import dev.chat.domain.port.out.SessionRelay;
 import dev.chat.domain.service.ChatService;
+import dev.chat.relay.SessionRelay;
 import dev.chat.transport.polling.PollingSettings;
 import dev.chat.transport.polling.PollingTransport;
 

@@ -59,6 +59,17 @@ class ArchitectureTest {
     }
 
     @Test
+    void theRelayDependsOnTheDomainModelAndTheJdkOnly() {
+        classes()
+                .that()
+                .resideInAPackage("dev.chat.relay..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("dev.chat.relay..", "dev.chat.domain.model..", "java..")
+                .check(classes);
+    }
+
+    @Test
     void protocolKnowsNoTransportStoreWebServerOrWiring() {
         noClasses()
                 .that()

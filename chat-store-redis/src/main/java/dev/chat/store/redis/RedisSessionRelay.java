@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.SessionToken;
-import dev.chat.domain.port.out.SessionRelay;
+import dev.chat.relay.SessionRelay;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.chat.store.redis;
 
-import dev.chat.domain.contract.SessionRelayContract;
+import dev.chat.relay.SessionRelayContract;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;

@@ -10,7 +10,7 @@ import dev.chat.domain.model.ServerEvent;
 import dev.chat.domain.model.SessionElsewhereException;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.EventEncoder;
-import dev.chat.domain.port.out.SessionRelay;
+import dev.chat.relay.SessionRelay;
 import dev.chat.transport.core.Commands;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;

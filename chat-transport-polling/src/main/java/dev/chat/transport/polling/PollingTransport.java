@@ -10,7 +10,7 @@ import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
-import dev.chat.domain.port.out.SessionRelay;
+import dev.chat.relay.SessionRelay;
 import dev.chat.transport.core.ClientLink;
 import dev.chat.transport.http.HttpAnswer;
 import io.javalin.config.JavalinConfig;

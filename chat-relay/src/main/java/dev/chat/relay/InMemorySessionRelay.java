@@ -1,9 +1,8 @@
-package dev.chat.domain.memory;
+package dev.chat.relay;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.SessionToken;
-import dev.chat.domain.port.out.SessionRelay;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;

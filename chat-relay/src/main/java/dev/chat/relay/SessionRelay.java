@@ -1,4 +1,4 @@
-package dev.chat.domain.port.out;
+package dev.chat.relay;
 
 import dev.chat.domain.model.SessionToken;
 import java.time.Duration;

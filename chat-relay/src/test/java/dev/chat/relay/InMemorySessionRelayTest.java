@@ -1,6 +1,6 @@
-package dev.chat.domain.memory;
+package dev.chat.relay;
 
-import dev.chat.domain.contract.SessionRelayContract;
+import dev.chat.domain.memory.InMemorySessionStore;
 
 class InMemorySessionRelayTest extends SessionRelayContract {
     @Override

@@ -1,4 +1,4 @@
-package dev.chat.domain.contract;
+package dev.chat.relay;
 
 import static dev.chat.domain.contract.ContractSupport.uniqueNickname;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,7 +9,6 @@ import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.SessionToken;
-import dev.chat.domain.port.out.SessionRelay;
 import dev.chat.domain.port.out.SessionStore;
 import java.time.Duration;
 import java.util.Set;
