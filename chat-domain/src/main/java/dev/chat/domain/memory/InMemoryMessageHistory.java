@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -72,78 +73,52 @@ public final class InMemoryMessageHistory implements MessageHistory {
 
     @Override
     public ChatMessage append(MessageDraft draft) {
-        ChatMessage message;
-        InMemoryEventBus.Topic topic;
-        while (true) {
-            RoomLog log = log(draft.room());
-            synchronized (log) {
-                if (log.released) {
-                    continue; // released just now: a new log (and epoch) takes its place
-                }
-                log.touch(clock.millis());
-                String key = draft.idempotencyKey();
-                ChatMessage earlier = key == null ? null : log.byKey.get(key);
-                if (earlier != null) {
-                    return earlier; // a retry of a send that landed: not stored or published again
-                }
-                message = draft.withSeq(log.lastSeq + 1);
-                log.lastSeq = message.seq();
-                log.add(new Kept(message, key, sizeOf(message, key)));
-                if (log.kept.size() > capacity) {
-                    log.removeOldest();
-                }
-                topic = bus.enqueue(message); // seq order is fixed here, under the room's lock
+        Appended appended = withLiveLog(draft.room(), log -> {
+            String key = draft.idempotencyKey();
+            ChatMessage earlier = key == null ? null : log.byKey.get(key);
+            if (earlier != null) {
+                return new Appended(earlier, null); // a retry of a send that landed: not stored or published again
             }
-            break;
-        }
-        if (topic != null) {
-            topic.drain(); // outside the lock: other senders to this room are not held up by the fan-out
+            ChatMessage message = draft.withSeq(log.lastSeq + 1);
+            log.lastSeq = message.seq();
+            log.add(new Kept(message, key, sizeOf(message, key)));
+            if (log.kept.size() > capacity) {
+                log.removeOldest();
+            }
+            return new Appended(message, bus.enqueue(message)); // seq order is fixed here, under the room's lock
+        });
+        if (appended.topic() != null) {
+            appended.topic().drain(); // outside the lock: other senders to this room are not held up by the fan-out
         }
         if (totalBytes.get() > maxTotalBytes) {
             evictDownTo(maxTotalBytes - maxTotalBytes / 100 * EVICTION_SLACK_PERCENT, draft.room());
         }
-        return message;
+        return appended.message();
     }
 
     @Override
     public HistorySlice readAfter(RoomName room, long afterSeq, int limit) {
-        while (true) {
-            RoomLog log = log(room);
-            synchronized (log) {
-                if (log.released) {
-                    continue;
+        return withLiveLog(room, log -> {
+            List<ChatMessage> result = new ArrayList<>(Math.min(limit, log.kept.size()));
+            long firstKept = log.kept.isEmpty()
+                    ? log.lastSeq + 1
+                    : log.kept.getFirst().message().seq();
+            for (Kept kept : log.kept) {
+                if (result.size() == limit) {
+                    break;
                 }
-                log.touch(clock.millis());
-                List<ChatMessage> result = new ArrayList<>(Math.min(limit, log.kept.size()));
-                long firstKept = log.kept.isEmpty()
-                        ? log.lastSeq + 1
-                        : log.kept.getFirst().message().seq();
-                for (Kept kept : log.kept) {
-                    if (result.size() == limit) {
-                        break;
-                    }
-                    if (kept.message().seq() > afterSeq) {
-                        result.add(kept.message());
-                    }
+                if (kept.message().seq() > afterSeq) {
+                    result.add(kept.message());
                 }
-                boolean complete = afterSeq >= firstKept - 1 && afterSeq <= log.lastSeq;
-                return new HistorySlice(log.epoch, log.lastSeq, result, complete);
             }
-        }
+            boolean complete = afterSeq >= firstKept - 1 && afterSeq <= log.lastSeq;
+            return new HistorySlice(log.epoch, log.lastSeq, result, complete);
+        });
     }
 
     @Override
     public RoomPosition position(RoomName room) {
-        while (true) {
-            RoomLog log = log(room);
-            synchronized (log) {
-                if (log.released) {
-                    continue;
-                }
-                log.touch(clock.millis());
-                return new RoomPosition(log.epoch, log.lastSeq);
-            }
-        }
+        return withLiveLog(room, log -> new RoomPosition(log.epoch, log.lastSeq));
     }
 
     /**
@@ -202,8 +177,20 @@ public final class InMemoryMessageHistory implements MessageHistory {
         }
     }
 
-    private RoomLog log(RoomName room) {
-        return logs.computeIfAbsent(room, name -> new RoomLog(newEpoch(), clock.millis()));
+    /**
+     * Runs {@code action} on the room's log under its lock, marking the room used. A log released meanwhile is looked
+     * up again: its successor (with a new epoch) takes its place.
+     */
+    private <T> T withLiveLog(RoomName room, Function<RoomLog, T> action) {
+        while (true) {
+            RoomLog log = logs.computeIfAbsent(room, name -> new RoomLog(newEpoch(), clock.millis()));
+            synchronized (log) {
+                if (!log.released) {
+                    log.touch(clock.millis());
+                    return action.apply(log);
+                }
+            }
+        }
     }
 
     private static long sizeOf(ChatMessage message, String key) {
@@ -221,6 +208,8 @@ public final class InMemoryMessageHistory implements MessageHistory {
     }
 
     private record Kept(ChatMessage message, String key, long bytes) {}
+
+    private record Appended(ChatMessage message, InMemoryEventBus.Topic topic) {}
 
     /** One room's kept messages. Guarded by its own lock, but for the last-use time, which is read without it. */
     private final class RoomLog {
