@@ -131,7 +131,7 @@ public final class RedisStores implements AutoCloseable {
      * A pooled client whose every wait is bounded: for a connection from the pool (a quarter of the timeout; the pool
      * is exhausted only when Redis stalls), to connect, and for each answer.
      */
-    private static RedisClient client(URI uri, Duration timeout) {
+    static RedisClient client(URI uri, Duration timeout) {
         int millis = Math.toIntExact(timeout.toMillis());
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(millis)

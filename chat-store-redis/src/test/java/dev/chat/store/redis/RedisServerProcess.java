@@ -94,7 +94,8 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     private void signal(String signal) throws IOException, InterruptedException {
-        int exit = new ProcessBuilder("kill", signal, Long.toString(process.pid()))
+        // bash's own kill: no procps needed on a bare machine
+        int exit = new ProcessBuilder("bash", "-c", "kill " + signal + " " + process.pid())
                 .inheritIO()
                 .start()
                 .waitFor();

@@ -1,0 +1,126 @@
+package dev.chat.domain.service;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chat.domain.model.ChatException;
+import dev.chat.domain.model.CloseReason;
+import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.port.out.ClientConnection;
+import dev.chat.domain.port.out.Scheduler;
+import dev.chat.domain.port.out.SessionStore;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * How a session ends on this node: detached from its connection, it waits out the reconnect grace, then expires
+ * (its nickname freed, its rooms told it left); or another node takes it over and it is let go without a word.
+ */
+final class SessionExpiry {
+    /** How soon an expiry that found a store down tries again. */
+    static final Duration RETRY = Duration.ofSeconds(1);
+
+    private final SessionStore sessions;
+    private final Scheduler scheduler;
+    private final Duration grace;
+    private final LocalSessions localSessions;
+    private final SessionRooms rooms;
+
+    SessionExpiry(
+            SessionStore sessions,
+            Scheduler scheduler,
+            Duration grace,
+            LocalSessions localSessions,
+            SessionRooms rooms) {
+        this.sessions = requireNonNull(sessions, "sessions");
+        this.scheduler = requireNonNull(scheduler, "scheduler");
+        this.grace = requireNonNull(grace, "grace");
+        this.localSessions = requireNonNull(localSessions, "localSessions");
+        this.rooms = requireNonNull(rooms, "rooms");
+    }
+
+    /** The session's connection is gone: nothing is delivered to it any more. Caller holds the session's lock. */
+    void detach(LocalSession session) {
+        rooms.detachAll(session);
+        session.connection = null;
+        session.detachGeneration++;
+        session.cancelExpiry();
+    }
+
+    /** Starts the reconnect grace of a detached session. Caller holds the session's lock. */
+    void startGrace(LocalSession session) {
+        int generation = session.detachGeneration;
+        session.expiry = scheduler.schedule(grace, () -> expire(session, generation));
+    }
+
+    /** Ends a detached session now (its connect failed). Caller holds the session's lock. */
+    void expireNow(LocalSession session) {
+        expire(session, session.detachGeneration);
+    }
+
+    /** Another node took the session over (its client resumed there): let it go without telling anyone it left. */
+    void takenOver(SessionToken token) {
+        LocalSession session = localSessions.removeToken(token);
+        if (session == null) {
+            return;
+        }
+        synchronized (session) {
+            session.ended = true;
+            session.cancelExpiry();
+            rooms.detachAll(session);
+            ClientConnection connection = session.connection;
+            session.connection = null;
+            if (connection != null) {
+                connection.close(CloseReason.REPLACED);
+            }
+        }
+    }
+
+    /**
+     * The grace ran out: the nickname is freed, the session forgotten here, and it leaves every room it may be
+     * listed in, each room told once. Idempotent; while a store does not answer it tries again, so whatever the
+     * stores still remember (or lost), whoever is gone is removed and announced once. Nothing is removed when another
+     * node owns the session now: that node serves it.
+     */
+    private void expire(LocalSession session, int generation) {
+        synchronized (session) {
+            if (session.connection != null || session.detachGeneration != generation) {
+                return;
+            }
+            if (!session.ended) {
+                SessionStore.Released released;
+                try {
+                    released = sessions.release(session.token);
+                } catch (ChatException storeDown) {
+                    retry(session, generation);
+                    return;
+                }
+                session.ended = true;
+                localSessions.remove(session);
+                if (released == SessionStore.Released.OWNED_ELSEWHERE) {
+                    session.rooms.clear();
+                    session.maybeListed.clear();
+                    return;
+                }
+            }
+            Set<RoomName> leaving = new HashSet<>(session.rooms);
+            leaving.addAll(session.maybeListed);
+            for (RoomName room : leaving) {
+                try {
+                    rooms.unlist(session, room);
+                } catch (ChatException storeDown) {
+                    retry(session, generation);
+                    return;
+                }
+                session.rooms.remove(room);
+                session.maybeListed.remove(room);
+            }
+        }
+    }
+
+    /** Caller holds the session's lock. */
+    private void retry(LocalSession session, int generation) {
+        session.expiry = scheduler.schedule(RETRY, () -> expire(session, generation));
+    }
+}

@@ -1,0 +1,180 @@
+package dev.chat.domain.service;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chat.domain.model.Cursor;
+import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.SessionRecord;
+import dev.chat.domain.model.UserConnected;
+import dev.chat.domain.model.UserDisconnected;
+import dev.chat.domain.port.out.EventBus;
+import dev.chat.domain.port.out.MessageHistory;
+import dev.chat.domain.port.out.PresenceStore;
+import dev.chat.domain.port.out.SessionStore;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Puts a session in rooms and takes it out: listed in presence, saved with the session, delivered to on this node,
+ * announced to the room. Entering and leaving are all or nothing: a step that fails undoes the ones before it.
+ * Every method expects the caller to hold the session's lock.
+ */
+final class SessionRooms {
+    private final SessionStore sessions;
+    private final PresenceStore presence;
+    private final MessageHistory history;
+    private final EventBus bus;
+    private final RoomHub hub;
+    private final RoomCatchUp catchUp;
+
+    SessionRooms(
+            SessionStore sessions,
+            PresenceStore presence,
+            MessageHistory history,
+            EventBus bus,
+            RoomHub hub,
+            RoomCatchUp catchUp) {
+        this.sessions = requireNonNull(sessions, "sessions");
+        this.presence = requireNonNull(presence, "presence");
+        this.history = requireNonNull(history, "history");
+        this.bus = requireNonNull(bus, "bus");
+        this.hub = requireNonNull(hub, "hub");
+        this.catchUp = requireNonNull(catchUp, "catchUp");
+    }
+
+    /**
+     * Puts the session in a room it was not in: listed, saved, delivered to (when connected) with its catch-up, and
+     * announced; or, if any step fails, none of these.
+     *
+     * @param save whether the session's stored record must be updated (not when it was created with the room)
+     * @return the room's seq the member starts at
+     */
+    long enter(LocalSession session, RoomName room, boolean save) {
+        Undo undo = new Undo();
+        RoomMembership membership = null;
+        RoomCatchUp.Events events = null;
+        long seq;
+        try {
+            session.maybeListed.add(room); // until the add is known undone or the room committed
+            boolean added = presence.add(room, session.nickname);
+            undo.add(() -> {
+                if (added) {
+                    presence.remove(room, session.nickname); // if this fails, the expiry takes it out
+                }
+                session.maybeListed.remove(room);
+            });
+            if (session.connection != null) {
+                RoomMembership attached = new RoomMembership(room, session.nickname, session.connection);
+                hub.attach(attached); // undoes itself if the bus refuses
+                undo.add(() -> hub.detach(attached));
+                membership = attached;
+                events = catchUp.forJoiner(room); // after the add: the snapshot lists the joiner
+                seq = events.coveredThroughSeq();
+            } else {
+                seq = history.position(room).seq();
+            }
+            if (save) {
+                Set<RoomName> before = Set.copyOf(session.rooms);
+                save(session, with(before, room));
+                undo.add(() -> save(session, before));
+            }
+            bus.publish(new UserConnected(room, session.nickname));
+        } catch (RuntimeException e) {
+            throw undo.rollBack(e);
+        }
+        // Committed: nothing below touches a store.
+        session.maybeListed.remove(room);
+        session.rooms.add(room);
+        if (membership != null) {
+            session.memberships.put(room, membership);
+            membership.completePriming(events.events(), events.coveredThroughSeq());
+        }
+        return seq;
+    }
+
+    /**
+     * Takes the session out of a room it is in: saved, unlisted and announced, then no longer delivered to; or, if a
+     * step fails, still fully in it.
+     *
+     * @return the room's seq when the member left
+     */
+    long leave(LocalSession session, RoomName room) {
+        Undo undo = new Undo();
+        long seq;
+        try {
+            seq = history.position(room).seq();
+            Set<RoomName> before = Set.copyOf(session.rooms);
+            Set<RoomName> after = new HashSet<>(before);
+            after.remove(room);
+            save(session, after);
+            undo.add(() -> save(session, before));
+            boolean wasListed = presence.remove(room, session.nickname);
+            undo.add(() -> {
+                if (wasListed) {
+                    presence.add(room, session.nickname);
+                }
+            });
+            if (wasListed) {
+                bus.publish(new UserDisconnected(room, session.nickname));
+            }
+        } catch (RuntimeException e) {
+            throw undo.rollBack(e);
+        }
+        // Committed: nothing below touches a store.
+        session.rooms.remove(room);
+        RoomMembership membership = session.memberships.remove(room);
+        if (membership != null) {
+            hub.detach(membership);
+        }
+        return seq;
+    }
+
+    /** Delivers a room the session is in to its (new) connection again, starting with what it missed. */
+    void reattach(LocalSession session, RoomName room, Cursor cursor) {
+        RoomMembership membership = new RoomMembership(room, session.nickname, session.connection);
+        hub.attach(membership);
+        session.memberships.put(room, membership);
+        RoomCatchUp.Events events = catchUp.forResume(room, cursor);
+        membership.completePriming(events.events(), events.coveredThroughSeq());
+    }
+
+    /** Stops delivering the session's rooms to this node (its connection ended or was replaced). */
+    void detachAll(LocalSession session) {
+        session.memberships.values().forEach(hub::detach);
+        session.memberships.clear();
+    }
+
+    /**
+     * A session this node took over: it keeps the session's presence alive from now on. A member whose old node died
+     * long enough ago was already announced as gone, so its return is announced.
+     */
+    void relist(LocalSession session, List<RoomName> rooms) {
+        for (RoomName room : rooms) {
+            if (presence.add(room, session.nickname)) {
+                bus.publish(new UserConnected(room, session.nickname));
+            }
+        }
+    }
+
+    /** Takes the member out of the room's list and tells the room, once, even if a first try failed half-way. */
+    void unlist(LocalSession session, RoomName room) {
+        if (presence.remove(room, session.nickname)) {
+            session.departuresUntold.add(room);
+        }
+        if (session.departuresUntold.contains(room)) {
+            bus.publish(new UserDisconnected(room, session.nickname));
+            session.departuresUntold.remove(room);
+        }
+    }
+
+    private void save(LocalSession session, Set<RoomName> rooms) {
+        sessions.update(new SessionRecord(session.token, session.nickname, Set.copyOf(rooms)));
+    }
+
+    private static Set<RoomName> with(Set<RoomName> rooms, RoomName room) {
+        Set<RoomName> more = new HashSet<>(rooms);
+        more.add(room);
+        return more;
+    }
+}
