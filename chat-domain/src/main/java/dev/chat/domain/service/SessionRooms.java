@@ -17,8 +17,9 @@ import java.util.Set;
 
 /**
  * Puts a session in rooms and takes it out: listed in presence, saved with the session, delivered to on this node,
- * announced to the room. Entering and leaving are all or nothing: a step that fails undoes the ones before it.
- * Every method expects the caller to hold the session's lock.
+ * announced to the room. Entering and leaving are all or nothing: a step that fails undoes the ones before it, and
+ * itself, since a store that timed out may still carry the step out (each undo is harmless if it did not). Every
+ * method expects the caller to hold the session's lock.
  */
 final class SessionRooms {
     private final SessionStore sessions;
@@ -57,13 +58,12 @@ final class SessionRooms {
         long seq;
         try {
             session.maybeListed.add(room); // until the add is known undone or the room committed
-            boolean added = presence.add(room, session.nickname);
+            // Undone even if the add itself failed: a store that timed out may still carry it out.
             undo.add(() -> {
-                if (added) {
-                    presence.remove(room, session.nickname); // if this fails, the expiry takes it out
-                }
+                presence.remove(room, session.nickname); // if this fails too, the expiry takes it out
                 session.maybeListed.remove(room);
             });
+            presence.add(room, session.nickname);
             if (session.connection != null) {
                 RoomMembership attached = new RoomMembership(room, session.nickname, session.connection);
                 hub.attach(attached); // undoes itself if the bus refuses
@@ -76,9 +76,12 @@ final class SessionRooms {
             }
             if (save) {
                 Set<RoomName> before = Set.copyOf(session.rooms);
+                undo.add(() -> save(session, before)); // first: a save that timed out may still land
                 save(session, with(before, room));
-                undo.add(() -> save(session, before));
             }
+            // An announcement cannot be taken back, only answered: if this one timed out yet went out, the room hears
+            // the member leave again.
+            undo.add(() -> bus.publish(new UserDisconnected(room, session.nickname)));
             bus.publish(new UserConnected(room, session.nickname));
         } catch (RuntimeException e) {
             throw undo.rollBack(e);
@@ -107,15 +110,13 @@ final class SessionRooms {
             Set<RoomName> before = Set.copyOf(session.rooms);
             Set<RoomName> after = new HashSet<>(before);
             after.remove(room);
+            undo.add(() -> save(session, before)); // first: a save that timed out may still land
             save(session, after);
-            undo.add(() -> save(session, before));
+            // Undone even if the remove itself failed: a store that timed out may still carry it out.
+            undo.add(() -> presence.add(room, session.nickname));
             boolean wasListed = presence.remove(room, session.nickname);
-            undo.add(() -> {
-                if (wasListed) {
-                    presence.add(room, session.nickname);
-                }
-            });
             if (wasListed) {
+                undo.add(() -> bus.publish(new UserConnected(room, session.nickname))); // as in enter
                 bus.publish(new UserDisconnected(room, session.nickname));
             }
         } catch (RuntimeException e) {

@@ -39,13 +39,23 @@ final class FailingStores {
 
     private final AtomicInteger callsLeft = new AtomicInteger(-1);
     private volatile boolean staysDown;
+    private volatile boolean carriedOut;
     private volatile boolean down;
     private volatile boolean blown;
 
     /** The {@code k}-th store call from now fails (1 = the next one). */
     void failCall(int k, boolean thenStayDown) {
+        failCall(k, thenStayDown, false);
+    }
+
+    /**
+     * @param carriedOut the failing call still takes effect, as a store that timed out may carry a command out after
+     *     the caller gave up on it
+     */
+    void failCall(int k, boolean thenStayDown, boolean carriedOut) {
         callsLeft.set(k);
         staysDown = thenStayDown;
+        this.carriedOut = carriedOut;
         blown = false;
     }
 
@@ -67,6 +77,9 @@ final class FailingStores {
         if (callsLeft.get() > 0 && callsLeft.decrementAndGet() == 0) {
             blown = true;
             down = staysDown;
+            if (carriedOut) {
+                operation.get();
+            }
             throw unavailable();
         }
         return operation.get();

@@ -1,28 +1,45 @@
 package dev.chat.store.redis;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ErrorCode;
 import java.net.ConnectException;
+import java.time.Duration;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Every Redis call that serves a client goes through here: at most {@code maxWaiting} at once (beyond that a call is
- * refused at once rather than queued behind a stalled Redis), and each failure becomes the answer clients understand.
- * A read or a write that surely did not reach Redis is {@code unavailable}: nothing changed. A write that was sent
- * and not answered (a timeout, a connection lost mid-call) may still be carried out: it is {@code outcome_unknown},
- * and the client retries it with the same ref (appends are idempotent by ref).
+ * Every Redis call that serves a client goes through here. At most {@code maxInFlight} run at once; a call beyond
+ * that may wait up to {@code maxWait} for its turn if fewer than {@code maxWaiting} already wait, and is refused at
+ * once otherwise, so a stalled Redis holds a bounded number of threads for a bounded time while a busy but healthy one
+ * absorbs a burst. Each failure becomes the answer clients understand. A read or a write that surely did not reach
+ * Redis is {@code unavailable}: nothing changed. A write that was sent and not answered (a timeout, a connection lost
+ * mid-call) may still be carried out: it is {@code outcome_unknown}, and the client retries it with the same ref
+ * (appends are idempotent by ref).
  */
 final class RedisCalls {
-    private final Semaphore waiting;
+    private final Semaphore inFlight;
+    private final int maxWaiting;
+    private final Duration maxWait;
+    private final AtomicInteger waiting = new AtomicInteger();
 
-    RedisCalls(int maxWaiting) {
-        if (maxWaiting < 1) {
-            throw new IllegalArgumentException("maxWaiting must be positive: " + maxWaiting);
+    RedisCalls(int maxInFlight, int maxWaiting, Duration maxWait) {
+        if (maxInFlight < 1 || maxWaiting < 0) {
+            throw new IllegalArgumentException("need maxInFlight >= 1 and maxWaiting >= 0");
         }
-        this.waiting = new Semaphore(maxWaiting);
+        this.inFlight = new Semaphore(maxInFlight);
+        this.maxWaiting = maxWaiting;
+        this.maxWait = requireNonNull(maxWait, "maxWait");
+    }
+
+    /** For tests: this many at once, none waiting. */
+    RedisCalls(int maxInFlight) {
+        this(maxInFlight, 0, Duration.ZERO);
     }
 
     /** A call whose failure changed nothing (a read, or a write that is safe to repeat). */
@@ -43,7 +60,7 @@ final class RedisCalls {
     }
 
     private <T> T guarded(Supplier<T> call, boolean outcomeMatters) {
-        if (!waiting.tryAcquire()) {
+        if (!takeTurn()) {
             throw unavailable("too many requests are waiting for the chat store, try again shortly");
         }
         try {
@@ -56,7 +73,30 @@ final class RedisCalls {
             }
             throw unavailable("the chat store is unavailable, try again shortly");
         } finally {
-            waiting.release();
+            inFlight.release();
+        }
+    }
+
+    /** Callers waiting for a turn now. */
+    int waitingCount() {
+        return waiting.get();
+    }
+
+    private boolean takeTurn() {
+        if (inFlight.tryAcquire()) {
+            return true;
+        }
+        if (waiting.incrementAndGet() > maxWaiting) {
+            waiting.decrementAndGet();
+            return false;
+        }
+        try {
+            return inFlight.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            waiting.decrementAndGet();
         }
     }
 

@@ -37,8 +37,8 @@ public final class RedisStores implements AutoCloseable {
     private static final int NODE_MESSAGE_THREADS = 2;
     /** Connections to Redis per node; commands take well under a millisecond, so a few dozen serve any load. */
     private static final int POOL_SIZE = 32;
-    /** Calls in flight or waiting for a connection; beyond this, a call is refused at once (Redis is stalled). */
-    private static final int MAX_WAITING_CALLS = 2 * POOL_SIZE;
+    /** Calls that may wait for a turn (a quarter of the timeout at most); beyond this, one is refused at once. */
+    private static final int MAX_WAITING_CALLS = 3 * POOL_SIZE;
 
     private final UnifiedJedis redis;
     private final RedisEventBus bus;
@@ -107,7 +107,8 @@ public final class RedisStores implements AutoCloseable {
         this.settings = settings;
         this.address = uri.getHost() + ":" + uri.getPort();
         this.redis = client(uri, settings.commandTimeout());
-        RedisCalls calls = new RedisCalls(MAX_WAITING_CALLS);
+        RedisCalls calls = new RedisCalls(
+                POOL_SIZE, MAX_WAITING_CALLS, settings.commandTimeout().dividedBy(4));
         this.keys = new RedisKeys(settings.namespace());
         RoomEventCodec codec = new RoomEventCodec();
         this.bus = new RedisEventBus(
