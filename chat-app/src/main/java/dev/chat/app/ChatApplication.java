@@ -18,6 +18,7 @@ public final class ChatApplication {
         Module store = config.store().isRedis() ? new RedisStoreModule() : new InMemoryStoreModule();
         return List.of(
                 new CoreModule(config),
+                new MetricsModule(),
                 store,
                 new WebSocketModule(),
                 new HttpSendModule(),

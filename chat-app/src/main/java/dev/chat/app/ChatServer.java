@@ -4,8 +4,23 @@ import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.service.ChatService;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.Set;
+import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +33,8 @@ public final class ChatServer {
     private final ChatService chat;
     private final ExecutorScheduler scheduler;
     private final Set<Managed> managed;
+    private final Readiness readiness;
+    private final PrometheusMeterRegistry metrics;
     private Javalin app;
 
     ChatServer(
@@ -25,12 +42,16 @@ public final class ChatServer {
             Set<Endpoint> endpoints,
             ChatService chat,
             ExecutorScheduler scheduler,
-            Set<Managed> managed) {
+            Set<Managed> managed,
+            Readiness readiness,
+            PrometheusMeterRegistry metrics) {
         this.config = requireNonNull(config, "config");
         this.endpoints = Set.copyOf(endpoints);
         this.chat = requireNonNull(chat, "chat");
         this.scheduler = requireNonNull(scheduler, "scheduler");
         this.managed = Set.copyOf(managed);
+        this.readiness = requireNonNull(readiness, "readiness");
+        this.metrics = requireNonNull(metrics, "metrics");
     }
 
     public synchronized ChatServer start() {
@@ -50,10 +71,47 @@ public final class ChatServer {
                     "/health",
                     ctx -> ctx.contentType("application/json")
                             .result("{\"status\":\"ok\",\"sessions\":" + chat.localSessionCount() + "}"));
+            javalin.routes.get("/ready", this::ready);
+            javalin.routes.get(
+                    "/metrics",
+                    ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                            .result(metrics.scrape()));
         });
         app.start(config.server().host(), config.server().port());
+        bindServerMeters(app.jettyServer().server());
+        readiness.serving();
         log.info("chat listening on {}:{}", config.server().host(), app.port());
         return this;
+    }
+
+    /** 200 while this node accepts clients; 503 with the reasons (starting, draining, Redis not answering). */
+    private void ready(Context ctx) {
+        List<String> problems = readiness.problems();
+        ctx.contentType("application/json");
+        if (problems.isEmpty()) {
+            ctx.result("{\"status\":\"ready\"}");
+        } else {
+            ctx.status(503).result("{\"status\":\"unready\",\"reasons\":[\"" + String.join("\",\"", problems) + "\"]}");
+        }
+    }
+
+    /** The JVM's and Jetty's own meters, beside the chat's. */
+    private void bindServerMeters(Server server) {
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ClassLoaderMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
+        new FileDescriptorMetrics().bindTo(metrics);
+        new JettyServerThreadPoolMetrics(server.getThreadPool(), Tags.empty()).bindTo(metrics);
+        JettyConnectionMetrics.addToAllConnectors(server, metrics);
+        Gauge.builder("chat_sessions", chat, ChatService::localSessionCount)
+                .description("Sessions this node serves, connected or within their reconnect grace")
+                .register(metrics);
+        Gauge.builder("chat_rooms", chat, ChatService::localRoomCount)
+                .description("Rooms with members connected to this node")
+                .register(metrics);
     }
 
     /** The port actually bound (useful when configured as 0). */
@@ -69,6 +127,7 @@ public final class ChatServer {
         if (app == null) {
             return;
         }
+        readiness.draining();
         log.info("stopping: closing client connections");
         endpoints.forEach(endpoint -> endpoint.shutdown(config.server().shutdownGrace()));
         app.stop();

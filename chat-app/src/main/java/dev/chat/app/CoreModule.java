@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import dev.chat.domain.model.ChatLimits;
 import dev.chat.domain.nickname.SeedNicknameGenerator;
+import dev.chat.domain.port.out.ChatMetrics;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.port.out.MessageHistory;
@@ -16,6 +17,8 @@ import dev.chat.domain.service.ChatService;
 import dev.chat.protocol.CommandDecoder;
 import dev.chat.protocol.JsonEventEncoder;
 import dev.chat.transport.core.OriginPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.Random;
 import java.util.Set;
@@ -31,6 +34,7 @@ final class CoreModule extends AbstractModule {
     @Override
     protected void configure() {
         Multibinder.newSetBinder(binder(), Managed.class); // none for the in-memory store
+        Multibinder.newSetBinder(binder(), Readiness.Check.class); // none for the in-memory store
     }
 
     @Provides
@@ -40,8 +44,14 @@ final class CoreModule extends AbstractModule {
 
     @Provides
     @Singleton
-    EventEncoder encoder() {
-        return new JsonEventEncoder();
+    EventEncoder encoder(MeterRegistry registry) {
+        return new CountingEncoder(new JsonEventEncoder(), registry);
+    }
+
+    @Provides
+    @Singleton
+    Readiness readiness(Set<Readiness.Check> checks) {
+        return new Readiness(checks);
     }
 
     @Provides
@@ -77,9 +87,10 @@ final class CoreModule extends AbstractModule {
             EventBus bus,
             NicknameGenerator nicknames,
             EventEncoder encoder,
-            ExecutorScheduler scheduler) {
+            ExecutorScheduler scheduler,
+            ChatMetrics metrics) {
         ChatService.Ports ports = new ChatService.Ports(
-                sessions, presence, history, bus, nicknames, encoder, Clock.systemUTC(), scheduler);
+                sessions, presence, history, bus, nicknames, encoder, Clock.systemUTC(), scheduler, metrics);
         ChatConfig.Messaging messaging = config.messaging();
         return new ChatService(
                 ports,
@@ -92,7 +103,13 @@ final class CoreModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ChatServer server(Set<Endpoint> endpoints, ChatService chat, ExecutorScheduler scheduler, Set<Managed> managed) {
-        return new ChatServer(config, endpoints, chat, scheduler, managed);
+    ChatServer server(
+            Set<Endpoint> endpoints,
+            ChatService chat,
+            ExecutorScheduler scheduler,
+            Set<Managed> managed,
+            Readiness readiness,
+            PrometheusMeterRegistry metrics) {
+        return new ChatServer(config, endpoints, chat, scheduler, managed, readiness, metrics);
     }
 }

@@ -8,14 +8,17 @@ import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.service.ChatService;
 import dev.chat.relay.SessionRelay;
+import dev.chat.transport.core.TransportMetrics;
 import dev.chat.transport.polling.PollingSettings;
 import dev.chat.transport.polling.PollingTransport;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /** HTTP long-polling at {@code /chat/poll}. */
 final class PollingModule extends AbstractModule {
     @Provides
     @Singleton
-    PollingTransport transport(ChatService chat, SessionRelay relay, EventEncoder encoder, ChatConfig config) {
+    PollingTransport transport(
+            ChatService chat, SessionRelay relay, EventEncoder encoder, ChatConfig config, MeterRegistry registry) {
         ChatConfig.Polling polling = config.polling();
         return new PollingTransport(
                 new ChatUseCases(chat, chat, chat, chat),
@@ -26,7 +29,8 @@ final class PollingModule extends AbstractModule {
                         config.connections().maxQueuedBytes(),
                         polling.timeout(),
                         polling.timeout(),
-                        polling.idleMargin()));
+                        polling.idleMargin()),
+                new TransportMetrics(registry, "polling"));
     }
 
     @ProvidesIntoSet

@@ -10,14 +10,16 @@ import dev.chat.domain.port.out.PresenceStore;
 import dev.chat.domain.port.out.SessionStore;
 import dev.chat.relay.SessionRelay;
 import dev.chat.store.redis.RedisStores;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Clock;
+import java.util.Optional;
 
 /** Shared state in Redis (CHAT_REDIS_URL), so several nodes behave as one chat. */
 final class RedisStoreModule extends AbstractModule {
     @Provides
     @Singleton
-    RedisStores stores(ChatConfig config) {
+    RedisStores stores(ChatConfig config, MeterRegistry registry) {
         ChatConfig.Store store = config.store();
         return RedisStores.at(
                 URI.create(store.redisUrl()),
@@ -30,7 +32,8 @@ final class RedisStoreModule extends AbstractModule {
                         store.presenceLease(),
                         store.startupWait(),
                         store.redisTimeout()),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                registry);
     }
 
     @Provides
@@ -56,6 +59,11 @@ final class RedisStoreModule extends AbstractModule {
     @Provides
     SessionRelay relay(RedisStores stores) {
         return stores.relay();
+    }
+
+    @ProvidesIntoSet
+    Readiness.Check redisAnswers(RedisStores stores) {
+        return () -> stores.ping() ? Optional.empty() : Optional.of("redis not answering");
     }
 
     @ProvidesIntoSet

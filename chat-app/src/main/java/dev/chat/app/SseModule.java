@@ -7,8 +7,10 @@ import com.google.inject.multibindings.ProvidesIntoSet;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.service.ChatService;
+import dev.chat.transport.core.TransportMetrics;
 import dev.chat.transport.sse.SseSettings;
 import dev.chat.transport.sse.SseTransport;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 
 /** Server-Sent Events at {@code /chat/sse} (commands go through {@link HttpSendModule}). */
@@ -17,12 +19,13 @@ final class SseModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SseTransport transport(ChatService chat, EventEncoder encoder, ChatConfig config) {
+    SseTransport transport(ChatService chat, EventEncoder encoder, ChatConfig config, MeterRegistry registry) {
         ChatConfig.Connections limits = config.connections();
         return new SseTransport(
                 new ChatUseCases(chat, chat, chat, chat),
                 encoder,
-                new SseSettings("/chat/sse", limits.maxQueuedBytes(), limits.pingInterval(), RETRY));
+                new SseSettings("/chat/sse", limits.maxQueuedBytes(), limits.pingInterval(), RETRY),
+                new TransportMetrics(registry, "sse"));
     }
 
     @ProvidesIntoSet

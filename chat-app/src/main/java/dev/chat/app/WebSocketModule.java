@@ -9,8 +9,10 @@ import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.service.ChatService;
 import dev.chat.protocol.CommandDecoder;
 import dev.chat.transport.core.OriginPolicy;
+import dev.chat.transport.core.TransportMetrics;
 import dev.chat.transport.ws.WebSocketSettings;
 import dev.chat.transport.ws.WebSocketTransport;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /** The WebSocket transport at {@code /chat}. */
 final class WebSocketModule extends AbstractModule {
@@ -19,7 +21,12 @@ final class WebSocketModule extends AbstractModule {
     @Provides
     @Singleton
     WebSocketTransport transport(
-            ChatService chat, CommandDecoder decoder, EventEncoder encoder, OriginPolicy origins, ChatConfig config) {
+            ChatService chat,
+            CommandDecoder decoder,
+            EventEncoder encoder,
+            OriginPolicy origins,
+            ChatConfig config,
+            MeterRegistry registry) {
         ChatConfig.Connections ws = config.connections();
         return new WebSocketTransport(
                 new ChatUseCases(chat, chat, chat, chat),
@@ -27,7 +34,8 @@ final class WebSocketModule extends AbstractModule {
                 encoder,
                 origins,
                 new WebSocketSettings(
-                        PATH, ws.maxFrameBytes(), ws.maxQueuedBytes(), ws.pingInterval(), ws.idleTimeout()));
+                        PATH, ws.maxFrameBytes(), ws.maxQueuedBytes(), ws.pingInterval(), ws.idleTimeout()),
+                new TransportMetrics(registry, "websocket"));
     }
 
     @ProvidesIntoSet

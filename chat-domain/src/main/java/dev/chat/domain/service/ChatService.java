@@ -24,6 +24,7 @@ import dev.chat.domain.port.in.ConnectUseCase;
 import dev.chat.domain.port.in.DisconnectUseCase;
 import dev.chat.domain.port.in.HandleCommandUseCase;
 import dev.chat.domain.port.in.ResumeUseCase;
+import dev.chat.domain.port.out.ChatMetrics;
 import dev.chat.domain.port.out.ClientConnection;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.EventEncoder;
@@ -56,6 +57,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     private final SessionRooms rooms;
     private final SessionExpiry expiry;
     private final MessagePoster poster;
+    private final RoomHub hub;
 
     public ChatService(Ports ports, ChatLimits limits) {
         this.ports = requireNonNull(ports, "ports");
@@ -63,11 +65,13 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         this.nicknames = new NicknameAllocator(ports.sessions(), ports.nicknames());
         this.catchUp = new RoomCatchUp(ports.history(), ports.presence(), ports.encoder(), limits.joinHistory());
         // After a loss the room starts over: the new epoch's messages follow from seq 1.
-        RoomHub hub = new RoomHub(ports.bus(), ports.encoder(), catchUp::snapshotAfterLoss);
-        this.rooms = new SessionRooms(ports.sessions(), ports.presence(), ports.history(), ports.bus(), hub, catchUp);
+        this.hub =
+                new RoomHub(ports.bus(), ports.encoder(), catchUp::snapshotAfterLoss, ports.metrics(), ports.clock());
+        this.rooms = new SessionRooms(
+                ports.sessions(), ports.presence(), ports.history(), ports.bus(), hub, catchUp, ports.metrics());
         this.expiry =
                 new SessionExpiry(ports.sessions(), ports.scheduler(), limits.reconnectGrace(), localSessions, rooms);
-        this.poster = new MessagePoster(ports.history(), ports.clock(), limits);
+        this.poster = new MessagePoster(ports.history(), ports.clock(), limits, ports.metrics());
         ports.sessions().onTakenOver(expiry::takenOver);
     }
 
@@ -80,7 +84,8 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             NicknameGenerator nicknames,
             EventEncoder encoder,
             Clock clock,
-            Scheduler scheduler) {
+            Scheduler scheduler,
+            ChatMetrics metrics) {
         public Ports {
             requireNonNull(sessions, "sessions");
             requireNonNull(presence, "presence");
@@ -90,6 +95,20 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             requireNonNull(encoder, "encoder");
             requireNonNull(clock, "clock");
             requireNonNull(scheduler, "scheduler");
+            requireNonNull(metrics, "metrics");
+        }
+
+        /** Without metrics. */
+        public Ports(
+                SessionStore sessions,
+                PresenceStore presence,
+                MessageHistory history,
+                EventBus bus,
+                NicknameGenerator nicknames,
+                EventEncoder encoder,
+                Clock clock,
+                Scheduler scheduler) {
+            this(sessions, presence, history, bus, nicknames, encoder, clock, scheduler, ChatMetrics.NONE);
         }
     }
 
@@ -200,6 +219,11 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     /** Sessions on this node, connected or within their reconnect grace. */
     public int localSessionCount() {
         return localSessions.size();
+    }
+
+    /** Rooms with members connected to this node. */
+    public int localRoomCount() {
+        return hub.roomCount();
     }
 
     private Ack join(LocalSession session, JoinRoom join) {

@@ -12,6 +12,7 @@ import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SendMessage;
 import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.port.out.ChatMetrics;
 import dev.chat.domain.port.out.MessageHistory;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -24,11 +25,13 @@ final class MessagePoster {
     private final MessageHistory history;
     private final Clock clock;
     private final int maxTextLength;
+    private final ChatMetrics metrics;
 
-    MessagePoster(MessageHistory history, Clock clock, ChatLimits limits) {
+    MessagePoster(MessageHistory history, Clock clock, ChatLimits limits, ChatMetrics metrics) {
         this.history = requireNonNull(history, "history");
         this.clock = requireNonNull(clock, "clock");
         this.maxTextLength = limits.maxTextLength();
+        this.metrics = requireNonNull(metrics, "metrics");
     }
 
     /**
@@ -56,6 +59,7 @@ final class MessagePoster {
                 clock.instant().truncatedTo(ChronoUnit.MILLIS),
                 idempotencyKey);
         ChatMessage stored = history.append(draft);
+        metrics.messagePosted();
         return new Ack(send.ref(), stored.room(), stored.seq());
     }
 

@@ -31,8 +31,11 @@ final class RoomCatchUp {
     private final EventEncoder encoder;
     private final int joinHistory;
 
-    /** A catch-up: events to send, and the highest message seq they cover. */
-    record Events(List<OutboundEvent> events, long coveredThroughSeq) {}
+    /**
+     * A catch-up: events to send, the highest message seq they cover, and why it is not an exact replay (null when it
+     * is, or for a joiner).
+     */
+    record Events(List<OutboundEvent> events, long coveredThroughSeq, NotRecovered.Reason notRecovered) {}
 
     RoomCatchUp(MessageHistory history, PresenceStore presence, EventEncoder encoder, int joinHistory) {
         this.history = requireNonNull(history, "history");
@@ -55,7 +58,7 @@ final class RoomCatchUp {
             }
         }
         events.add(encode(snapshot(room, now)));
-        return new Events(events, now.seq());
+        return new Events(events, now.seq(), null);
     }
 
     /** For a member coming back with {@code cursor}: what it missed (or why not), then the room's members. */
@@ -63,16 +66,22 @@ final class RoomCatchUp {
         RoomPosition now = history.position(room);
         List<OutboundEvent> events = new ArrayList<>();
         long coveredThrough = now.seq();
+        NotRecovered.Reason notRecovered = null;
         Optional<RoomPosition> from = cursor.position(room);
         if (from.isEmpty()) {
-            events.add(encode(new NotRecovered(room, NotRecovered.Reason.NO_CURSOR)));
+            notRecovered = NotRecovered.Reason.NO_CURSOR;
         } else if (!from.get().epoch().equals(now.epoch())) {
-            events.add(encode(new NotRecovered(room, NotRecovered.Reason.EPOCH_CHANGED)));
+            notRecovered = NotRecovered.Reason.EPOCH_CHANGED;
         } else {
-            coveredThrough = replay(room, from.get().seq(), events);
+            Replayed replayed = replay(room, from.get().seq(), events);
+            coveredThrough = replayed.throughSeq();
+            notRecovered = replayed.trimmed() ? NotRecovered.Reason.HISTORY_TRIMMED : null;
+        }
+        if (notRecovered != null) {
+            events.add(encode(new NotRecovered(room, notRecovered)));
         }
         events.add(encode(snapshot(room, new RoomPosition(now.epoch(), coveredThrough))));
-        return new Events(events, coveredThrough);
+        return new Events(events, coveredThrough, notRecovered);
     }
 
     /** The room's members now, at its present position. */
@@ -85,25 +94,23 @@ final class RoomCatchUp {
         return snapshot(room, new RoomPosition(history.position(room).epoch(), 0));
     }
 
-    /**
-     * Adds the messages after {@code afterSeq} to {@code events}, or a not-recovered notice if some are gone.
-     *
-     * @return the seq the client is at afterwards
-     */
-    private long replay(RoomName room, long afterSeq, List<OutboundEvent> events) {
+    /** How far a replay got, and whether it stopped because the history no longer held what was missed. */
+    private record Replayed(long throughSeq, boolean trimmed) {}
+
+    /** Adds the messages after {@code afterSeq} to {@code events}, unless some of them are gone. */
+    private Replayed replay(RoomName room, long afterSeq, List<OutboundEvent> events) {
         long at = afterSeq;
         while (true) {
             HistorySlice slice = history.readAfter(room, at, REPLAY_PAGE);
             if (!slice.complete()) {
-                events.add(encode(new NotRecovered(room, NotRecovered.Reason.HISTORY_TRIMMED)));
-                return slice.lastSeq(); // a fresh start at the present, nothing half-replayed
+                return new Replayed(slice.lastSeq(), true); // a fresh start at the present
             }
             for (ChatMessage message : slice.messages()) {
                 events.add(encode(message));
                 at = message.seq();
             }
             if (slice.messages().isEmpty() || at >= slice.lastSeq()) {
-                return at;
+                return new Replayed(at, false);
             }
         }
     }

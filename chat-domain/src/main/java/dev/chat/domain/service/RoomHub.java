@@ -3,14 +3,18 @@ package dev.chat.domain.service;
 import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.ActiveUsers;
+import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.HistoryLost;
 import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.RoomEvent;
 import dev.chat.domain.model.RoomName;
+import dev.chat.domain.port.out.ChatMetrics;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.port.out.Subscription;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -23,6 +27,8 @@ final class RoomHub {
     private final EventBus bus;
     private final EventEncoder encoder;
     private final Function<RoomName, ActiveUsers> snapshotAfterLoss;
+    private final ChatMetrics metrics;
+    private final Clock clock;
     private final ConcurrentHashMap<RoomName, LocalRoom> rooms = new ConcurrentHashMap<>();
 
     /**
@@ -30,9 +36,20 @@ final class RoomHub {
      *     was lost
      */
     RoomHub(EventBus bus, EventEncoder encoder, Function<RoomName, ActiveUsers> snapshotAfterLoss) {
+        this(bus, encoder, snapshotAfterLoss, ChatMetrics.NONE, Clock.systemUTC());
+    }
+
+    RoomHub(
+            EventBus bus,
+            EventEncoder encoder,
+            Function<RoomName, ActiveUsers> snapshotAfterLoss,
+            ChatMetrics metrics,
+            Clock clock) {
         this.bus = requireNonNull(bus, "bus");
         this.encoder = requireNonNull(encoder, "encoder");
         this.snapshotAfterLoss = requireNonNull(snapshotAfterLoss, "snapshotAfterLoss");
+        this.metrics = requireNonNull(metrics, "metrics");
+        this.clock = requireNonNull(clock, "clock");
     }
 
     /**
@@ -105,12 +122,22 @@ final class RoomHub {
                 return;
             }
             OutboundEvent encoded = encoder.encode(event);
+            int frames = 0;
             for (RoomMembership member : members) {
                 try {
                     member.deliver(event, encoded);
+                    frames++;
                 } catch (RuntimeException e) {
                     member.fail(); // one broken member must not cost the others the event
                 }
+            }
+            // Counted once per event, not per recipient.
+            if (event instanceof ChatMessage message) {
+                long sincePosted =
+                        Duration.between(message.time(), clock.instant()).toNanos();
+                metrics.delivered(frames, Math.max(0, sincePosted));
+            } else {
+                metrics.presenceFramesSent(frames);
             }
         }
 

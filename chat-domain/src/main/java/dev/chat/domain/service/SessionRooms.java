@@ -7,6 +7,7 @@ import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.UserConnected;
 import dev.chat.domain.model.UserDisconnected;
+import dev.chat.domain.port.out.ChatMetrics;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.PresenceStore;
@@ -28,6 +29,7 @@ final class SessionRooms {
     private final EventBus bus;
     private final RoomHub hub;
     private final RoomCatchUp catchUp;
+    private final ChatMetrics metrics;
 
     SessionRooms(
             SessionStore sessions,
@@ -35,13 +37,15 @@ final class SessionRooms {
             MessageHistory history,
             EventBus bus,
             RoomHub hub,
-            RoomCatchUp catchUp) {
+            RoomCatchUp catchUp,
+            ChatMetrics metrics) {
         this.sessions = requireNonNull(sessions, "sessions");
         this.presence = requireNonNull(presence, "presence");
         this.history = requireNonNull(history, "history");
         this.bus = requireNonNull(bus, "bus");
         this.hub = requireNonNull(hub, "hub");
         this.catchUp = requireNonNull(catchUp, "catchUp");
+        this.metrics = requireNonNull(metrics, "metrics");
     }
 
     /**
@@ -137,6 +141,7 @@ final class SessionRooms {
         hub.attach(membership);
         session.memberships.put(room, membership);
         RoomCatchUp.Events events = catchUp.forResume(room, cursor);
+        metrics.resumed(events.notRecovered());
         membership.completePriming(events.events(), events.coveredThroughSeq());
     }
 

@@ -4,6 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.NoSuchElementException;
@@ -27,19 +31,38 @@ final class RedisCalls {
     private final int maxWaiting;
     private final Duration maxWait;
     private final AtomicInteger waiting = new AtomicInteger();
+    private final Timer latency;
+    private final Counter refused;
+    private final Counter unavailable;
+    private final Counter outcomeUnknown;
 
-    RedisCalls(int maxInFlight, int maxWaiting, Duration maxWait) {
+    RedisCalls(int maxInFlight, int maxWaiting, Duration maxWait, MeterRegistry registry) {
         if (maxInFlight < 1 || maxWaiting < 0) {
             throw new IllegalArgumentException("need maxInFlight >= 1 and maxWaiting >= 0");
         }
         this.inFlight = new Semaphore(maxInFlight);
         this.maxWaiting = maxWaiting;
         this.maxWait = requireNonNull(maxWait, "maxWait");
+        this.latency = Timer.builder("chat_redis_command")
+                .description("Redis calls made for clients, answered or failed")
+                .publishPercentileHistogram()
+                .register(registry);
+        this.refused = errors(registry, "refused");
+        this.unavailable = errors(registry, "unavailable");
+        this.outcomeUnknown = errors(registry, "outcome_unknown");
     }
 
-    /** For tests: this many at once, none waiting. */
+    /** For tests: this many at once, none waiting, meters kept aside. */
     RedisCalls(int maxInFlight) {
-        this(maxInFlight, 0, Duration.ZERO);
+        this(maxInFlight, 0, Duration.ZERO, new SimpleMeterRegistry());
+    }
+
+    private static Counter errors(MeterRegistry registry, String kind) {
+        return Counter.builder("chat_redis_errors")
+                .description("Redis calls that failed: refused before being sent (too many waiting), unavailable, "
+                        + "or sent and not answered (outcome_unknown)")
+                .tag("kind", kind)
+                .register(registry);
     }
 
     /** A call whose failure changed nothing (a read, or a write that is safe to repeat). */
@@ -61,18 +84,23 @@ final class RedisCalls {
 
     private <T> T guarded(Supplier<T> call, boolean outcomeMatters) {
         if (!takeTurn()) {
+            refused.increment();
             throw unavailable("too many requests are waiting for the chat store, try again shortly");
         }
+        long start = System.nanoTime();
         try {
             return call.get();
         } catch (JedisException e) {
             if (outcomeMatters && mayHaveReachedRedis(e)) {
+                outcomeUnknown.increment();
                 throw new ChatException(
                         ErrorCode.OUTCOME_UNKNOWN,
                         "the chat store did not answer in time; send again with the same ref to be sure");
             }
+            unavailable.increment();
             throw unavailable("the chat store is unavailable, try again shortly");
         } finally {
+            latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             inFlight.release();
         }
     }

@@ -6,6 +6,8 @@ import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.relay.SessionRelay;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -29,12 +31,20 @@ final class RedisSessionRelay implements SessionRelay {
 
     private final RedisSessionStore sessions;
     private final RedisCalls calls;
+    private final Counter relayed;
+    private final Counter timedOut;
     private final NodeMessage.Sender sender;
     private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
 
-    RedisSessionRelay(RedisSessionStore sessions, RedisCalls calls, NodeMessage.Sender sender) {
+    RedisSessionRelay(RedisSessionStore sessions, RedisCalls calls, NodeMessage.Sender sender, MeterRegistry registry) {
+        this.relayed = Counter.builder("chat_relay_requests")
+                .description("Requests relayed to the node that serves their session")
+                .register(registry);
+        this.timedOut = Counter.builder("chat_relay_timeouts")
+                .description("Relayed requests the serving node did not answer in time")
+                .register(registry);
         this.sessions = requireNonNull(sessions, "sessions");
         this.calls = requireNonNull(calls, "calls");
         this.sender = requireNonNull(sender, "sender");
@@ -60,10 +70,14 @@ final class RedisSessionRelay implements SessionRelay {
                 pending.remove(id);
                 return handleHere(local, session, request); // the owner is gone: this node takes the session over
             }
+            relayed.increment();
             return answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((body, failure) -> {
                 pending.remove(id);
                 if (failure == null) {
                     return body;
+                }
+                if (failure instanceof TimeoutException) {
+                    timedOut.increment();
                 }
                 throw new CompletionException(asChatException(failure));
             });

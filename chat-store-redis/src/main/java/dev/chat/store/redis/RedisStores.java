@@ -2,6 +2,7 @@ package dev.chat.store.redis;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.model.UserDisconnected;
 import dev.chat.domain.port.out.EventBus;
@@ -9,6 +10,9 @@ import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.PresenceStore;
 import dev.chat.domain.port.out.SessionStore;
 import dev.chat.relay.SessionRelay;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -47,6 +51,7 @@ public final class RedisStores implements AutoCloseable {
     private final RedisSessionStore sessions;
     private final RedisSessionRelay relay;
     private final Settings settings;
+    private final RedisCalls calls;
     private final RedisKeys keys;
     private final String nodeId = newNodeId();
     /** Handles what other nodes send this one, off the subscriber thread (handlers call Redis and take locks). */
@@ -103,12 +108,12 @@ public final class RedisStores implements AutoCloseable {
         }
     }
 
-    private RedisStores(URI uri, Settings settings, Clock clock) {
+    private RedisStores(URI uri, Settings settings, Clock clock, MeterRegistry registry) {
         this.settings = settings;
         this.address = uri.getHost() + ":" + uri.getPort();
         this.redis = client(uri, settings.commandTimeout());
-        RedisCalls calls = new RedisCalls(
-                POOL_SIZE, MAX_WAITING_CALLS, settings.commandTimeout().dividedBy(4));
+        this.calls = new RedisCalls(
+                POOL_SIZE, MAX_WAITING_CALLS, settings.commandTimeout().dividedBy(4), registry);
         this.keys = new RedisKeys(settings.namespace());
         RoomEventCodec codec = new RoomEventCodec();
         this.bus = new RedisEventBus(
@@ -125,7 +130,7 @@ public final class RedisStores implements AutoCloseable {
         this.presence = new RedisPresenceStore(redis, calls, keys, settings.presenceLease(), clock);
         this.sessions = new RedisSessionStore(redis, calls, keys, settings.sessionTtl(), nodeId, this::send);
         this.sessions.onLetGo(presence::forget);
-        this.relay = new RedisSessionRelay(sessions, calls, this::send);
+        this.relay = new RedisSessionRelay(sessions, calls, this::send, registry);
     }
 
     /**
@@ -157,7 +162,26 @@ public final class RedisStores implements AutoCloseable {
 
     /** @param uri {@code redis://[user:password@]host:port[/db]}, or {@code rediss://} for TLS */
     public static RedisStores at(URI uri, Settings settings, Clock clock) {
-        return new RedisStores(requireNonNull(uri, "uri"), requireNonNull(settings, "settings"), clock);
+        return at(uri, settings, clock, new SimpleMeterRegistry());
+    }
+
+    /** @param registry where the stores' meters go (Redis calls, relayed requests, subscriber reconnects) */
+    public static RedisStores at(URI uri, Settings settings, Clock clock, MeterRegistry registry) {
+        RedisStores stores = new RedisStores(
+                requireNonNull(uri, "uri"), requireNonNull(settings, "settings"), clock, requireNonNull(registry));
+        FunctionCounter.builder("chat_redis_subscriber_reconnects", stores.bus, RedisEventBus::reconnects)
+                .description("Times the pub/sub connection was lost and came back (rooms back-filled)")
+                .register(registry);
+        return stores;
+    }
+
+    /** True if Redis answers a PING within the command timeout (and the call is not refused as too many). */
+    public boolean ping() {
+        try {
+            return "PONG".equals(calls.call(redis::ping));
+        } catch (ChatException e) {
+            return false;
+        }
     }
 
     public EventBus bus() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ErrorCode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -19,7 +20,7 @@ import redis.clients.jedis.exceptions.JedisException;
 class RedisCallsTest {
     @Test
     void givenEveryTurnTaken_oneCallerMayWait_andTheNextIsRefusedAtOnce() throws Exception {
-        RedisCalls calls = new RedisCalls(1, 1, Duration.ofSeconds(10));
+        RedisCalls calls = new RedisCalls(1, 1, Duration.ofSeconds(10), new SimpleMeterRegistry());
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch running = new CountDownLatch(1);
         CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> calls.call(() -> {

@@ -7,6 +7,7 @@ import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.port.out.ClientConnection;
 import dev.chat.transport.core.OutboundQueue;
+import dev.chat.transport.core.TransportMetrics;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ final class PollFeed implements ClientConnection, OutboundQueue.Sink<PollFeed.En
     private final String id;
     private final OutboundQueue<Entry> queue;
     private final ScheduledExecutorService timer;
+    private final TransportMetrics metrics;
     /** Sent and not acknowledged, oldest first. Guarded by this. */
     private final ArrayDeque<Entry> pending = new ArrayDeque<>();
 
@@ -42,10 +44,11 @@ final class PollFeed implements ClientConnection, OutboundQueue.Sink<PollFeed.En
     private long idleSinceNanos = System.nanoTime();
     private Duration lastTimeout = Duration.ZERO;
 
-    PollFeed(String id, long maxQueuedBytes, ScheduledExecutorService timer) {
+    PollFeed(String id, long maxQueuedBytes, ScheduledExecutorService timer, TransportMetrics metrics) {
         this.id = requireNonNull(id, "id");
         this.queue = new OutboundQueue<>(maxQueuedBytes, this);
         this.timer = requireNonNull(timer, "timer");
+        this.metrics = requireNonNull(metrics, "metrics");
     }
 
     record Entry(long number, String envelope, int bytes, Cursor positionsAfter) {}
@@ -88,6 +91,7 @@ final class PollFeed implements ClientConnection, OutboundQueue.Sink<PollFeed.En
     /** The client resumes from history with the cursor it has. */
     @Override
     public void overflowed(long queuedBytes) {
+        metrics.slowConsumerClosed();
         synchronized (this) {
             dropEverything();
         }
@@ -165,6 +169,10 @@ final class PollFeed implements ClientConnection, OutboundQueue.Sink<PollFeed.En
                 answerParked();
             }
         }
+    }
+
+    long queuedBytes() {
+        return queue.unconfirmedBytes();
     }
 
     String id() {

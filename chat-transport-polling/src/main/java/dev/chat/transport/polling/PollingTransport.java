@@ -12,6 +12,7 @@ import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.relay.SessionRelay;
 import dev.chat.transport.core.ClientLink;
+import dev.chat.transport.core.TransportMetrics;
 import dev.chat.transport.http.HttpAnswer;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -48,6 +49,7 @@ public final class PollingTransport {
     private final SessionRelay relay;
     private final EventEncoder encoder;
     private final PollingSettings settings;
+    private final TransportMetrics metrics;
     private final ConcurrentHashMap<SessionToken, Poller> feeds = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor timer = newTimer();
     /** Writes answers, so the thread that delivered an event never waits on a slow poller's socket. */
@@ -60,15 +62,26 @@ public final class PollingTransport {
     /** A session's feed on this node and its life with the domain. */
     private record Poller(PollFeed feed, ClientLink link) {}
 
-    public PollingTransport(ChatUseCases useCases, SessionRelay relay, EventEncoder encoder, PollingSettings settings) {
+    public PollingTransport(
+            ChatUseCases useCases,
+            SessionRelay relay,
+            EventEncoder encoder,
+            PollingSettings settings,
+            TransportMetrics metrics) {
         this.useCases = requireNonNull(useCases, "useCases");
         this.relay = requireNonNull(relay, "relay");
         this.encoder = requireNonNull(encoder, "encoder");
         this.settings = requireNonNull(settings, "settings");
+        this.metrics = requireNonNull(metrics, "metrics");
     }
 
     /** Registers the poll route; call while the Javalin app is being created. */
     public void install(JavalinConfig config) {
+        metrics.gauges(
+                feeds::size,
+                () -> feeds.values().stream()
+                        .mapToLong(poller -> poller.feed().queuedBytes())
+                        .sum());
         config.routes.get(settings.path(), this::poll);
         relay.serve(RELAY_TOPIC, this::answerRelayed);
         config.events.serverStarted(() -> timer.scheduleAtFixedRate(
@@ -187,7 +200,7 @@ public final class PollingTransport {
         byte[] id = new byte[6];
         RANDOM.nextBytes(id);
         return new PollFeed(
-                Base64.getUrlEncoder().withoutPadding().encodeToString(id), settings.maxQueuedBytes(), timer);
+                Base64.getUrlEncoder().withoutPadding().encodeToString(id), settings.maxQueuedBytes(), timer, metrics);
     }
 
     /** A client that stopped polling counts as disconnected; the reconnect grace then runs as for any transport. */

@@ -10,6 +10,7 @@ import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.model.Welcome;
 import dev.chat.domain.port.out.ClientConnection;
 import dev.chat.transport.core.OutboundQueue;
+import dev.chat.transport.core.TransportMetrics;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -40,6 +41,7 @@ final class SseConnection implements ClientConnection, OutboundQueue.Sink<byte[]
     private final OutboundQueue<byte[]> queue;
     private final ScheduledExecutorService releaser;
     private final Consumer<SseConnection> onEnd;
+    private final TransportMetrics metrics;
     /** Guarded by this: an event's id and its place in the queue are decided together. */
     private SessionToken token;
 
@@ -59,11 +61,13 @@ final class SseConnection implements ClientConnection, OutboundQueue.Sink<byte[]
             long maxQueuedBytes,
             long retryMillis,
             ScheduledExecutorService releaser,
+            TransportMetrics metrics,
             Consumer<SseConnection> onEnd) {
         this.out = requireNonNull(out, "out");
         this.queue = new OutboundQueue<>(maxQueuedBytes, this);
         this.releaser = requireNonNull(releaser, "releaser");
         this.onEnd = requireNonNull(onEnd, "onEnd");
+        this.metrics = requireNonNull(metrics, "metrics");
         byte[] retry = ("retry: " + retryMillis + "\n\n").getBytes(UTF_8);
         queue.offer(retry, retry.length); // waits for start(), then goes first
     }
@@ -170,7 +174,12 @@ final class SseConnection implements ClientConnection, OutboundQueue.Sink<byte[]
 
     @Override
     public void overflowed(long queuedBytes) {
+        metrics.slowConsumerClosed();
         close(CloseReason.SLOW_CONSUMER);
+    }
+
+    long queuedBytes() {
+        return queue.unconfirmedBytes();
     }
 
     @Override

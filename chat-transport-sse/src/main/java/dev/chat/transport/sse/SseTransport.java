@@ -10,6 +10,7 @@ import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.transport.core.ClientLink;
 import dev.chat.transport.core.OpenConnections;
+import dev.chat.transport.core.TransportMetrics;
 import io.javalin.config.JavalinConfig;
 import jakarta.servlet.ServletOutputStream;
 import java.time.Duration;
@@ -23,6 +24,7 @@ public final class SseTransport {
     private final ChatUseCases useCases;
     private final EventEncoder encoder;
     private final SseSettings settings;
+    private final TransportMetrics metrics;
     private final OpenConnections<SseConnection, Stream> streams = new OpenConnections<>();
     // Threads start with the first task, not here.
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -34,14 +36,20 @@ public final class SseTransport {
     /** A stream and its life with the domain. */
     record Stream(SseConnection connection, ClientLink link) {}
 
-    public SseTransport(ChatUseCases useCases, EventEncoder encoder, SseSettings settings) {
+    public SseTransport(ChatUseCases useCases, EventEncoder encoder, SseSettings settings, TransportMetrics metrics) {
         this.useCases = requireNonNull(useCases, "useCases");
         this.encoder = requireNonNull(encoder, "encoder");
         this.settings = requireNonNull(settings, "settings");
+        this.metrics = requireNonNull(metrics, "metrics");
     }
 
     /** Registers the stream servlet; call while the Javalin app is being created. */
     public void install(JavalinConfig config) {
+        metrics.gauges(
+                streams::size,
+                () -> streams.snapshot().stream()
+                        .mapToLong(stream -> stream.connection().queuedBytes())
+                        .sum());
         config.jetty.modifyServletContextHandler(context -> {
             ServletHolder holder = new ServletHolder("chat-sse", new SseServlet(this));
             holder.setAsyncSupported(true);
@@ -62,7 +70,7 @@ public final class SseTransport {
 
     Stream newStream(ServletOutputStream out) {
         SseConnection connection = new SseConnection(
-                out, settings.maxQueuedBytes(), settings.retry().toMillis(), housekeeping, this::release);
+                out, settings.maxQueuedBytes(), settings.retry().toMillis(), housekeeping, metrics, this::release);
         Stream stream = new Stream(connection, new ClientLink(useCases, connection));
         streams.add(connection, stream);
         return stream;

@@ -6,6 +6,7 @@ import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.port.out.ClientConnection;
 import dev.chat.transport.core.OutboundQueue;
+import dev.chat.transport.core.TransportMetrics;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,7 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
     private final OutboundQueue<String> queue;
     private final ScheduledExecutorService scheduler;
     private final Runnable onServerClose;
+    private final TransportMetrics metrics;
     private final AtomicBoolean closing = new AtomicBoolean();
 
     /**
@@ -36,11 +38,20 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
      *     of it without waiting for the peer to acknowledge the close
      */
     WebSocketConnection(
-            Session session, long maxQueuedBytes, ScheduledExecutorService scheduler, Runnable onServerClose) {
+            Session session,
+            long maxQueuedBytes,
+            ScheduledExecutorService scheduler,
+            TransportMetrics metrics,
+            Runnable onServerClose) {
         this.session = requireNonNull(session, "session");
         this.queue = new OutboundQueue<>(maxQueuedBytes, this);
         this.scheduler = requireNonNull(scheduler, "scheduler");
         this.onServerClose = requireNonNull(onServerClose, "onServerClose");
+        this.metrics = requireNonNull(metrics, "metrics");
+    }
+
+    long queuedBytes() {
+        return queue.unconfirmedBytes();
     }
 
     @Override
@@ -87,6 +98,7 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
     @Override
     public void overflowed(long queuedBytes) {
         log.info("closing slow consumer {} with {} bytes queued", session.getRemoteSocketAddress(), queuedBytes);
+        metrics.slowConsumerClosed();
         close(CloseReason.SLOW_CONSUMER);
     }
 }

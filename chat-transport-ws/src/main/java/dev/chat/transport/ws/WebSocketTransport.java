@@ -21,6 +21,7 @@ import dev.chat.transport.core.Commands;
 import dev.chat.transport.core.OpenConnections;
 import dev.chat.transport.core.OriginPolicy;
 import dev.chat.transport.core.Refusals;
+import dev.chat.transport.core.TransportMetrics;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
@@ -52,6 +53,7 @@ public final class WebSocketTransport {
     private final EventEncoder encoder;
     private final OriginPolicy origins;
     private final WebSocketSettings settings;
+    private final TransportMetrics metrics;
     private final OpenConnections<String, ClientLink> connections = new OpenConnections<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "ws-housekeeping");
@@ -64,16 +66,19 @@ public final class WebSocketTransport {
             CommandDecoder decoder,
             EventEncoder encoder,
             OriginPolicy origins,
-            WebSocketSettings settings) {
+            WebSocketSettings settings,
+            TransportMetrics metrics) {
         this.useCases = requireNonNull(useCases, "useCases");
         this.commands = new Commands(useCases.commands(), decoder);
         this.encoder = requireNonNull(encoder, "encoder");
         this.origins = requireNonNull(origins, "origins");
         this.settings = requireNonNull(settings, "settings");
+        this.metrics = requireNonNull(metrics, "metrics");
     }
 
     /** Registers the endpoint; call while the Javalin app is being created. */
     public void install(JavalinConfig config) {
+        metrics.gauges(connections::size, this::queuedBytes);
         config.jetty.modifyWebSocketServletFactory(factory -> {
             factory.setMaxTextMessageSize(settings.maxFrameBytes());
             factory.setMaxBinaryMessageSize(settings.maxFrameBytes());
@@ -133,7 +138,7 @@ public final class WebSocketTransport {
     private void onConnect(WsConnectContext ctx) {
         String id = ctx.sessionId();
         WebSocketConnection connection =
-                new WebSocketConnection(ctx.session, settings.maxQueuedBytes(), scheduler, () -> release(id));
+                new WebSocketConnection(ctx.session, settings.maxQueuedBytes(), scheduler, metrics, () -> release(id));
         ClientLink link = new ClientLink(useCases, connection);
         connections.add(id, link);
         ctx.enableAutomaticPings(settings.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -188,6 +193,14 @@ public final class WebSocketTransport {
 
     private void onError(WsErrorContext ctx) {
         log.debug("connection {} failed: {}", ctx.sessionId(), String.valueOf(ctx.error()));
+    }
+
+    private long queuedBytes() {
+        long sum = 0;
+        for (ClientLink link : connections.snapshot()) {
+            sum += ((WebSocketConnection) link.connection()).queuedBytes();
+        }
+        return sum;
     }
 
     /** Lets the domain go of a connection; runs once whichever of server close or peer close comes first. */
