@@ -150,3 +150,29 @@ test('a send answered outcome_unknown is sent again with the same ref until it i
     global.WebSocket = previous;
   }
 });
+
+test('a node that turns the client away with Retry-After is honoured, with jitter up to half again', () => {
+  assert.equal(ChatClient.retryDelay(2000, 0, { random: () => 0 }), 2000);
+  assert.equal(ChatClient.retryDelay(2000, 0, { random: () => 1 }), 3000);
+  assert.equal(ChatClient.retryDelay(0, 2, { random: () => 1, baseMs: 500 }), 2000, 'no Retry-After: the backoff');
+});
+
+test('a poll refused with 503 and Retry-After waits that long before trying again', async () => {
+  const requests = [];
+  const previousFetch = global.fetch;
+  global.fetch = async (url) => {
+    requests.push({ url, at: Date.now() });
+    return { ok: false, status: 503, headers: { get: (name) => (name === 'Retry-After' ? '1' : null) } };
+  };
+  try {
+    const client = new ChatClient({ url: 'http://127.0.0.1:1', transports: ['polling'] });
+    client.connect();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    assert.equal(requests.length, 1, 'no second try within the second it asked for');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    client.disconnect();
+    assert.equal(requests.length, 2, 'tried again after it');
+  } finally {
+    global.fetch = previousFetch;
+  }
+});

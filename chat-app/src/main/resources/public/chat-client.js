@@ -24,6 +24,18 @@
     return Math.round(ceiling / 2 + random() * (ceiling / 2));
   }
 
+  /**
+   * How long to wait before reconnecting: the server's Retry-After when it gave one, plus up to half again as
+   * jitter (so clients a node turned away do not all come back at the same moment); else the backoff.
+   */
+  function retryDelay(retryAfterMs, attempt, options = {}) {
+    if (retryAfterMs > 0) {
+      const random = options.random ?? Math.random;
+      return Math.round(retryAfterMs * (1 + random() / 2));
+    }
+    return backoffDelay(attempt, options);
+  }
+
   /** What the client has read, per room: the server's resume cursor, and the guard against duplicates. */
   class CursorTracker {
     constructor() { this.rooms = new Map(); }
@@ -141,7 +153,9 @@
     let controller = null;
     // A cursor from elsewhere is resumed from its message positions (docs/protocol.md, Long-polling).
     let cursor = session ? `resume~0~${cursorText || ''}` : null;
-    const end = (reason) => { if (!ended) { ended = true; if (controller) controller.abort(); onEnd(reason); } };
+    const end = (reason, retryAfterMs) => {
+      if (!ended) { ended = true; if (controller) controller.abort(); onEnd(reason, retryAfterMs); }
+    };
     (async function loop() {
       let current = session;
       while (!ended) {
@@ -154,6 +168,11 @@
           response = await fetch(base + '/chat/poll' + params, { signal: controller.signal, cache: 'no-store' });
         } catch (e) { end('failed'); return; }
         if (response.status === 401) { end('unknown-session'); return; }
+        if (response.status === 503 && response.headers.get('Retry-After')) {
+          // the node takes no new connections now (full, too many at once, or draining): wait as it asks
+          end('refused', 1000 * Number(response.headers.get('Retry-After')));
+          return;
+        }
         if (!response.ok) { end('failed'); return; }
         const body = await response.json();
         cursor = body.cursor;
@@ -270,7 +289,7 @@
           if (event === 'welcome') { welcomed = true; clearTimeout(this.openTimer); }
           this.dispatch(event, data, kind);
         },
-        onEnd: (reason) => {
+        onEnd: (reason, retryAfterMs) => {
           if (handle !== this.current) return;
           this.teardown();
           if (!welcomed && this.transportIndex < this.transports.length - 1 && !this.session) {
@@ -278,7 +297,7 @@
             this.open();
             return;
           }
-          this.afterEnd(reason);
+          this.afterEnd(reason, retryAfterMs);
         },
       });
       this.current = handle;
@@ -303,11 +322,11 @@
       }
     }
 
-    afterEnd(reason) {
+    afterEnd(reason, retryAfterMs) {
       if (this.stopped) return;
       if (reason === 'replaced') { this.stopped = true; this.setState('offline'); return; }
       if (reason === 'unknown-session') { this.session = null; this.cursor = new CursorTracker(); }
-      const delay = backoffDelay(this.attempt, this.backoff);
+      const delay = retryDelay(retryAfterMs, this.attempt, this.backoff);
       this.attempt += 1;
       this.setState('reconnecting', this.transports[this.transportIndex]);
       this.retryTimer = setTimeout(() => { if (!this.stopped) this.open(); }, delay);
@@ -378,6 +397,7 @@
   }
 
   ChatClient.backoffDelay = backoffDelay;
+  ChatClient.retryDelay = retryDelay;
   ChatClient.CursorTracker = CursorTracker;
   ChatClient.Outbox = Outbox;
   return ChatClient;

@@ -6,13 +6,20 @@ import java.time.Duration;
 import java.util.List;
 
 /** The whole service configuration, immutable and validated. {@link ChatConfigLoader} documents the defaults. */
-public record ChatConfig(Server server, Messaging messaging, Connections connections, Polling polling, Store store) {
+public record ChatConfig(
+        Server server,
+        Messaging messaging,
+        Connections connections,
+        Polling polling,
+        Store store,
+        Operations operations) {
     public ChatConfig {
         requireNonNull(server, "server");
         requireNonNull(messaging, "messaging");
         requireNonNull(connections, "connections");
         requireNonNull(polling, "polling");
         requireNonNull(store, "store");
+        requireNonNull(operations, "operations");
     }
 
     /** Defaults everywhere, on the given port (0 picks a free one). */
@@ -22,27 +29,60 @@ public record ChatConfig(Server server, Messaging messaging, Connections connect
                 new Messaging(4_000, 100, 1_000, Duration.ofSeconds(10)),
                 new Connections(64 * 1024, 1024 * 1024, Duration.ofSeconds(25), Duration.ofSeconds(60)),
                 new Polling(Duration.ofSeconds(25), Duration.ofSeconds(5)),
-                new Store(null, "chat", Duration.ofSeconds(15), Duration.ofSeconds(30)));
+                new Store(null, "chat", Duration.ofSeconds(15), Duration.ofSeconds(30)),
+                Operations.DEFAULTS);
     }
 
     public ChatConfig withServer(Server newServer) {
-        return new ChatConfig(newServer, messaging, connections, polling, store);
+        return new ChatConfig(newServer, messaging, connections, polling, store, operations);
     }
 
     public ChatConfig withMessaging(Messaging newMessaging) {
-        return new ChatConfig(server, newMessaging, connections, polling, store);
+        return new ChatConfig(server, newMessaging, connections, polling, store, operations);
     }
 
     public ChatConfig withConnections(Connections newConnections) {
-        return new ChatConfig(server, messaging, newConnections, polling, store);
+        return new ChatConfig(server, messaging, newConnections, polling, store, operations);
     }
 
     public ChatConfig withPolling(Polling newPolling) {
-        return new ChatConfig(server, messaging, connections, newPolling, store);
+        return new ChatConfig(server, messaging, connections, newPolling, store, operations);
     }
 
     public ChatConfig withStore(Store newStore) {
-        return new ChatConfig(server, messaging, connections, polling, newStore);
+        return new ChatConfig(server, messaging, connections, polling, newStore, operations);
+    }
+
+    public ChatConfig withOperations(Operations newOperations) {
+        return new ChatConfig(server, messaging, connections, polling, store, newOperations);
+    }
+
+    /**
+     * Protecting a node and moving clients off it.
+     *
+     * @param maxConnections open connections (all transports) beyond which new ones get 503; 0 for no limit
+     * @param maxConnectsPerSecond new connections per second (token bucket, one second's burst); 0 for no limit
+     * @param drainAccept how long after SIGTERM the node still takes new connections (while balancers notice it is
+     *     unready)
+     * @param drain the window over which its clients are moved to other nodes, each at its own moment
+     */
+    public record Operations(int maxConnections, int maxConnectsPerSecond, Duration drainAccept, Duration drain) {
+        /** Sized on the development machine: see README. */
+        public static final Operations DEFAULTS =
+                new Operations(20_000, 250, Duration.ofSeconds(2), Duration.ofSeconds(10));
+        /** No admission limits (benchmarks and tests that fill a node on purpose), default drain. */
+        public static final Operations UNLIMITED = new Operations(0, 0, DEFAULTS.drainAccept(), DEFAULTS.drain());
+
+        public Operations {
+            requireNonNull(drainAccept, "drainAccept");
+            requireNonNull(drain, "drain");
+            if (maxConnections < 0 || maxConnectsPerSecond < 0) {
+                throw new IllegalArgumentException("admission limits must not be negative (0 disables one)");
+            }
+            if (drainAccept.isNegative() || drain.isNegative()) {
+                throw new IllegalArgumentException("drain times must not be negative");
+            }
+        }
     }
 
     /**

@@ -33,6 +33,7 @@ final class ChatConfigLoader {
         ChatConfig.Connections connections = defaults.connections();
         ChatConfig.Polling polling = defaults.polling();
         ChatConfig.Store store = defaults.store();
+        ChatConfig.Operations operations = defaults.operations();
         return new ChatConfig(
                 new ChatConfig.Server(
                         value("CHAT_HOST", Function.identity(), server.host()),
@@ -59,7 +60,12 @@ final class ChatConfigLoader {
                         value("CHAT_REDIS_NAMESPACE", Function.identity(), store.redisNamespace()),
                         value("CHAT_PRESENCE_LEASE_SECONDS", ChatConfigLoader::seconds, store.presenceLease()),
                         value("CHAT_REDIS_STARTUP_WAIT_SECONDS", ChatConfigLoader::seconds, store.startupWait()),
-                        value("CHAT_REDIS_TIMEOUT_MS", ChatConfigLoader::millis, store.redisTimeout())));
+                        value("CHAT_REDIS_TIMEOUT_MS", ChatConfigLoader::millis, store.redisTimeout())),
+                new ChatConfig.Operations(
+                        value("CHAT_MAX_CONNECTIONS", Integer::parseInt, operations.maxConnections()),
+                        value("CHAT_MAX_CONNECTS_PER_SECOND", Integer::parseInt, operations.maxConnectsPerSecond()),
+                        value("CHAT_DRAIN_ACCEPT_SECONDS", ChatConfigLoader::seconds, operations.drainAccept()),
+                        value("CHAT_DRAIN_SECONDS", ChatConfigLoader::seconds, operations.drain())));
     }
 
     private <T> T value(String variable, Function<String, T> parser, T defaultValue) {

@@ -2,7 +2,9 @@ package dev.chat.app;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.service.ChatService;
+import dev.chat.transport.core.Admission;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
@@ -18,6 +20,7 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.eclipse.jetty.server.Server;
@@ -35,6 +38,7 @@ public final class ChatServer {
     private final Set<Managed> managed;
     private final Readiness readiness;
     private final PrometheusMeterRegistry metrics;
+    private final Admission admission;
     private Javalin app;
 
     ChatServer(
@@ -44,7 +48,8 @@ public final class ChatServer {
             ExecutorScheduler scheduler,
             Set<Managed> managed,
             Readiness readiness,
-            PrometheusMeterRegistry metrics) {
+            PrometheusMeterRegistry metrics,
+            Admission admission) {
         this.config = requireNonNull(config, "config");
         this.endpoints = Set.copyOf(endpoints);
         this.chat = requireNonNull(chat, "chat");
@@ -52,6 +57,7 @@ public final class ChatServer {
         this.managed = Set.copyOf(managed);
         this.readiness = requireNonNull(readiness, "readiness");
         this.metrics = requireNonNull(metrics, "metrics");
+        this.admission = requireNonNull(admission, "admission");
     }
 
     public synchronized ChatServer start() {
@@ -120,6 +126,55 @@ public final class ChatServer {
             throw new IllegalStateException("not started");
         }
         return app.port();
+    }
+
+    /**
+     * Moves this node's clients elsewhere without a storm, then stops (what SIGTERM does): the node turns unready at
+     * once; after {@code drainAccept} (time for balancers to notice) it takes no new connections (503 with
+     * {@code Retry-After}); its sessions are handed to other nodes one by one, spread evenly over {@code drain}
+     * (WebSocket 1012, SSE {@code close} {@code restart}, polls {@code "closed":"restart"}), so clients reconnect
+     * elsewhere a few at a time and resume with nothing lost and no departure seen; then it stops.
+     */
+    public void drainAndStop() {
+        ChatConfig.Operations operations = config.operations();
+        synchronized (this) {
+            if (app == null) {
+                return;
+            }
+            readiness.draining();
+        }
+        log.info(
+                "draining: unready now, new connections refused in {} s",
+                operations.drainAccept().toSeconds());
+        pause(operations.drainAccept());
+        admission.closeDoors(operations.drain().plus(Duration.ofSeconds(1)));
+        List<SessionToken> sessions = chat.localSessionTokens();
+        log.info(
+                "draining: handing {} sessions to other nodes over {} s",
+                sessions.size(),
+                operations.drain().toSeconds());
+        long start = System.nanoTime();
+        for (int i = 0; i < sessions.size(); i++) {
+            long due = start + operations.drain().toNanos() * i / sessions.size();
+            pause(Duration.ofNanos(due - System.nanoTime()));
+            try {
+                chat.handOff(sessions.get(i));
+            } catch (RuntimeException e) {
+                log.warn("handing a session off failed: {}", e.toString());
+            }
+        }
+        stop();
+    }
+
+    private static void pause(Duration duration) {
+        if (duration.isNegative() || duration.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Tells every client the node is going away, then stops the server. Safe to call twice. */

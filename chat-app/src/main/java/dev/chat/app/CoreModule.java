@@ -16,7 +16,9 @@ import dev.chat.domain.port.out.SessionStore;
 import dev.chat.domain.service.ChatService;
 import dev.chat.protocol.CommandDecoder;
 import dev.chat.protocol.JsonEventEncoder;
+import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.OriginPolicy;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -46,6 +48,19 @@ final class CoreModule extends AbstractModule {
     @Singleton
     EventEncoder encoder(MeterRegistry registry) {
         return new CountingEncoder(new JsonEventEncoder(), registry);
+    }
+
+    /** One gate for every transport's new connections; it counts the connections they report to the registry. */
+    @Provides
+    @Singleton
+    Admission admission(MeterRegistry registry) {
+        ChatConfig.Operations operations = config.operations();
+        return new Admission(
+                operations.maxConnections(),
+                operations.maxConnectsPerSecond(),
+                () -> (int) registry.find("chat_connections").gauges().stream()
+                        .mapToDouble(Gauge::value)
+                        .sum());
     }
 
     @Provides
@@ -109,7 +124,8 @@ final class CoreModule extends AbstractModule {
             ExecutorScheduler scheduler,
             Set<Managed> managed,
             Readiness readiness,
-            PrometheusMeterRegistry metrics) {
-        return new ChatServer(config, endpoints, chat, scheduler, managed, readiness, metrics);
+            PrometheusMeterRegistry metrics,
+            Admission admission) {
+        return new ChatServer(config, endpoints, chat, scheduler, managed, readiness, metrics, admission);
     }
 }

@@ -25,6 +25,6 @@ public final class Main {
             log.error("could not start", e);
             System.exit(1);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "chat-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::drainAndStop, "chat-drain"));
     }
 }

@@ -8,6 +8,7 @@ import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.service.ChatService;
 import dev.chat.relay.SessionRelay;
+import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.TransportMetrics;
 import dev.chat.transport.polling.PollingSettings;
 import dev.chat.transport.polling.PollingTransport;
@@ -18,7 +19,12 @@ final class PollingModule extends AbstractModule {
     @Provides
     @Singleton
     PollingTransport transport(
-            ChatService chat, SessionRelay relay, EventEncoder encoder, ChatConfig config, MeterRegistry registry) {
+            ChatService chat,
+            SessionRelay relay,
+            EventEncoder encoder,
+            ChatConfig config,
+            MeterRegistry registry,
+            Admission admission) {
         ChatConfig.Polling polling = config.polling();
         return new PollingTransport(
                 new ChatUseCases(chat, chat, chat, chat),
@@ -30,7 +36,8 @@ final class PollingModule extends AbstractModule {
                         polling.timeout(),
                         polling.timeout(),
                         polling.idleMargin()),
-                new TransportMetrics(registry, "polling"));
+                new TransportMetrics(registry, "polling"),
+                admission);
     }
 
     @ProvidesIntoSet

@@ -7,6 +7,7 @@ import com.google.inject.multibindings.ProvidesIntoSet;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.service.ChatService;
+import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.TransportMetrics;
 import dev.chat.transport.sse.SseSettings;
 import dev.chat.transport.sse.SseTransport;
@@ -19,13 +20,15 @@ final class SseModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SseTransport transport(ChatService chat, EventEncoder encoder, ChatConfig config, MeterRegistry registry) {
+    SseTransport transport(
+            ChatService chat, EventEncoder encoder, ChatConfig config, MeterRegistry registry, Admission admission) {
         ChatConfig.Connections limits = config.connections();
         return new SseTransport(
                 new ChatUseCases(chat, chat, chat, chat),
                 encoder,
                 new SseSettings("/chat/sse", limits.maxQueuedBytes(), limits.pingInterval(), RETRY),
-                new TransportMetrics(registry, "sse"));
+                new TransportMetrics(registry, "sse"),
+                admission);
     }
 
     @ProvidesIntoSet

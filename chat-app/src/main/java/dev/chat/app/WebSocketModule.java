@@ -8,6 +8,7 @@ import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.service.ChatService;
 import dev.chat.protocol.CommandDecoder;
+import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.OriginPolicy;
 import dev.chat.transport.core.TransportMetrics;
 import dev.chat.transport.ws.WebSocketSettings;
@@ -26,7 +27,8 @@ final class WebSocketModule extends AbstractModule {
             EventEncoder encoder,
             OriginPolicy origins,
             ChatConfig config,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            Admission admission) {
         ChatConfig.Connections ws = config.connections();
         return new WebSocketTransport(
                 new ChatUseCases(chat, chat, chat, chat),
@@ -35,7 +37,8 @@ final class WebSocketModule extends AbstractModule {
                 origins,
                 new WebSocketSettings(
                         PATH, ws.maxFrameBytes(), ws.maxQueuedBytes(), ws.pingInterval(), ws.idleTimeout()),
-                new TransportMetrics(registry, "websocket"));
+                new TransportMetrics(registry, "websocket"),
+                admission);
     }
 
     @ProvidesIntoSet

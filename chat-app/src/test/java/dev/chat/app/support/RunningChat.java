@@ -26,8 +26,15 @@ public final class RunningChat implements AutoCloseable {
         this.server = server;
     }
 
+    /**
+     * Test servers take connections as fast as tests open them, as benchmarks do: the default admission limits are
+     * lifted unless the test set others.
+     */
     public static RunningChat start(ChatConfig config) {
-        return new RunningChat(ChatApplication.create(config).start());
+        ChatConfig unlimited = config.operations().equals(ChatConfig.Operations.DEFAULTS)
+                ? config.withOperations(ChatConfig.Operations.UNLIMITED)
+                : config;
+        return new RunningChat(ChatApplication.create(unlimited).start());
     }
 
     public static RunningChat startDefault() {

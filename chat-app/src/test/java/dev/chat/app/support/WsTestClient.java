@@ -21,6 +21,7 @@ public final class WsTestClient implements ChatClient, AutoCloseable {
 
     private final EventLog log = new EventLog();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private volatile long closedAtNanos;
     private final StringBuilder partial = new StringBuilder();
     private final boolean reading;
     private WebSocket socket;
@@ -94,6 +95,11 @@ public final class WsTestClient implements ChatClient, AutoCloseable {
         sendJson(Map.of("event", "leave", "data", Map.of("room", room)));
     }
 
+    /** When the close arrived ({@link System#nanoTime()}); 0 while open. */
+    public long closedAtNanos() {
+        return closedAtNanos;
+    }
+
     /** The close code the server sent; waits for it. */
     public int awaitCloseCode() {
         return closeCode.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
@@ -131,6 +137,7 @@ public final class WsTestClient implements ChatClient, AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closedAtNanos = System.nanoTime();
             closeCode.complete(statusCode);
             return null;
         }

@@ -50,6 +50,11 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
+    public void disown(SessionToken token) {
+        requireNonNull(token, "token"); // single node: there is no other node to take it
+    }
+
+    @Override
     public boolean isNicknameTaken(Nickname nickname) {
         return tokenByNickname.containsKey(nickname);
     }

@@ -6,6 +6,8 @@ public enum CloseReason {
     SHUTDOWN,
     /** The client did not read fast enough and its outbound queue overflowed; reconnect and resume. */
     SLOW_CONSUMER,
+    /** The node is going away and has handed the session over: reconnect (to another node) and resume. */
+    RESTART,
     /** The same session was resumed on another connection. */
     REPLACED
 }

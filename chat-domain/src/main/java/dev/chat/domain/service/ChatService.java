@@ -221,6 +221,34 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         return localSessions.size();
     }
 
+    /** The sessions this node serves now. */
+    public List<SessionToken> localSessionTokens() {
+        return localSessions.tokens();
+    }
+
+    /**
+     * Moves a session away from this node (it is draining): the store stops naming this node its owner, the session
+     * is let go here without a departure, and its connection is closed as {@link CloseReason#RESTART}, so the client
+     * resumes on another node, which takes the session over. Nobody sees it leave.
+     */
+    public void handOff(SessionToken token) {
+        LocalSession session = localSessions.get(requireNonNull(token, "token"));
+        if (session == null) {
+            return;
+        }
+        synchronized (session) {
+            if (session.ended) {
+                return;
+            }
+            try {
+                ports.sessions().disown(token);
+            } catch (ChatException storeDown) {
+                // still let go: the client's resume elsewhere claims the session, or its lease runs out
+            }
+            expiry.letGo(session, CloseReason.RESTART);
+        }
+    }
+
     /** Rooms with members connected to this node. */
     public int localRoomCount() {
         return hub.roomCount();

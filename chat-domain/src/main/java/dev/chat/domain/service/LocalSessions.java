@@ -2,6 +2,7 @@ package dev.chat.domain.service;
 
 import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.SessionToken;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The sessions this node serves, by token. Thread-safe. */
@@ -37,6 +38,10 @@ final class LocalSessions {
 
     LocalSession removeToken(SessionToken token) {
         return byToken.remove(token);
+    }
+
+    List<SessionToken> tokens() {
+        return List.copyOf(byToken.keySet());
     }
 
     int size() {

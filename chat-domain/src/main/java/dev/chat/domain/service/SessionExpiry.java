@@ -66,14 +66,23 @@ final class SessionExpiry {
             return;
         }
         synchronized (session) {
-            session.ended = true;
-            session.cancelExpiry();
-            rooms.detachAll(session);
-            ClientConnection connection = session.connection;
-            session.connection = null;
-            if (connection != null) {
-                connection.close(CloseReason.REPLACED);
-            }
+            letGo(session, CloseReason.REPLACED);
+        }
+    }
+
+    /**
+     * This node serves the session no more, and nobody is told it left: another node serves it now (or will, when
+     * its client comes back). Caller holds the session's lock.
+     */
+    void letGo(LocalSession session, CloseReason why) {
+        session.ended = true;
+        localSessions.remove(session);
+        session.cancelExpiry();
+        rooms.detachAll(session);
+        ClientConnection connection = session.connection;
+        session.connection = null;
+        if (connection != null) {
+            connection.close(why);
         }
     }
 

@@ -80,6 +80,12 @@ final class ClusterSessions {
         }
 
         @Override
+        public void disown(SessionToken token) {
+            checkUp();
+            owners.remove(token, this);
+        }
+
+        @Override
         public boolean isNicknameTaken(Nickname nickname) {
             checkUp();
             return records.isNicknameTaken(nickname);

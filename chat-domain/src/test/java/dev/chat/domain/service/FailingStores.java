@@ -128,6 +128,11 @@ final class FailingStores {
         }
 
         @Override
+        public void disown(SessionToken token) {
+            run(() -> realSessions.disown(token));
+        }
+
+        @Override
         public void onTakenOver(Consumer<SessionToken> listener) {
             realSessions.onTakenOver(listener);
         }

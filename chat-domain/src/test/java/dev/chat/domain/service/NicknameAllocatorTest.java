@@ -73,6 +73,9 @@ class NicknameAllocatorTest {
                     }
 
                     @Override
+                    public void disown(SessionToken token) {}
+
+                    @Override
                     public void onTakenOver(Consumer<SessionToken> listener) {}
                 },
                 () -> new Nickname("LuckyParrot"));

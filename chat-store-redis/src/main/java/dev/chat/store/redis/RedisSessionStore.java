@@ -51,6 +51,13 @@ final class RedisSessionStore implements SessionStore {
             + "redis.call('HSET', KEYS[1], 'owner', ARGV[1]) "
             + "redis.call('PEXPIRE', KEYS[1], ARGV[2]) "
             + "return {previous, redis.call('HGET', KEYS[1], 'nickname'), redis.call('HGET', KEYS[1], 'rooms')}";
+    /** The owner of a session its node handed off (draining): nobody, so whoever the client reaches takes it. */
+    private static final String NOBODY = "-";
+    /** KEYS: session. ARGV: claim. Hands the session off if the claim holds it; returns 1 if it did. */
+    private static final String DISOWN_IF_OWNER =
+            "if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end "
+                    + "redis.call('HSET', KEYS[1], 'owner', '" + NOBODY + "') "
+                    + "return 1";
     /** KEYS: session. ARGV: claim, rooms, ttl ms. */
     private static final String UPDATE_IF_OWNER =
             "if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end "
@@ -165,7 +172,7 @@ final class RedisSessionStore implements SessionStore {
             redis.pexpire(keys.nickname(record.nickname()), ttl.toMillis());
             held.put(token, new Held(claim, record));
             String previousNode = nodeOf(previous);
-            if (!previousNode.equals(nodeId)) {
+            if (!previousNode.equals(nodeId) && !previous.equals(NOBODY)) {
                 tellTakenOver(previousNode, new NodeMessage.Taken(token.value(), previous));
             }
             return Optional.of(record);
@@ -239,7 +246,25 @@ final class RedisSessionStore implements SessionStore {
     Optional<String> ownerNode(SessionToken token) {
         return calls.call(() -> {
             String owner = redis.hget(keys.session(token), OWNER);
-            return Optional.ofNullable(owner).map(RedisSessionStore::nodeOf);
+            return Optional.ofNullable(owner)
+                    .filter(claim -> !claim.equals(NOBODY))
+                    .map(RedisSessionStore::nodeOf);
+        });
+    }
+
+    @Override
+    public void disown(SessionToken token) {
+        Held mine = held.get(token);
+        if (mine == null) {
+            return;
+        }
+        calls.run(() -> {
+            synchronized (mine) { // not while a renewal restores it
+                redis.eval(DISOWN_IF_OWNER, List.of(keys.session(token)), List.of(mine.claim));
+                if (held.remove(token, mine)) {
+                    letGo.accept(mine.record.nickname()); // its presence is no longer renewed here
+                }
+            }
         });
     }
 

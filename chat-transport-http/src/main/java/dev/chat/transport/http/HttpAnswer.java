@@ -6,18 +6,41 @@ import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.Refusals;
+import io.javalin.http.Context;
+import java.time.Duration;
 
 /**
  * An HTTP endpoint's answer, status and JSON body, in a form that can cross to another node and back (the HTTP
  * transports relay requests to the node that serves a session).
  */
-public record HttpAnswer(int status, String body) {
+public record HttpAnswer(int status, String body, Duration retryAfter) {
     public HttpAnswer {
         if (status < 100 || status > 599) {
             throw new IllegalArgumentException("not an HTTP status: " + status);
         }
         requireNonNull(body, "body");
+    }
+
+    /** Without {@code Retry-After}. */
+    public HttpAnswer(int status, String body) {
+        this(status, body, null);
+    }
+
+    /** A connection the node does not take now: 503, {@code unavailable}, and when to try again. */
+    public static HttpAnswer notAdmitted(Admission.Refusal refusal, EventEncoder encoder) {
+        String body = encoder.encode(new ErrorEvent(ErrorCode.UNAVAILABLE, refusal.reason(), null))
+                .dataJson();
+        return new HttpAnswer(503, body, refusal.retryAfter());
+    }
+
+    /** Writes the status, {@code Retry-After} if any, and the body. */
+    public void writeTo(Context ctx) {
+        if (retryAfter != null) {
+            ctx.header("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
+        }
+        ctx.status(status).result(body);
     }
 
     public static HttpAnswer ok(String body) {
@@ -39,7 +62,7 @@ public record HttpAnswer(int status, String body) {
         return of(Refusals.of(failure, ref), encoder);
     }
 
-    /** {@code STATUS BODY}: what crosses between nodes. */
+    /** {@code STATUS BODY}: what crosses between nodes (a {@code Retry-After} does not). */
     public String text() {
         return status + " " + body;
     }

@@ -70,16 +70,16 @@ public final class SendEndpoint {
             commands.useCase().authorize(token);
             body = body(ctx);
         } catch (ChatException e) {
-            write(ctx, HttpAnswer.refusal(e, null, encoder));
+            HttpAnswer.refusal(e, null, encoder).writeTo(ctx);
             return;
         }
         try {
-            write(ctx, carryOut(token, body));
+            carryOut(token, body).writeTo(ctx);
         } catch (SessionElsewhereException e) {
             CompletableFuture<HttpAnswer> relayed = relay.ask(token, RELAY_TOPIC, body, RELAY_TIMEOUT)
                     .thenApply(HttpAnswer::parse)
                     .exceptionally(failure -> HttpAnswer.ofFailure(failure, null, encoder));
-            ctx.future(() -> relayed.thenAccept(answer -> write(ctx, answer)));
+            ctx.future(() -> relayed.thenAccept(answer -> answer.writeTo(ctx)));
         }
     }
 
@@ -101,10 +101,6 @@ public final class SendEndpoint {
             return HttpAnswer.of(error, encoder);
         }
         return HttpAnswer.ok(encoder.encode((Ack) reply).dataJson());
-    }
-
-    private static void write(Context ctx, HttpAnswer answer) {
-        ctx.status(answer.status()).result(answer.body());
     }
 
     private static SessionToken bearerToken(String authorization) {

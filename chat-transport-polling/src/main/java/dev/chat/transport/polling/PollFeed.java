@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +40,9 @@ final class PollFeed implements ClientConnection, OutboundQueue.Sink<PollFeed.En
     private long lastNumber;
     private long acknowledged;
     private boolean closed;
+    /** Why the server ended the feed, told in the answer; null while open (or for a slow consumer). */
+    private CloseReason closedBecause;
+
     private CompletableFuture<String> parked;
     private ScheduledFuture<?> parkedTimeout;
     private long idleSinceNanos = System.nanoTime();
@@ -104,6 +108,7 @@ final class PollFeed implements ClientConnection, OutboundQueue.Sink<PollFeed.En
                 dropEverything();
             } else {
                 closed = true;
+                closedBecause = reason;
                 if (parked != null) {
                     answerParked(); // hand over what is left; the next poll resumes wherever it lands
                 }
@@ -203,7 +208,10 @@ final class PollFeed implements ClientConnection, OutboundQueue.Sink<PollFeed.En
         pending.forEach(entry -> events.add(entry.envelope()));
         Cursor reached = pending.isEmpty() ? positions : pending.peekLast().positionsAfter();
         String cursor = new PollCursor(id, lastNumber, reached).text();
-        return "{\"events\":[" + String.join(",", events) + "],\"cursor\":\"" + cursor + "\"}";
+        String closedField = closedBecause == null
+                ? ""
+                : ",\"closed\":\"" + closedBecause.name().toLowerCase(Locale.ROOT) + "\"";
+        return "{\"events\":[" + String.join(",", events) + "],\"cursor\":\"" + cursor + "\"" + closedField + "}";
     }
 
     /** Caller holds the lock. */

@@ -11,6 +11,7 @@ import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.relay.SessionRelay;
+import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.ClientLink;
 import dev.chat.transport.core.TransportMetrics;
 import dev.chat.transport.http.HttpAnswer;
@@ -50,6 +51,7 @@ public final class PollingTransport {
     private final EventEncoder encoder;
     private final PollingSettings settings;
     private final TransportMetrics metrics;
+    private final Admission admission;
     private final ConcurrentHashMap<SessionToken, Poller> feeds = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor timer = newTimer();
     /** Writes answers, so the thread that delivered an event never waits on a slow poller's socket. */
@@ -67,12 +69,14 @@ public final class PollingTransport {
             SessionRelay relay,
             EventEncoder encoder,
             PollingSettings settings,
-            TransportMetrics metrics) {
+            TransportMetrics metrics,
+            Admission admission) {
         this.useCases = requireNonNull(useCases, "useCases");
         this.relay = requireNonNull(relay, "relay");
         this.encoder = requireNonNull(encoder, "encoder");
         this.settings = requireNonNull(settings, "settings");
         this.metrics = requireNonNull(metrics, "metrics");
+        this.admission = requireNonNull(admission, "admission");
     }
 
     /** Registers the poll route; call while the Javalin app is being created. */
@@ -105,10 +109,10 @@ public final class PollingTransport {
         try {
             answer = answer(ctx.queryParam("session"), ctx.queryParam("cursor"), timeout(ctx.queryParam("timeout")));
         } catch (ChatException e) {
-            write(ctx, refusal(e));
+            refusal(e).writeTo(ctx);
             return;
         }
-        ctx.future(() -> answer.thenAcceptAsync(result -> write(ctx, result), responder));
+        ctx.future(() -> answer.thenAcceptAsync(result -> result.writeTo(ctx), responder));
     }
 
     private CompletableFuture<HttpAnswer> answer(String session, String cursorText, Duration timeout) {
@@ -146,6 +150,10 @@ public final class PollingTransport {
 
     /** A new session, or one resumed from history, with a new feed on this node: answered at once. */
     private CompletableFuture<HttpAnswer> open(Optional<SessionToken> resume, Cursor positions) {
+        Optional<Admission.Refusal> notAdmitted = admission.admit();
+        if (notAdmitted.isPresent()) {
+            return CompletableFuture.completedFuture(HttpAnswer.notAdmitted(notAdmitted.get(), encoder));
+        }
         PollFeed feed = newFeed();
         Poller poller = new Poller(feed, new ClientLink(useCases, feed));
         Optional<ErrorEvent> refusal = poller.link().open(resume, positions);
@@ -163,10 +171,6 @@ public final class PollingTransport {
 
     private HttpAnswer refusal(ChatException e) {
         return HttpAnswer.refusal(e, null, encoder);
-    }
-
-    private static void write(Context ctx, HttpAnswer answer) {
-        ctx.status(answer.status()).result(answer.body());
     }
 
     private Duration timeout(String seconds) {

@@ -6,6 +6,7 @@ import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.SessionToken;
+import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.Refusals;
 import dev.chat.transport.http.HttpAnswer;
 import jakarta.servlet.AsyncContext;
@@ -38,6 +39,11 @@ final class SseServlet extends HttpServlet {
         String cursorText = Optional.ofNullable(request.getParameter("cursor"))
                 .orElse(fromEventId.map(parts -> parts[1]).orElse(null));
 
+        Optional<Admission.Refusal> notAdmitted = transport.admission().admit();
+        if (notAdmitted.isPresent()) {
+            write(response, HttpAnswer.notAdmitted(notAdmitted.get(), transport.encoder()));
+            return;
+        }
         response.setBufferSize(RESPONSE_BUFFER_BYTES);
         SseTransport.Stream stream = transport.newStream(response.getOutputStream());
         Optional<ErrorEvent> refusal;
@@ -63,7 +69,15 @@ final class SseServlet extends HttpServlet {
     }
 
     private void writeError(HttpServletResponse response, ErrorEvent error) throws IOException {
-        HttpAnswer refusal = HttpAnswer.of(error, transport.encoder());
+        write(response, HttpAnswer.of(error, transport.encoder()));
+    }
+
+    private static void write(HttpServletResponse response, HttpAnswer refusal) throws IOException {
+        if (refusal.retryAfter() != null) {
+            response.setHeader(
+                    "Retry-After",
+                    Long.toString(Math.max(1, refusal.retryAfter().toSeconds())));
+        }
         response.setStatus(refusal.status());
         response.setContentType("application/json");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());

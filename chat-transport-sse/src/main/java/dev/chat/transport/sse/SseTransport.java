@@ -8,6 +8,7 @@ import dev.chat.domain.model.Heartbeat;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.ClientLink;
 import dev.chat.transport.core.OpenConnections;
 import dev.chat.transport.core.TransportMetrics;
@@ -25,6 +26,7 @@ public final class SseTransport {
     private final EventEncoder encoder;
     private final SseSettings settings;
     private final TransportMetrics metrics;
+    private final Admission admission;
     private final OpenConnections<SseConnection, Stream> streams = new OpenConnections<>();
     // Threads start with the first task, not here.
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -36,11 +38,17 @@ public final class SseTransport {
     /** A stream and its life with the domain. */
     record Stream(SseConnection connection, ClientLink link) {}
 
-    public SseTransport(ChatUseCases useCases, EventEncoder encoder, SseSettings settings, TransportMetrics metrics) {
+    public SseTransport(
+            ChatUseCases useCases,
+            EventEncoder encoder,
+            SseSettings settings,
+            TransportMetrics metrics,
+            Admission admission) {
         this.useCases = requireNonNull(useCases, "useCases");
         this.encoder = requireNonNull(encoder, "encoder");
         this.settings = requireNonNull(settings, "settings");
         this.metrics = requireNonNull(metrics, "metrics");
+        this.admission = requireNonNull(admission, "admission");
     }
 
     /** Registers the stream servlet; call while the Javalin app is being created. */
@@ -79,6 +87,10 @@ public final class SseTransport {
     /** A stream whose open was refused: it never reached the domain. */
     void forget(Stream stream) {
         streams.remove(stream.connection());
+    }
+
+    Admission admission() {
+        return admission;
     }
 
     EventEncoder encoder() {

@@ -7,6 +7,7 @@ import dev.chat.domain.model.ErrorCode;
 final class CloseCodes {
     static final int GOING_AWAY = 1001;
     static final int INTERNAL_ERROR = 1011;
+    static final int SERVICE_RESTART = 1012;
     static final int TRY_AGAIN_LATER = 1013;
     static final int SLOW_CONSUMER = 4008;
     static final int REPLACED = 4009;
@@ -17,6 +18,7 @@ final class CloseCodes {
     static int of(CloseReason reason) {
         return switch (reason) {
             case SHUTDOWN -> GOING_AWAY;
+            case RESTART -> SERVICE_RESTART;
             case SLOW_CONSUMER -> SLOW_CONSUMER;
             case REPLACED -> REPLACED;
         };
@@ -34,6 +36,7 @@ final class CloseCodes {
     static String phrase(CloseReason reason) {
         return switch (reason) {
             case SHUTDOWN -> "server shutting down, reconnect";
+            case RESTART -> "node restarting, reconnect and resume";
             case SLOW_CONSUMER -> "slow consumer, reconnect and resume";
             case REPLACED -> "session resumed on another connection";
         };

@@ -1,5 +1,8 @@
 package dev.chat.transport.ws;
 
+import static java.util.Objects.requireNonNull;
+
+import dev.chat.transport.core.Admission;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -12,6 +15,7 @@ import java.io.IOException;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.Optional;
 
 /**
  * In front of the WebSocket endpoint. It answers a malformed upgrade plainly (400, or 426 naming the supported
@@ -20,6 +24,12 @@ import java.util.Enumeration;
  * never-expiring session (and a JSESSIONID cookie) per connection. The chat keeps no state in HTTP sessions.
  */
 final class HandshakeFilter extends HttpFilter {
+    private final transient Admission admission;
+
+    HandshakeFilter(Admission admission) {
+        this.admission = requireNonNull(admission, "admission");
+    }
+
     private static final String SUPPORTED_VERSION = "13";
     private static final int UPGRADE_REQUIRED = 426;
 
@@ -37,6 +47,16 @@ final class HandshakeFilter extends HttpFilter {
         }
         if (!isValidKey(request.getHeader("Sec-WebSocket-Key"))) {
             refuse(response, HttpServletResponse.SC_BAD_REQUEST, "missing or malformed Sec-WebSocket-Key");
+            return;
+        }
+        Optional<Admission.Refusal> notAdmitted = admission.admit();
+        if (notAdmitted.isPresent()) {
+            response.setHeader(
+                    "Retry-After", Long.toString(notAdmitted.get().retryAfter().toSeconds()));
+            refuse(
+                    response,
+                    HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    notAdmitted.get().reason());
             return;
         }
         chain.doFilter(new Sessionless(request), response);

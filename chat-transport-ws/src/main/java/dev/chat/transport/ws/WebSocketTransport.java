@@ -16,6 +16,7 @@ import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.protocol.CommandDecoder;
+import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.ClientLink;
 import dev.chat.transport.core.Commands;
 import dev.chat.transport.core.OpenConnections;
@@ -54,6 +55,7 @@ public final class WebSocketTransport {
     private final OriginPolicy origins;
     private final WebSocketSettings settings;
     private final TransportMetrics metrics;
+    private final Admission admission;
     private final OpenConnections<String, ClientLink> connections = new OpenConnections<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "ws-housekeeping");
@@ -67,13 +69,15 @@ public final class WebSocketTransport {
             EventEncoder encoder,
             OriginPolicy origins,
             WebSocketSettings settings,
-            TransportMetrics metrics) {
+            TransportMetrics metrics,
+            Admission admission) {
         this.useCases = requireNonNull(useCases, "useCases");
         this.commands = new Commands(useCases.commands(), decoder);
         this.encoder = requireNonNull(encoder, "encoder");
         this.origins = requireNonNull(origins, "origins");
         this.settings = requireNonNull(settings, "settings");
         this.metrics = requireNonNull(metrics, "metrics");
+        this.admission = requireNonNull(admission, "admission");
     }
 
     /** Registers the endpoint; call while the Javalin app is being created. */
@@ -87,7 +91,7 @@ public final class WebSocketTransport {
         AtomicReference<ServletContextHandler> context = new AtomicReference<>();
         config.jetty.modifyServletContextHandler(context::set);
         config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-                new FilterHolder(new HandshakeFilter()), settings.path(), EnumSet.of(DispatcherType.REQUEST)));
+                new FilterHolder(new HandshakeFilter(admission)), settings.path(), EnumSet.of(DispatcherType.REQUEST)));
         config.events.serverStarting(() -> disableCompression(context.get()));
         config.events.serverStarted(() -> {
             long every = settings.pingInterval().toMillis();

@@ -45,6 +45,13 @@ public interface SessionStore {
     boolean isNicknameTaken(Nickname nickname);
 
     /**
+     * This node stops serving a session it owns, without ending it (it is draining): whichever node the client reaches
+     * next takes the session over, as if this node had died, but at once. Its presence is no longer renewed here. No
+     * effect if another node owns it. A single-node store has nobody to hand it to and does nothing.
+     */
+    void disown(SessionToken token);
+
+    /**
      * Sets what to do when another node claims a session this node owns. The listener runs on the store's thread and
      * must not block. A single-node store never calls it.
      */
