@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 /** The running service: one Javalin (Jetty) server carrying every transport. Sockets open in start, close in stop. */
 public final class ChatServer {
     private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
+    /** How long a drain keeps trying to hand off what the store refused during the window. */
+    private static final Duration HAND_OFF_RETRIES = Duration.ofSeconds(2);
 
     private final ChatConfig config;
     private final Set<Endpoint> endpoints;
@@ -148,6 +150,7 @@ public final class ChatServer {
                 operations.drainAccept().toSeconds());
         pause(operations.drainAccept());
         admission.closeDoors(operations.drain().plus(Duration.ofSeconds(1)));
+        chat.closeToNewSessions(); // also resumes already past the doors, and relayed ones
         List<SessionToken> sessions = chat.localSessionTokens();
         log.info(
                 "draining: handing {} sessions to other nodes over {} s",
@@ -157,13 +160,31 @@ public final class ChatServer {
         for (int i = 0; i < sessions.size(); i++) {
             long due = start + operations.drain().toNanos() * i / sessions.size();
             pause(Duration.ofNanos(due - System.nanoTime()));
-            try {
-                chat.handOff(sessions.get(i));
-            } catch (RuntimeException e) {
-                log.warn("handing a session off failed: {}", e.toString());
+            handOff(sessions.get(i));
+        }
+        // What the store refused, and a connect or resume already under way when the doors closed: again, briefly.
+        long deadline = System.nanoTime() + HAND_OFF_RETRIES.toNanos();
+        List<SessionToken> left = chat.localSessionTokens();
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            log.info("draining: handing {} remaining sessions off", left.size());
+            left.forEach(this::handOff);
+            left = chat.localSessionTokens();
+            if (!left.isEmpty()) {
+                pause(Duration.ofMillis(100));
             }
         }
+        if (!left.isEmpty()) {
+            log.warn("draining: {} sessions could not be handed off; they move when their lease ends", left.size());
+        }
         stop();
+    }
+
+    private void handOff(SessionToken session) {
+        try {
+            chat.handOff(session);
+        } catch (RuntimeException e) {
+            log.warn("handing a session off failed: {}", e.toString());
+        }
     }
 
     private static void pause(Duration duration) {

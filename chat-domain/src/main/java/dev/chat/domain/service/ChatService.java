@@ -52,6 +52,9 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     private final Ports ports;
     private final ChatLimits limits;
     private final LocalSessions localSessions = new LocalSessions();
+    /** Draining: sessions are only handed away from here, never made or taken over here. */
+    private volatile boolean closedToNewSessions;
+
     private final NicknameAllocator nicknames;
     private final RoomCatchUp catchUp;
     private final SessionRooms rooms;
@@ -115,6 +118,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     @Override
     public SessionToken connect(ClientConnection connection) {
         requireNonNull(connection, "connection");
+        refuseWhileDraining();
         SessionRecord record = nicknames.createSession(Set.of(RoomName.GENERAL));
         LocalSession session = new LocalSession(record.token(), record.nickname());
         localSessions.add(session);
@@ -137,6 +141,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     public void resume(SessionToken token, Cursor cursor, ClientConnection connection) {
         requireNonNull(cursor, "cursor");
         requireNonNull(connection, "connection");
+        refuseWhileDraining();
         // Claiming first makes this node the session's owner, wherever it was served before (the old owner lets go).
         SessionRecord record =
                 ports.sessions().claim(requireNonNull(token, "token")).orElseThrow(ChatService::unknownSession);
@@ -221,6 +226,20 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         return localSessions.size();
     }
 
+    /**
+     * From now on this node makes no session and takes none over (it is draining): a connect or resume is refused
+     * with {@code unavailable}, so a session handed away cannot come back here.
+     */
+    public void closeToNewSessions() {
+        closedToNewSessions = true;
+    }
+
+    private void refuseWhileDraining() {
+        if (closedToNewSessions) {
+            throw new ChatException(ErrorCode.UNAVAILABLE, "this node is restarting; connect to another");
+        }
+    }
+
     /** The sessions this node serves now. */
     public List<SessionToken> localSessionTokens() {
         return localSessions.tokens();
@@ -230,22 +249,26 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
      * Moves a session away from this node (it is draining): the store stops naming this node its owner, the session
      * is let go here without a departure, and its connection is closed as {@link CloseReason#RESTART}, so the client
      * resumes on another node, which takes the session over. Nobody sees it leave.
+     *
+     * @return false if the store did not answer: the session stays here, and the caller tries again (a session this
+     *     node still owned when it died would wait for its lease before another node could serve it)
      */
-    public void handOff(SessionToken token) {
+    public boolean handOff(SessionToken token) {
         LocalSession session = localSessions.get(requireNonNull(token, "token"));
         if (session == null) {
-            return;
+            return true;
         }
         synchronized (session) {
             if (session.ended) {
-                return;
+                return true;
             }
             try {
                 ports.sessions().disown(token);
             } catch (ChatException storeDown) {
-                // still let go: the client's resume elsewhere claims the session, or its lease runs out
+                return false;
             }
             expiry.letGo(session, CloseReason.RESTART);
+            return true;
         }
     }
 

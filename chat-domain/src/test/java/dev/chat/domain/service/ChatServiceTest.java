@@ -723,6 +723,24 @@ class ChatServiceTest {
         return Cursor.EMPTY.with(RoomName.GENERAL, new RoomPosition(snapshot.epoch(), lastSeq));
     }
 
+    @Test
+    void givenADrainingNode_itHandsSessionsOffWithoutADeparture_andTakesNoneBack() {
+        RecordingConnection bystander = new RecordingConnection();
+        chat.connect(bystander);
+        RecordingConnection moving = new RecordingConnection();
+        SessionToken token = chat.connect(moving);
+
+        chat.closeToNewSessions();
+        chat.handOff(token);
+
+        assertThat(moving.closes()).containsExactly(CloseReason.RESTART);
+        assertThat(chat.localSessionTokens()).doesNotContain(token);
+        scheduler.advance(GRACE.plusSeconds(5));
+        assertThat(bystander.received(UserDisconnected.class)).isEmpty();
+        assertRefused(() -> chat.resume(token, Cursor.EMPTY, new RecordingConnection()), ErrorCode.UNAVAILABLE);
+        assertRefused(() -> chat.connect(new RecordingConnection()), ErrorCode.UNAVAILABLE);
+    }
+
     private ChatService chatWith(NicknameGenerator nicknames, ChatLimits limits) {
         InMemoryEventBus bus = new InMemoryEventBus();
         ChatService.Ports ports = new ChatService.Ports(

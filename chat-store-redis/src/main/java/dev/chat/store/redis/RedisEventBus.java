@@ -28,6 +28,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
@@ -186,7 +187,11 @@ final class RedisEventBus implements EventBus, AutoCloseable {
         closed = true;
         Receiver current = receiver;
         if (current != null && current.isSubscribed()) {
-            current.unsubscribe();
+            try {
+                current.unsubscribe();
+            } catch (JedisException alreadyGone) {
+                // the connection broke first: nothing is subscribed any more
+            }
         }
     }
 

@@ -171,6 +171,7 @@ final class RedisSessionStore implements SessionStore {
                     new SessionRecord(token, new Nickname((String) reply.get(1)), rooms((String) reply.get(2)));
             redis.pexpire(keys.nickname(record.nickname()), ttl.toMillis());
             held.put(token, new Held(claim, record));
+            log.debug("claimed session of {} from {}", record.nickname(), previous);
             String previousNode = nodeOf(previous);
             if (!previousNode.equals(nodeId) && !previous.equals(NOBODY)) {
                 tellTakenOver(previousNode, new NodeMessage.Taken(token.value(), previous));
@@ -220,6 +221,7 @@ final class RedisSessionStore implements SessionStore {
                 // Released, or Redis lost it: either way the nickname is free now (if it is still this session's).
                 redis.eval(RELEASE_NICKNAME, List.of(keys.nickname(mine.record.nickname())), List.of(token.value()));
                 held.remove(token, mine);
+                log.debug("released session of {} ({})", mine.record.nickname(), released);
                 return Long.valueOf(1).equals(released) ? Released.RELEASED : Released.ALREADY_GONE;
             }
         });
@@ -261,6 +263,7 @@ final class RedisSessionStore implements SessionStore {
         calls.run(() -> {
             synchronized (mine) { // not while a renewal restores it
                 redis.eval(DISOWN_IF_OWNER, List.of(keys.session(token)), List.of(mine.claim));
+                log.debug("handed off session of {}", mine.record.nickname());
                 if (held.remove(token, mine)) {
                     letGo.accept(mine.record.nickname()); // its presence is no longer renewed here
                 }

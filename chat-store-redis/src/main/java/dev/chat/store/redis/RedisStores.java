@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -124,8 +125,8 @@ public final class RedisStores implements AutoCloseable {
                 keys,
                 codec,
                 nodeId,
-                payload -> nodeMessages.execute(() -> onNodeMessage(payload)),
-                () -> nodeMessages.execute(this::renewSessions));
+                payload -> handle(() -> onNodeMessage(payload)),
+                () -> handle(this::renewSessions));
         this.history = new RedisMessageHistory(redis, calls, keys, codec, settings.historySize());
         this.presence = new RedisPresenceStore(redis, calls, keys, settings.presenceLease(), clock);
         this.sessions = new RedisSessionStore(redis, calls, keys, settings.sessionTtl(), nodeId, this::send);
@@ -228,10 +229,21 @@ public final class RedisStores implements AutoCloseable {
         if (keeper != null) {
             keeper.shutdownNow();
         }
+        // Stop listening first: a request another node publishes from now on reaches nobody, so that node serves it
+        // (takes the session over) at once, instead of waiting out its timeout for an answer this node never sends.
+        bus.close();
         relay.close();
         nodeMessages.shutdownNow();
-        bus.close();
         redis.close();
+    }
+
+    /** Off the subscriber thread; dropped once the stores are closing (nobody is listening for answers then). */
+    private void handle(Runnable nodeMessage) {
+        try {
+            nodeMessages.execute(nodeMessage);
+        } catch (RejectedExecutionException closing) {
+            log.debug("node message dropped: the stores are closing");
+        }
     }
 
     private void awaitRedis() {

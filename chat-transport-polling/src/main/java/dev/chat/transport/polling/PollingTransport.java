@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -112,7 +113,7 @@ public final class PollingTransport {
             refusal(e).writeTo(ctx);
             return;
         }
-        ctx.future(() -> answer.thenAcceptAsync(result -> result.writeTo(ctx), responder));
+        ctx.future(() -> answer.thenAcceptAsync(result -> result.writeTo(ctx), this::respond));
     }
 
     private CompletableFuture<HttpAnswer> answer(String session, String cursorText, Duration timeout) {
@@ -167,6 +168,19 @@ public final class PollingTransport {
             previous.link().release();
         }
         return feed.poll(0, Duration.ZERO).thenApply(HttpAnswer::ok);
+    }
+
+    /**
+     * Writes an answer on the responder pool; once the transport is shutting down, on the thread that has it: a
+     * relayed poll's answer that arrives then must still reach its client, or its request would hang until the
+     * balancer gives up on it.
+     */
+    private void respond(Runnable write) {
+        try {
+            responder.execute(write);
+        } catch (RejectedExecutionException shuttingDown) {
+            write.run();
+        }
     }
 
     private HttpAnswer refusal(ChatException e) {
