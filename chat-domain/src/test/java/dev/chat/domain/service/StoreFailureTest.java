@@ -70,6 +70,30 @@ class StoreFailureTest {
         throw new AssertionError("the use case made more than " + MAX_CALLS + " store calls");
     }
 
+    /**
+     * Runs a command with the k-th store call from now failing (and, if {@code carriedOut}, taking effect anyway).
+     *
+     * @return whether the command succeeded
+     */
+    private boolean succeedsDespite(int k, boolean carriedOut, Runnable command) {
+        stores.failCall(k, false, carriedOut);
+        try {
+            command.run();
+            return true;
+        } catch (ChatException refused) {
+            return false;
+        } finally {
+            stores.restore();
+        }
+    }
+
+    /** What {@code observer} heard of {@code member} arriving in and leaving DEV, in order. */
+    private static List<ServerEvent> presenceOf(Nickname member, RecordingConnection observer) {
+        return observer.received().stream()
+                .filter(e -> e.equals(new UserConnected(DEV, member)) || e.equals(new UserDisconnected(DEV, member)))
+                .toList();
+    }
+
     @Test
     void givenAnyStoreCallOfConnectFails_nothingOfTheArrivalIsLeftAfterTheGrace() {
         for (boolean staysDown : new boolean[] {false, true}) {
@@ -123,15 +147,7 @@ class StoreFailureTest {
             chat.handle(bobToken, new JoinRoom(DEV, null));
             Nickname aliceName = alice.received(Welcome.class).get(0).user();
 
-            stores.failCall(k, false, carriedOut);
-            boolean joined;
-            try {
-                chat.handle(token, new JoinRoom(DEV, "j1"));
-                joined = true;
-            } catch (ChatException e) {
-                joined = false;
-            }
-            stores.restore();
+            boolean joined = succeedsDespite(k, carriedOut, () -> chat.handle(token, new JoinRoom(DEV, "j1")));
 
             if (!joined) {
                 assertThat(stores.realPresence.members(DEV)).as("k=%d", k).doesNotContain(aliceName);
@@ -140,10 +156,7 @@ class StoreFailureTest {
                         .doesNotContain(DEV);
                 assertThatThrownBy(() -> chat.handle(token, new SendMessage(DEV, "hi", null)))
                         .isInstanceOf(ChatException.class);
-                List<ServerEvent> aboutAlice = bob.received().stream()
-                        .filter(e -> e.equals(new UserConnected(DEV, aliceName))
-                                || e.equals(new UserDisconnected(DEV, aliceName)))
-                        .toList();
+                List<ServerEvent> aboutAlice = presenceOf(aliceName, bob);
                 assertThat(aboutAlice.isEmpty() || aboutAlice.get(aboutAlice.size() - 1) instanceof UserDisconnected)
                         .as("k=%d: bob does not end up believing she is in", k)
                         .isTrue();
@@ -176,22 +189,11 @@ class StoreFailureTest {
             chat.handle(token, new JoinRoom(DEV, null));
             Nickname aliceName = alice.received(Welcome.class).get(0).user();
 
-            stores.failCall(k, false, carriedOut);
-            boolean left;
-            try {
-                chat.handle(token, new LeaveRoom(DEV, "l1"));
-                left = true;
-            } catch (ChatException e) {
-                left = false;
-            }
-            stores.restore();
+            boolean left = succeedsDespite(k, carriedOut, () -> chat.handle(token, new LeaveRoom(DEV, "l1")));
 
             Ack sent = chat.handle(bobToken, new SendMessage(DEV, "still there?", null));
             boolean delivered = alice.received(ChatMessage.class).stream().anyMatch(m -> m.seq() == sent.seq());
-            List<ServerEvent> aboutAlice = bob.received().stream()
-                    .filter(e -> e.equals(new UserConnected(DEV, aliceName))
-                            || e.equals(new UserDisconnected(DEV, aliceName)))
-                    .toList();
+            List<ServerEvent> aboutAlice = presenceOf(aliceName, bob);
             ServerEvent lastHeard = aboutAlice.get(aboutAlice.size() - 1);
             if (left) {
                 assertThat(stores.realPresence.members(DEV)).as("k=%d", k).doesNotContain(aliceName);
