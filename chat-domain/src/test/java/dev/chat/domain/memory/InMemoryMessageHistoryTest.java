@@ -3,15 +3,14 @@ package dev.chat.domain.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chat.domain.contract.MessageHistoryContract;
+import dev.chat.domain.contract.SettableClock;
 import dev.chat.domain.model.HistorySlice;
 import dev.chat.domain.model.MessageDraft;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.RoomPosition;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +19,7 @@ class InMemoryMessageHistoryTest extends MessageHistoryContract {
     private static final RoomName BUSY = RoomName.of("busy");
     private static final String TEXT = "x".repeat(1_000);
 
-    private final MutableClock clock = new MutableClock();
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-11-29T12:00:00Z"));
 
     @Override
     protected Stores createStores(int capacity) {
@@ -90,28 +89,5 @@ class InMemoryMessageHistoryTest extends MessageHistoryContract {
 
     private static MessageDraft draft(RoomName room) {
         return new MessageDraft(room, "id", new Nickname("Someone"), TEXT, Instant.EPOCH, null);
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-29T12:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -5,41 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chat.domain.contract.PresenceStoreContract;
+import dev.chat.domain.contract.SettableClock;
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.port.out.PresenceStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class RedisPresenceStoreIT extends PresenceStoreContract {
     private static final Duration LEASE = Duration.ofSeconds(30);
 
-    private final AtomicLong nowMillis =
-            new AtomicLong(Instant.parse("2026-11-25T12:00:00Z").toEpochMilli());
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(nowMillis.get());
-        }
-    };
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-11-25T12:00:00Z"));
     private final RedisKeys keys = new RedisKeys("test-presence-" + UUID.randomUUID());
 
     @Override
@@ -58,9 +39,9 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
         dying.add(room, ghost);
         survivor.add(room, alive);
 
-        nowMillis.addAndGet(LEASE.toMillis() / 2);
+        clock.advance(LEASE.dividedBy(2));
         survivor.renewLeases(); // the dying node renews nothing from now on
-        nowMillis.addAndGet(LEASE.toMillis() / 2 + 1);
+        clock.advance(LEASE.dividedBy(2).plusMillis(1));
 
         assertThat(survivor.members(room)).containsExactly(alive);
         List<RedisPresenceStore.Expired> reported = new ArrayList<>(survivor.removeExpired());

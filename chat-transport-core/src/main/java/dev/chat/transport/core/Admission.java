@@ -17,7 +17,12 @@ import java.util.function.IntSupplier;
  */
 public final class Admission {
     /** Why a connection was refused, and when to try again (a {@code Retry-After}). */
-    public record Refusal(String reason, Duration retryAfter) {}
+    public record Refusal(String reason, Duration retryAfter) {
+        /** The {@code Retry-After} header's value: whole seconds, at least one. */
+        public String retryAfterHeader() {
+            return Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000));
+        }
+    }
 
     private static final Duration RETRY_WHEN_FULL = Duration.ofSeconds(5);
 

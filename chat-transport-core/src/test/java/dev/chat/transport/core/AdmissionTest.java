@@ -17,6 +17,7 @@ class AdmissionTest {
         assertThat(admission.admit()).hasValueSatisfying(refusal -> {
             assertThat(refusal.reason()).contains("too many new connections");
             assertThat(refusal.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+            assertThat(refusal.retryAfterHeader()).isEqualTo("1");
         });
     }
 

@@ -9,13 +9,14 @@ import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.Refusals;
 import io.javalin.http.Context;
-import java.time.Duration;
 
 /**
  * An HTTP endpoint's answer, status and JSON body, in a form that can cross to another node and back (the HTTP
  * transports relay requests to the node that serves a session).
+ *
+ * @param retryAfter the {@code Retry-After} header's value, or null for none
  */
-public record HttpAnswer(int status, String body, Duration retryAfter) {
+public record HttpAnswer(int status, String body, String retryAfter) {
     public HttpAnswer {
         if (status < 100 || status > 599) {
             throw new IllegalArgumentException("not an HTTP status: " + status);
@@ -32,13 +33,13 @@ public record HttpAnswer(int status, String body, Duration retryAfter) {
     public static HttpAnswer notAdmitted(Admission.Refusal refusal, EventEncoder encoder) {
         String body = encoder.encode(new ErrorEvent(ErrorCode.UNAVAILABLE, refusal.reason(), null))
                 .dataJson();
-        return new HttpAnswer(503, body, refusal.retryAfter());
+        return new HttpAnswer(503, body, refusal.retryAfterHeader());
     }
 
     /** Writes the status, {@code Retry-After} if any, and the body. */
     public void writeTo(Context ctx) {
         if (retryAfter != null) {
-            ctx.header("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
+            ctx.header("Retry-After", retryAfter);
         }
         ctx.status(status).result(body);
     }

@@ -74,9 +74,7 @@ final class SseServlet extends HttpServlet {
 
     private static void write(HttpServletResponse response, HttpAnswer refusal) throws IOException {
         if (refusal.retryAfter() != null) {
-            response.setHeader(
-                    "Retry-After",
-                    Long.toString(Math.max(1, refusal.retryAfter().toSeconds())));
+            response.setHeader("Retry-After", refusal.retryAfter());
         }
         response.setStatus(refusal.status());
         response.setContentType("application/json");

@@ -51,8 +51,7 @@ final class HandshakeFilter extends HttpFilter {
         }
         Optional<Admission.Refusal> notAdmitted = admission.admit();
         if (notAdmitted.isPresent()) {
-            response.setHeader(
-                    "Retry-After", Long.toString(notAdmitted.get().retryAfter().toSeconds()));
+            response.setHeader("Retry-After", notAdmitted.get().retryAfterHeader());
             refuse(
                     response,
                     HttpServletResponse.SC_SERVICE_UNAVAILABLE,
