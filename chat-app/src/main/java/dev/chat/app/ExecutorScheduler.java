@@ -3,6 +3,7 @@ package dev.chat.app;
 import dev.chat.domain.port.out.Scheduler;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,10 +20,16 @@ final class ExecutorScheduler implements Scheduler, AutoCloseable {
         return thread;
     });
 
+    /** After {@link #close()} nothing more is scheduled: the node is stopping, and its sessions' leases run out. */
     @Override
     public Cancellable schedule(Duration delay, Runnable task) {
-        ScheduledFuture<?> future = executor.schedule(() -> run(task), delay.toNanos(), TimeUnit.NANOSECONDS);
-        return () -> future.cancel(false);
+        try {
+            ScheduledFuture<?> future = executor.schedule(() -> run(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> future.cancel(false);
+        } catch (RejectedExecutionException stopping) {
+            log.debug("not scheduled: the node is stopping");
+            return () -> {};
+        }
     }
 
     @Override
