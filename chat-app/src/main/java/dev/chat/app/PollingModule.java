@@ -42,6 +42,6 @@ final class PollingModule extends AbstractModule {
 
     @ProvidesIntoSet
     Endpoint endpoint(PollingTransport transport) {
-        return Endpoint.of(transport::install, grace -> transport.shutdown());
+        return Endpoint.of(transport::install, transport::shutdown);
     }
 }

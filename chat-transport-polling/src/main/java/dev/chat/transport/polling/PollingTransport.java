@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +30,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The chat over HTTP long-polling ({@code GET /chat/poll}); commands go to {@code POST /chat/send}. A held poll is
@@ -39,6 +42,7 @@ import java.util.concurrent.TimeUnit;
  * when no live node serves the session does the node that got the poll take it over, resuming from the cursor.
  */
 public final class PollingTransport {
+    private static final Logger log = LoggerFactory.getLogger(PollingTransport.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration HOUSEKEEPING_EVERY = Duration.ofSeconds(1);
     private static final int RESPONDER_THREADS = 4;
@@ -54,6 +58,10 @@ public final class PollingTransport {
     private final TransportMetrics metrics;
     private final Admission admission;
     private final ConcurrentHashMap<SessionToken, Poller> feeds = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+    /** Polls this node passed to the node serving their session, still waiting for its answer. */
+    private final Set<CompletableFuture<HttpAnswer>> relayedOut = ConcurrentHashMap.newKeySet();
+
     private final ScheduledThreadPoolExecutor timer = newTimer();
     /** Writes answers, so the thread that delivered an event never waits on a slow poller's socket. */
     private final ExecutorService responder = Executors.newFixedThreadPool(RESPONDER_THREADS, runnable -> {
@@ -96,16 +104,33 @@ public final class PollingTransport {
                 TimeUnit.MILLISECONDS));
     }
 
-    /** Answers every held poll (clients poll again, elsewhere) and stops the timers. */
-    public void shutdown() {
+    /**
+     * Answers every held poll before the server stops, so none is cut off: this node's feeds with what they have
+     * (clients poll again, elsewhere), polls passed to other nodes with 503 (a balancer tries another node at once).
+     * Waits up to {@code grace} for the answers to be written.
+     */
+    public void shutdown(Duration grace) {
+        stopping = true;
         List.copyOf(feeds.values()).forEach(poller -> poller.feed().end());
+        List.copyOf(relayedOut).forEach(waiting -> waiting.complete(restarting()));
         timer.shutdownNow();
-        responder.shutdown(); // lets the answers just handed over go out
+        responder.shutdown();
+        try {
+            if (!responder.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("poll answers still being written after {}; the rest are cut off", grace);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void poll(Context ctx) {
         ctx.contentType("application/json");
         ctx.header("Cache-Control", "no-store");
+        if (stopping) { // the server is about to stop: a poll held now would be cut off
+            restarting().writeTo(ctx);
+            return;
+        }
         CompletableFuture<HttpAnswer> answer;
         try {
             answer = answer(ctx.queryParam("session"), ctx.queryParam("cursor"), timeout(ctx.queryParam("timeout")));
@@ -126,9 +151,18 @@ public final class PollingTransport {
             return answerHere(token, cursorText, timeout);
         }
         String request = new RelayedPoll(cursorText, timeout).text();
-        return relay.ask(token, RELAY_TOPIC, request, timeout.plus(RELAY_MARGIN))
+        CompletableFuture<HttpAnswer> waiting = new CompletableFuture<>();
+        relayedOut.add(waiting);
+        waiting.whenComplete((answer, failure) -> relayedOut.remove(waiting));
+        if (stopping) { // shutdown may have answered the others before this one was added
+            waiting.complete(restarting());
+            return waiting;
+        }
+        relay.ask(token, RELAY_TOPIC, request, timeout.plus(RELAY_MARGIN))
                 .thenApply(HttpAnswer::parse)
-                .exceptionally(failure -> HttpAnswer.ofFailure(failure, null, encoder));
+                .exceptionally(failure -> HttpAnswer.ofFailure(failure, null, encoder))
+                .thenAccept(waiting::complete);
+        return waiting;
     }
 
     /** A poll another node got for a session this node serves (or that nobody serves any more). */
@@ -181,6 +215,11 @@ public final class PollingTransport {
         } catch (RejectedExecutionException shuttingDown) {
             write.run();
         }
+    }
+
+    private HttpAnswer restarting() {
+        return HttpAnswer.refusal(
+                new ChatException(ErrorCode.UNAVAILABLE, "this node is restarting; poll again"), null, encoder);
     }
 
     private HttpAnswer refusal(ChatException e) {
