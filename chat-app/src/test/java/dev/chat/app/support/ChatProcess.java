@@ -1,43 +1,103 @@
 package dev.chat.app.support;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
-/** The packaged service ({@code target/chat-app.jar}) as a process of its own, which a test may SIGKILL. */
+/**
+ * The packaged service ({@code target/chat-app.jar}) as a process of its own, which a test may SIGKILL, or SIGTERM and
+ * start again on the same port (as a rolling deploy does behind a balancer).
+ */
 public final class ChatProcess implements AutoCloseable {
-    private final Process process;
-    private final int port;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private ChatProcess(Process process, int port) {
-        this.process = process;
+    private final Map<String, String> environment;
+    private final int port;
+    private final Path logFile;
+    private volatile Process process;
+
+    private ChatProcess(Map<String, String> environment, int port, Path logFile) {
+        this.environment = Map.copyOf(environment);
         this.port = port;
+        this.logFile = logFile;
     }
 
     /** Starts it on a free port with these settings (environment variables), output to a temp file. */
     public static ChatProcess start(Map<String, String> environment) {
         try {
-            int port = freePort();
+            ChatProcess node = new ChatProcess(environment, freePort(), Files.createTempFile("chat-node", ".log"));
+            node.startAgain();
+            return node;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the service again on its port, with the same settings; its output is appended to the same file. */
+    public void startAgain() {
+        try {
             ProcessBuilder builder = new ProcessBuilder(
                             Path.of(System.getProperty("java.home"), "bin", "java")
                                     .toString(),
                             "-jar",
                             Path.of("target", "chat-app.jar").toString())
                     .redirectErrorStream(true)
-                    .redirectOutput(File.createTempFile("chat-node", ".log"));
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             builder.environment().putAll(environment);
             builder.environment().put("CHAT_PORT", Integer.toString(port));
             builder.environment().put("CHAT_HOST", "127.0.0.1");
-            return new ChatProcess(builder.start(), port);
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Where its output goes, for a test's failure message. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** Waits until {@code /ready} answers 200. */
+    public void awaitReady(Duration atMost) {
+        URI ready = URI.create("http://127.0.0.1:" + port + "/ready");
+        Awaitility.await()
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(() -> HTTP.send(
+                                        HttpRequest.newBuilder(ready)
+                                                .timeout(Duration.ofSeconds(2))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
+    }
+
+    /** SIGTERM, as an orchestrator stops it: it drains. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to end; its exit status, or an assertion error if it outlives {@code atMost}. */
+    public int awaitExit(Duration atMost) throws InterruptedException {
+        if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("node on port " + port + " still running after " + atMost + "; log: " + logFile);
+        }
+        return process.exitValue();
     }
 
     public URI chatUri() {
