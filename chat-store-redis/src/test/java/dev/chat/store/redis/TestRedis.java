@@ -15,7 +15,8 @@ import redis.clients.jedis.RedisClient;
  * The Redis the tests talk to, found in this order: {@code CHAT_TEST_REDIS_URL}; else a Redis container when a Docker
  * engine answers (Testcontainers); else a {@code redis-server} on the PATH, started once per test JVM on a free port
  * in a temp dir (and stopped with the JVM). Where none exists the tests fail, saying how to get one: they never skip.
- * The first test to ask prints which one the suite uses.
+ * The first test to ask prints which one the suite uses. A container that cannot start (its image neither present nor
+ * pullable within {@code pull.timeout}, see {@code testcontainers.properties}) falls back to redis-server too.
  *
  * <p>The container's image is {@code CHAT_TEST_REDIS_IMAGE} ({@code redis:7} by default, which a machine with internet
  * pulls). {@code CHAT_TEST_REDIS_NETWORK=host} runs it on the host's network on a free port instead of a mapped one:
@@ -35,10 +36,10 @@ public final class TestRedis {
                 uri = URI.create(configured);
                 announce("CHAT_TEST_REDIS_URL " + uri);
             } else if (dockerAnswers()) {
-                uri = startContainer();
+                uri = startContainerOrLocalServer();
             } else {
                 uri = startLocalServer();
-                announce("redis-server process (no Docker engine answered) at " + uri);
+                announce("redis-server process (no usable Docker engine) at " + uri);
             }
         }
         return uri;
@@ -53,6 +54,17 @@ public final class TestRedis {
             return DockerClientFactory.instance().isDockerAvailable();
         } catch (RuntimeException | LinkageError noDocker) {
             return false;
+        }
+    }
+
+    /** A Docker engine without the image and without a registry to pull it from falls back to redis-server. */
+    private static URI startContainerOrLocalServer() {
+        try {
+            return startContainer();
+        } catch (RuntimeException noContainer) {
+            URI local = startLocalServer();
+            announce("redis-server process (the Redis container did not start: " + noContainer + ") at " + local);
+            return local;
         }
     }
 
