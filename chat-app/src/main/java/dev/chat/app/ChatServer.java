@@ -73,7 +73,13 @@ public final class ChatServer {
             // Jetty caches header fields per keep-alive connection: ~100 KB each once a second request arrives,
             // which every long-polling client sends. Chat requests carry few, small headers: no cache.
             javalin.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
-            javalin.staticFiles.add("/public", Location.CLASSPATH); // the web page and chat-client.js
+            javalin.staticFiles.add(
+                    files -> { // the web page and chat-client.js
+                        files.hostedPath = "/";
+                        files.directory = "/public";
+                        files.location = Location.CLASSPATH;
+                        files.headers = PageHeaders.ALL;
+                    });
             endpoints.forEach(endpoint -> endpoint.install(javalin));
             javalin.routes.get(
                     "/health",
