@@ -9,9 +9,15 @@ import dev.chat.domain.service.ChatService;
 import dev.chat.protocol.CommandDecoder;
 import dev.chat.relay.SessionRelay;
 import dev.chat.transport.core.Commands;
+import dev.chat.transport.core.OriginPolicy;
+import dev.chat.transport.http.OriginFilter;
 import dev.chat.transport.http.SendEndpoint;
+import java.util.List;
 
-/** {@code POST /chat/send}: how the one-way transports (SSE, long-polling) send commands. */
+/**
+ * {@code POST /chat/send}: how the one-way transports (SSE, long-polling) send commands; and the origin rule of every
+ * HTTP endpoint a browser page uses (the WebSocket handshake checks it itself).
+ */
 final class HttpSendModule extends AbstractModule {
     static final String PATH = "/chat/send";
 
@@ -30,5 +36,12 @@ final class HttpSendModule extends AbstractModule {
     @ProvidesIntoSet
     Endpoint installed(SendEndpoint endpoint) {
         return Endpoint.of(endpoint::install, grace -> {});
+    }
+
+    @ProvidesIntoSet
+    Endpoint originChecked(OriginPolicy origins) {
+        return Endpoint.of(
+                javalin -> OriginFilter.install(javalin, origins, List.of(SseModule.PATH, PollingModule.PATH, PATH)),
+                grace -> {});
     }
 }

@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /** HTTP long-polling at {@code /chat/poll}. */
 final class PollingModule extends AbstractModule {
+    static final String PATH = "/chat/poll";
+
     @Provides
     @Singleton
     PollingTransport transport(
@@ -31,7 +33,7 @@ final class PollingModule extends AbstractModule {
                 relay,
                 encoder,
                 new PollingSettings(
-                        "/chat/poll",
+                        PATH,
                         config.connections().maxQueuedBytes(),
                         polling.timeout(),
                         polling.timeout(),

@@ -16,6 +16,8 @@ import java.time.Duration;
 
 /** Server-Sent Events at {@code /chat/sse} (commands go through {@link HttpSendModule}). */
 final class SseModule extends AbstractModule {
+    static final String PATH = "/chat/sse";
+
     private static final Duration RETRY = Duration.ofSeconds(2);
 
     @Provides
@@ -26,7 +28,7 @@ final class SseModule extends AbstractModule {
         return new SseTransport(
                 new ChatUseCases(chat, chat, chat, chat),
                 encoder,
-                new SseSettings("/chat/sse", limits.maxQueuedBytes(), limits.pingInterval(), RETRY),
+                new SseSettings(PATH, limits.maxQueuedBytes(), limits.pingInterval(), RETRY),
                 new TransportMetrics(registry, "sse"),
                 admission);
     }

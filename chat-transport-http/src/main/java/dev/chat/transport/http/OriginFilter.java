@@ -1,0 +1,56 @@
+package dev.chat.transport.http;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chat.transport.core.OriginPolicy;
+import io.javalin.config.JavalinConfig;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.List;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket handshake's origin rule for the HTTP transports: a request a browser sends from a page of a
+ * disallowed origin gets 403 before anything runs, so no other site's page can open streams, make sessions or send
+ * in its visitors' names. A servlet filter, because the event stream is a servlet of its own, outside Javalin's
+ * routes.
+ */
+public final class OriginFilter extends HttpFilter {
+    private static final Logger log = LoggerFactory.getLogger(OriginFilter.class);
+
+    private final transient OriginPolicy origins;
+
+    private OriginFilter(OriginPolicy origins) {
+        this.origins = requireNonNull(origins, "origins");
+    }
+
+    /** Puts the filter in front of these paths; call while the Javalin app is being created. */
+    public static void install(JavalinConfig config, OriginPolicy origins, List<String> paths) {
+        FilterHolder filter = new FilterHolder(new OriginFilter(origins));
+        config.jetty.modifyServletContextHandler(
+                context -> paths.forEach(path -> context.addFilter(filter, path, EnumSet.of(DispatcherType.REQUEST))));
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String origin = request.getHeader("Origin");
+        if (origins.allows(origin, request.getHeader("Host"))) {
+            chain.doFilter(request, response);
+            return;
+        }
+        log.info("refused {} {} from origin {}", request.getMethod(), request.getRequestURI(), origin);
+        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        response.setContentType("application/json");
+        response.getWriter()
+                .write("{\"code\":\"forbidden_origin\",\"message\":\"pages of this origin may not use the chat\"}");
+    }
+}
