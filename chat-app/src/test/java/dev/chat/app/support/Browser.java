@@ -80,6 +80,11 @@ public final class Browser implements AutoCloseable {
         return driver.findElement(By.id(id)).getText();
     }
 
+    /** Runs a script in the page (e.g. a function the page defined); its result, as WebDriver returns it. */
+    public Object run(String script) {
+        return driver.executeScript(script);
+    }
+
     public String bodyData(String name) {
         return driver.findElement(By.tagName("body")).getDomAttribute("data-" + name);
     }

@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * disallowed origin gets 403 before anything runs, so no other site's page can open streams, make sessions or send
  * in its visitors' names. A servlet filter, because the event stream is a servlet of its own, outside Javalin's
  * routes.
+ *
+ * <p>An allowed page of another origin gets CORS answers, so the browser library works from it: the preflight of a
+ * send (its {@code Authorization} and JSON body need one) is answered here with the methods and headers the library
+ * uses, and every answer names the origin and exposes {@code Retry-After}. No credentials are allowed: the session
+ * token travels in the request, never in a cookie.
  */
 public final class OriginFilter extends HttpFilter {
     private static final Logger log = LoggerFactory.getLogger(OriginFilter.class);
@@ -43,7 +48,22 @@ public final class OriginFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String origin = request.getHeader("Origin");
+        response.addHeader("Vary", "Origin"); // the answer differs by origin: caches must not share it
         if (origins.allows(origin, request.getHeader("Host"))) {
+            if (origin == null || origin.isBlank()) {
+                chain.doFilter(request, response);
+                return;
+            }
+            // CORS for an allowed page of another origin; no credentials: the session travels in the request
+            response.setHeader("Access-Control-Allow-Origin", origin.trim());
+            response.setHeader("Access-Control-Expose-Headers", "Retry-After");
+            if ("OPTIONS".equals(request.getMethod()) && request.getHeader("Access-Control-Request-Method") != null) {
+                response.setHeader("Access-Control-Allow-Methods", "GET, POST");
+                response.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, Last-Event-ID");
+                response.setHeader("Access-Control-Max-Age", "600");
+                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+                return;
+            }
             chain.doFilter(request, response);
             return;
         }
