@@ -51,6 +51,11 @@ final class RedisSessionStore implements SessionStore {
             + "redis.call('HSET', KEYS[1], 'owner', ARGV[1]) "
             + "redis.call('PEXPIRE', KEYS[1], ARGV[2]) "
             + "return {previous, redis.call('HGET', KEYS[1], 'nickname'), redis.call('HGET', KEYS[1], 'rooms')}";
+    /** KEYS: session. ARGV: nickname, rooms, claim, ttl ms. Writes the session with its expiry, atomically. */
+    private static final String WRITE = "redis.call('HSET', KEYS[1], 'nickname', ARGV[1], 'rooms', ARGV[2], "
+            + "'owner', ARGV[3]) "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[4]) "
+            + "return 1";
     /** The owner of a session its node handed off (draining): nobody, so whoever the client reaches takes it. */
     private static final String NOBODY = "-";
     /** KEYS: session. ARGV: claim. Hands the session off if the claim holds it; returns 1 if it did. */
@@ -64,7 +69,6 @@ final class RedisSessionStore implements SessionStore {
                     + "redis.call('HSET', KEYS[1], 'rooms', ARGV[2]) "
                     + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) "
                     + "return 1";
-    /** KEYS: session. ARGV: claim. Deletes the session if the claim holds it; returns 1 if it did. */
     /** KEYS: session. ARGV: claim. 1: released; 0: another claim holds it; -1: the session is gone. */
     private static final String RELEASE_IF_OWNER = "local owner = redis.call('HGET', KEYS[1], 'owner') "
             + "if not owner then return -1 end "
@@ -340,10 +344,16 @@ final class RedisSessionStore implements SessionStore {
         }
     }
 
+    /**
+     * One script, so the session never exists without its expiry: as two commands, a write whose call timed out
+     * (Redis frozen) could land after the caller gave up and undid it, and the expiry never follow, leaving the
+     * session forever (NothingLeftBehindIT's connect storm into a frozen Redis saw that).
+     */
     private void write(SessionRecord session, String claim) {
-        String key = keys.session(session.token());
-        redis.hset(key, Map.of(NICKNAME, session.nickname().value(), ROOMS, rooms(session.rooms()), OWNER, claim));
-        redis.pexpire(key, ttl.toMillis());
+        redis.eval(
+                WRITE,
+                List.of(keys.session(session.token())),
+                List.of(session.nickname().value(), rooms(session.rooms()), claim, Long.toString(ttl.toMillis())));
     }
 
     private String newClaim() {
