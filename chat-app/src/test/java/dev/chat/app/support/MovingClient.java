@@ -139,9 +139,20 @@ public abstract class MovingClient {
                 }
             }
             case "userDisconnected" -> departuresSeen.add(data.path("user").textValue());
-            case "notRecovered", "error" -> problem(event + " " + data);
+            case "error" -> {
+                if (!"unavailable".equals(data.path("code").textValue())) { // unavailable: a 1013 close follows
+                    problem(event + " " + data);
+                }
+            }
+            case "notRecovered" -> problem(event + " " + data);
             default -> {}
         }
+    }
+
+    /** The server turned the connection away for now (overloaded): the client is away until it is back. */
+    protected void retryLater(Duration delay, String why) {
+        leftNow();
+        comeBackLater(delay, why);
     }
 
     /** The server moved this client, or its connection broke: it comes back after 250-500 ms, as the library does. */

@@ -112,6 +112,10 @@ public final class MovingClients {
                 sessionGone("closed with 4401 " + reason);
                 return null;
             }
+            if (statusCode == 1013) { // the node is overloaded (its store's queue is full): back off, then resume
+                retryLater(REFUSED_RETRY, "closed with 1013 " + reason);
+                return null;
+            }
             if (statusCode != 1012) {
                 problem("closed with " + statusCode + " " + reason);
             }
