@@ -267,7 +267,11 @@ final class RedisEventBus implements EventBus, AutoCloseable {
     /** Delivers the room's stored messages after {@code seq} (those already delivered are skipped). */
     private void deliverStoredAfter(RoomName room, long seq) {
         for (StreamEntry entry : redis.xrange(keys.log(room), new StreamEntryID(seq + 1, 0), (StreamEntryID) null)) {
-            deliver(room, codec.receive(entry.getFields().get("e")));
+            try {
+                deliver(room, codec.receive(entry.getFields().get("e")));
+            } catch (IllegalArgumentException notOurs) { // one bad entry must not stop the room's back-fill
+                log.error("undecodable stored event {} of room {}: {}", entry.getID(), room, notOurs.getMessage());
+            }
         }
     }
 

@@ -57,14 +57,15 @@ final class RoomEventCodec {
         return receive(payload).event();
     }
 
+    /** @throws IllegalArgumentException for anything that is not a room event of ours (the readers log and skip it) */
     Received receive(String payload) {
-        JsonNode node;
         try {
-            node = JSON.readTree(payload);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("not a room event: " + payload, e);
+            JsonNode node = JSON.readTree(payload);
+            return new Received(event(node, payload), node.path("epoch").textValue());
+        } catch (JsonProcessingException | RuntimeException notOurs) { // missing fields, bad names, bad times
+            String shown = payload == null || payload.length() <= 200 ? payload : payload.substring(0, 200) + "...";
+            throw new IllegalArgumentException("not a room event: " + shown, notOurs);
         }
-        return new Received(event(node, payload), node.path("epoch").textValue());
     }
 
     private static RoomEvent event(JsonNode node, String payload) {
