@@ -180,34 +180,16 @@ public final class MovingClients {
 
         private void read(Stream<String> body) {
             lines = body;
-            String event = "message";
-            StringBuilder data = new StringBuilder();
-            String id = null;
-            try (body) {
-                for (String line : (Iterable<String>) body::iterator) {
-                    if (line.isEmpty()) {
-                        if (data.length() > 0) {
-                            recordSse(event, data.toString());
-                        }
-                        if (id != null) {
-                            lastEventId = id; // only once its event is recorded, as an EventSource does
-                        }
-                        event = "message";
-                        data.setLength(0);
-                        id = null;
-                    } else if (line.startsWith("id: ")) {
-                        id = line.substring(4);
-                    } else if (line.startsWith("event: ")) {
-                        event = line.substring(7);
-                    } else if (line.startsWith("data: ")) {
-                        data.append(line.substring(6));
-                    }
+            EventStreamReader.read(body, (event, data, id) -> {
+                if (data != null) {
+                    recordSse(event, data);
                 }
-            } catch (RuntimeException broken) {
-                // the stream broke: as when it ends, come back
-            }
+                if (id != null) {
+                    lastEventId = id; // only once its event is recorded, as an EventSource does
+                }
+            });
             if (!stopped) {
-                moved();
+                moved(); // the stream ended or broke: come back
             }
         }
 

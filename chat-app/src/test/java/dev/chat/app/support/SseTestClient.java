@@ -74,30 +74,26 @@ public final class SseTestClient implements ChatClient, AutoCloseable {
     }
 
     private void read() {
-        String event = "message";
-        StringBuilder data = new StringBuilder();
-        try (Stream<String> lines = response.body()) {
-            for (String line : (Iterable<String>) lines::iterator) {
-                if (line.isEmpty()) {
-                    if (data.length() > 0) {
-                        log.record(event, data.toString());
-                    }
-                    event = "message";
-                    data.setLength(0);
-                } else if (line.startsWith(":")) {
-                    comments.incrementAndGet();
-                } else if (line.startsWith("id: ")) {
-                    lastEventId = line.substring(4);
-                } else if (line.startsWith("event: ")) {
-                    event = line.substring(7);
-                } else if (line.startsWith("data: ")) {
-                    data.append(line.substring(6));
-                } else if (line.startsWith("retry: ")) {
-                    retry = line.substring(7);
+        EventStreamReader.read(response.body(), new EventStreamReader.Listener() {
+            @Override
+            public void onEvent(String event, String data, String id) {
+                if (id != null) {
+                    lastEventId = id;
+                }
+                if (data != null) {
+                    log.record(event, data);
                 }
             }
-        } catch (RuntimeException closedByTest) {
-            // the test closed the stream
-        }
+
+            @Override
+            public void onComment() {
+                comments.incrementAndGet();
+            }
+
+            @Override
+            public void onRetry(String value) {
+                retry = value;
+            }
+        });
     }
 }
