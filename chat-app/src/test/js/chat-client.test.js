@@ -176,3 +176,109 @@ test('a poll refused with 503 and Retry-After waits that long before trying agai
     global.fetch = previousFetch;
   }
 });
+
+/** A WebSocket stand-in that welcomes the client and records how it was closed. */
+function welcomingSocketClass(sockets) {
+  return class WelcomingSocket {
+    constructor(url) {
+      this.url = url;
+      this.closedWith = null;
+      sockets.push(this);
+      setTimeout(() => this.deliver('welcome', { user: 'Tester', session: 'S'.repeat(22), rooms: ['general'], resumed: false }), 1);
+    }
+    deliver(event, data) { if (this.onmessage) this.onmessage({ data: JSON.stringify({ event, data }) }); }
+    send() {}
+    close(code) { this.closedWith = code === undefined ? 'no code' : code; }
+  };
+}
+
+test('disconnect() closes a WebSocket with 1000, so the server ends the session at once', async () => {
+  const sockets = [];
+  const previous = global.WebSocket;
+  global.WebSocket = welcomingSocketClass(sockets);
+  try {
+    const client = new ChatClient({ url: 'http://127.0.0.1:1', transports: ['websocket'] });
+    client.connect();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    client.disconnect();
+
+    assert.equal(sockets.length, 1);
+    assert.equal(sockets[0].closedWith, 1000);
+    assert.equal(client.session, null, 'nothing left to resume');
+    assert.equal(client.state, 'offline');
+  } finally {
+    global.WebSocket = previous;
+  }
+});
+
+test('disconnect() over SSE or polling sends DELETE /chat/session with the session', async () => {
+  const requests = [];
+  const previousFetch = global.fetch;
+  let polls = 0;
+  global.fetch = async (url, init = {}) => {
+    requests.push({ url, method: init.method || 'GET', headers: init.headers || {} });
+    if ((init.method || 'GET') === 'GET') {
+      polls += 1;
+      if (polls > 1) { // held, as the server holds a poll, until the client aborts it
+        return new Promise((resolve, reject) => init.signal.addEventListener('abort', () => reject(new Error('aborted'))));
+      }
+      return { ok: true, status: 200, headers: { get: () => null }, json: async () => ({
+        cursor: 'c1', events: [{ event: 'welcome', data: { user: 'Tester', session: 'P'.repeat(22), rooms: ['general'], resumed: false } }],
+      }) };
+    }
+    return { ok: true, status: 204 };
+  };
+  try {
+    const client = new ChatClient({ url: 'http://127.0.0.1:1', transports: ['polling'] });
+    client.connect();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    client.disconnect();
+
+    const deletes = requests.filter((r) => r.method === 'DELETE');
+    assert.equal(deletes.length, 1);
+    assert.equal(deletes[0].url, 'http://127.0.0.1:1/chat/session');
+    assert.equal(deletes[0].headers.Authorization, 'Bearer ' + 'P'.repeat(22));
+  } finally {
+    global.fetch = previousFetch;
+  }
+});
+
+test('a session the server ended for flooding (1008) is not resumed: the client says ended and stays offline', async () => {
+  const sockets = [];
+  const previous = global.WebSocket;
+  global.WebSocket = welcomingSocketClass(sockets);
+  try {
+    const client = new ChatClient({ url: 'http://127.0.0.1:1', transports: ['websocket'], backoff: { baseMs: 5, maxMs: 5 } });
+    const ended = [];
+    client.on('ended', (e) => ended.push(e.reason));
+    client.connect();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    sockets[0].onclose({ code: 1008, reason: 'rate limit abuse' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    assert.deepEqual(ended, ['abuse']);
+    assert.equal(sockets.length, 1, 'no reconnect');
+    assert.equal(client.state, 'offline');
+  } finally {
+    global.WebSocket = previous;
+  }
+});
+
+test('a dropped WebSocket (1006) is still resumed', async () => {
+  const sockets = [];
+  const previous = global.WebSocket;
+  global.WebSocket = welcomingSocketClass(sockets);
+  try {
+    const client = new ChatClient({ url: 'http://127.0.0.1:1', transports: ['websocket'], backoff: { baseMs: 5, maxMs: 5 } });
+    client.connect();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    sockets[0].onclose({ code: 1006, reason: '' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    client.disconnect();
+
+    assert.ok(sockets.length >= 2, 'reconnected');
+    assert.ok(sockets[1].url.includes('session=' + 'S'.repeat(22)), 'resuming the session');
+  } finally {
+    global.WebSocket = previous;
+  }
+});

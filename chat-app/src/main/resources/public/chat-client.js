@@ -15,6 +15,17 @@
   const ROOM_EVENTS = ['welcome', 'activeUsers', 'userConnected', 'userDisconnected', 'message',
     'notRecovered', 'ack', 'error', 'heartbeat', 'close'];
 
+  /** WebSocket close codes the server uses for an end that is not "reconnect and resume" (docs/protocol.md). */
+  const WS_CLOSE_REASONS = { 1000: 'ended', 1008: 'abuse', 4009: 'replaced', 4401: 'unknown-session' };
+  /** Ends after which the client stays offline: the session is over, or it was ended for flooding. */
+  const FINAL_CLOSES = ['ended', 'abuse'];
+
+  /** An SSE `close` event's or a poll's `closed` reason, as the client acts on it. */
+  function serverCloseReason(reason) {
+    if (reason === 'replaced' || FINAL_CLOSES.includes(reason)) return reason;
+    return 'closed';
+  }
+
   /** Delay before reconnect attempt `attempt` (0-based): exponential, capped, with "equal jitter". */
   function backoffDelay(attempt, options = {}) {
     const base = options.baseMs ?? 500;
@@ -112,12 +123,23 @@
     socket.onmessage = (frame) => {
       try { const envelope = JSON.parse(frame.data); onEvent(envelope.event, envelope.data); } catch (e) { /* not ours */ }
     };
-    socket.onclose = (close) => end(close.code === 4009 ? 'replaced' : close.code === 4401 ? 'unknown-session' : 'closed');
+    socket.onclose = (close) => end(WS_CLOSE_REASONS[close.code] || 'closed');
     socket.onerror = () => end('failed');
     return {
       send: (envelope) => socket.send(JSON.stringify(envelope)),
+      // No close code: the server keeps the session for its reconnect grace (we are only switching connections).
       close: () => { ended = true; try { socket.close(); } catch (e) { /* already closed */ } },
+      // 1000: the server ends the session at once, and its rooms hear that it left.
+      goodbye: () => { ended = true; try { socket.close(1000, 'bye'); } catch (e) { /* already closed */ } },
     };
+  }
+
+  /** DELETE /chat/session: the session ends at once. keepalive lets it finish while the page unloads. */
+  function endSession(base, session) {
+    if (!session) return;
+    fetch(base + '/chat/session', {
+      method: 'DELETE', headers: { 'Authorization': `Bearer ${session}` }, keepalive: true,
+    }).catch(() => { /* the session then ends after its grace */ });
   }
 
   async function post(base, session, envelope) {
@@ -138,13 +160,14 @@
       source.addEventListener(name, (event) => {
         if (typeof event.data !== 'string') return; // the browser's own 'error' Event
         try { onEvent(name, JSON.parse(event.data)); } catch (e) { /* not ours */ }
-        if (name === 'close') end(JSON.parse(event.data).reason === 'replaced' ? 'replaced' : 'closed');
+        if (name === 'close') end(serverCloseReason(JSON.parse(event.data).reason));
       });
     }
     source.onerror = () => end('failed'); // we reconnect ourselves, with our cursor
     return {
       send: (envelope) => post(base, sessionOf(), envelope).then((reply) => deliverReply(reply, envelope, onEvent)),
       close: () => { ended = true; source.close(); },
+      goodbye: () => { ended = true; source.close(); endSession(base, sessionOf()); },
     };
   }
 
@@ -181,12 +204,14 @@
           if (ended) return;
           onEvent(envelope.event, envelope.data);
         }
+        if (FINAL_CLOSES.includes(body.closed)) { end(body.closed); return; }
         current = sessionOf();
       }
     })();
     return {
       send: (envelope) => post(base, sessionOf(), envelope).then((reply) => deliverReply(reply, envelope, onEvent)),
       close: () => { ended = true; if (controller) controller.abort(); },
+      goodbye: () => { ended = true; if (controller) controller.abort(); endSession(base, sessionOf()); },
     };
   }
 
@@ -241,9 +266,17 @@
       return this;
     }
 
+    /** Leaves for good: the server ends the session at once (its rooms hear that the user left). */
     disconnect() {
       this.stopped = true;
+      if (this.current && this.current.goodbye) {
+        const current = this.current;
+        this.current = null;
+        current.goodbye();
+      }
       this.teardown();
+      this.session = null;
+      this.cursor = new CursorTracker();
       this.setState('offline');
     }
 
@@ -325,6 +358,15 @@
     afterEnd(reason, retryAfterMs) {
       if (this.stopped) return;
       if (reason === 'replaced') { this.stopped = true; this.setState('offline'); return; }
+      if (FINAL_CLOSES.includes(reason)) {
+        // The server ended the session (abuse: for flooding); reconnecting would only start the same again.
+        this.stopped = true;
+        this.session = null;
+        this.cursor = new CursorTracker();
+        this.emit('ended', { reason });
+        this.setState('offline');
+        return;
+      }
       if (reason === 'unknown-session') { this.session = null; this.cursor = new CursorTracker(); }
       const delay = retryDelay(retryAfterMs, this.attempt, this.backoff);
       this.attempt += 1;

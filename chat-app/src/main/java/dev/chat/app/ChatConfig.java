@@ -2,6 +2,7 @@ package dev.chat.app;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.chat.domain.model.RateLimits;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,7 +13,8 @@ public record ChatConfig(
         Connections connections,
         Polling polling,
         Store store,
-        Operations operations) {
+        Operations operations,
+        Abuse abuse) {
     public ChatConfig {
         requireNonNull(server, "server");
         requireNonNull(messaging, "messaging");
@@ -20,6 +22,7 @@ public record ChatConfig(
         requireNonNull(polling, "polling");
         requireNonNull(store, "store");
         requireNonNull(operations, "operations");
+        requireNonNull(abuse, "abuse");
     }
 
     /** Defaults everywhere, on the given port (0 picks a free one). */
@@ -30,31 +33,62 @@ public record ChatConfig(
                 new Connections(64 * 1024, 1024 * 1024, Duration.ofSeconds(25), Duration.ofSeconds(60)),
                 new Polling(Duration.ofSeconds(25), Duration.ofSeconds(5)),
                 new Store(null, "chat", Duration.ofSeconds(15), Duration.ofSeconds(30)),
-                Operations.DEFAULTS);
+                Operations.DEFAULTS,
+                Abuse.DEFAULTS);
     }
 
     public ChatConfig withServer(Server newServer) {
-        return new ChatConfig(newServer, messaging, connections, polling, store, operations);
+        return new ChatConfig(newServer, messaging, connections, polling, store, operations, abuse);
     }
 
     public ChatConfig withMessaging(Messaging newMessaging) {
-        return new ChatConfig(server, newMessaging, connections, polling, store, operations);
+        return new ChatConfig(server, newMessaging, connections, polling, store, operations, abuse);
     }
 
     public ChatConfig withConnections(Connections newConnections) {
-        return new ChatConfig(server, messaging, newConnections, polling, store, operations);
+        return new ChatConfig(server, messaging, newConnections, polling, store, operations, abuse);
     }
 
     public ChatConfig withPolling(Polling newPolling) {
-        return new ChatConfig(server, messaging, connections, newPolling, store, operations);
+        return new ChatConfig(server, messaging, connections, newPolling, store, operations, abuse);
     }
 
     public ChatConfig withStore(Store newStore) {
-        return new ChatConfig(server, messaging, connections, polling, newStore, operations);
+        return new ChatConfig(server, messaging, connections, polling, newStore, operations, abuse);
     }
 
     public ChatConfig withOperations(Operations newOperations) {
-        return new ChatConfig(server, messaging, connections, polling, store, newOperations);
+        return new ChatConfig(server, messaging, connections, polling, store, newOperations, abuse);
+    }
+
+    public ChatConfig withAbuse(Abuse newAbuse) {
+        return new ChatConfig(server, messaging, connections, polling, store, operations, newAbuse);
+    }
+
+    /**
+     * Keeping one client from harming the others.
+     *
+     * @param rates each session's command budgets, and how long a flood may last before the session is ended
+     * @param maxConnectionsPerAddress open connections from one client address beyond which new ones get 429; 0 for
+     *     no limit
+     * @param trustedProxies CIDR blocks of proxies whose {@code X-Forwarded-For} names the client; empty: the header
+     *     is ignored
+     */
+    public record Abuse(RateLimits rates, int maxConnectionsPerAddress, List<String> trustedProxies) {
+        public static final Abuse DEFAULTS = new Abuse(
+                new RateLimits(new RateLimits.Budget(10, 20), new RateLimits.Budget(5, 20), Duration.ofSeconds(10)),
+                1_000,
+                List.of());
+        /** No limits at all: benchmarks and tests that flood on purpose. */
+        public static final Abuse NONE = new Abuse(RateLimits.NONE, 0, List.of());
+
+        public Abuse {
+            requireNonNull(rates, "rates");
+            trustedProxies = List.copyOf(trustedProxies);
+            if (maxConnectionsPerAddress < 0) {
+                throw new IllegalArgumentException("CHAT_MAX_CONNECTIONS_PER_ADDRESS must not be negative");
+            }
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.chat.app;
 
+import dev.chat.domain.model.RateLimits;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +35,7 @@ final class ChatConfigLoader {
         ChatConfig.Polling polling = defaults.polling();
         ChatConfig.Store store = defaults.store();
         ChatConfig.Operations operations = defaults.operations();
+        RateLimits rates = defaults.abuse().rates();
         return new ChatConfig(
                 new ChatConfig.Server(
                         value("CHAT_HOST", Function.identity(), server.host()),
@@ -65,7 +67,35 @@ final class ChatConfigLoader {
                         value("CHAT_MAX_CONNECTIONS", Integer::parseInt, operations.maxConnections()),
                         value("CHAT_MAX_CONNECTS_PER_SECOND", Integer::parseInt, operations.maxConnectsPerSecond()),
                         value("CHAT_DRAIN_ACCEPT_SECONDS", ChatConfigLoader::seconds, operations.drainAccept()),
-                        value("CHAT_DRAIN_SECONDS", ChatConfigLoader::seconds, operations.drain())));
+                        value("CHAT_DRAIN_SECONDS", ChatConfigLoader::seconds, operations.drain())),
+                new ChatConfig.Abuse(
+                        new RateLimits(
+                                budget("CHAT_RATE_MESSAGES_PER_SECOND", "CHAT_RATE_MESSAGES_BURST", rates.messages()),
+                                budget("CHAT_RATE_ROOMS_PER_SECOND", "CHAT_RATE_ROOMS_BURST", rates.rooms()),
+                                value("CHAT_RATE_ABUSE_SECONDS", ChatConfigLoader::seconds, rates.abuseWindow())),
+                        value(
+                                "CHAT_MAX_CONNECTIONS_PER_ADDRESS",
+                                Integer::parseInt,
+                                defaults.abuse().maxConnectionsPerAddress()),
+                        value(
+                                "CHAT_TRUSTED_PROXIES",
+                                ChatConfigLoader::commaList,
+                                defaults.abuse().trustedProxies())));
+    }
+
+    /** A budget: a rate of 0 disables it; a burst left unset follows a changed rate (twice it). */
+    private RateLimits.Budget budget(String rateVariable, String burstVariable, RateLimits.Budget defaults) {
+        int perSecond = value(rateVariable, Integer::parseInt, defaults.perSecond());
+        if (perSecond == 0) {
+            return RateLimits.Budget.UNLIMITED;
+        }
+        int defaultBurst = perSecond == defaults.perSecond() ? defaults.burst() : 2 * perSecond;
+        int burst = value(burstVariable, Integer::parseInt, defaultBurst);
+        try {
+            return new RateLimits.Budget(perSecond, burst);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(rateVariable + "/" + burstVariable + ": " + e.getMessage(), e);
+        }
     }
 
     private <T> T value(String variable, Function<String, T> parser, T defaultValue) {

@@ -7,6 +7,7 @@ import com.google.inject.multibindings.Multibinder;
 import dev.chat.domain.model.ChatLimits;
 import dev.chat.domain.nickname.SeedNicknameGenerator;
 import dev.chat.domain.port.out.ChatMetrics;
+import dev.chat.domain.port.out.CommandRates;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.port.out.MessageHistory;
@@ -103,9 +104,10 @@ final class CoreModule extends AbstractModule {
             NicknameGenerator nicknames,
             EventEncoder encoder,
             ExecutorScheduler scheduler,
-            ChatMetrics metrics) {
+            ChatMetrics metrics,
+            CommandRates rates) {
         ChatService.Ports ports = new ChatService.Ports(
-                sessions, presence, history, bus, nicknames, encoder, Clock.systemUTC(), scheduler, metrics);
+                sessions, presence, history, bus, nicknames, encoder, Clock.systemUTC(), scheduler, metrics, rates);
         ChatConfig.Messaging messaging = config.messaging();
         return new ChatService(
                 ports,

@@ -12,21 +12,35 @@ import dev.chat.transport.core.Commands;
 import dev.chat.transport.core.OriginPolicy;
 import dev.chat.transport.http.OriginFilter;
 import dev.chat.transport.http.SendEndpoint;
+import dev.chat.transport.http.SessionEndpoint;
 import java.util.List;
 
 /**
- * {@code POST /chat/send}: how the one-way transports (SSE, long-polling) send commands; and the origin rule of every
+ * {@code POST /chat/send}: how the one-way transports (SSE, long-polling) send commands; {@code DELETE /chat/session}:
+ * how they say goodbye; and the origin rule of every
  * HTTP endpoint a browser page uses (the WebSocket handshake checks it itself).
  */
 final class HttpSendModule extends AbstractModule {
     static final String PATH = "/chat/send";
+    static final String SESSION_PATH = "/chat/session";
+
+    @Provides
+    @Singleton
+    SessionEndpoint sessionEndpoint(ChatService chat, SessionRelay relay, EventEncoder encoder) {
+        return new SessionEndpoint(chat, relay, encoder, SESSION_PATH);
+    }
 
     @Provides
     @Singleton
     SendEndpoint endpoint(
-            ChatService chat, SessionRelay relay, CommandDecoder decoder, EventEncoder encoder, ChatConfig config) {
+            ChatService chat,
+            SessionRelay relay,
+            CommandDecoder decoder,
+            EventEncoder encoder,
+            ChatConfig config,
+            SessionEndpoint sessions) {
         return new SendEndpoint(
-                new Commands(chat, decoder),
+                new Commands(chat, decoder, sessions::endForAbuse),
                 relay,
                 encoder,
                 PATH,
@@ -39,9 +53,15 @@ final class HttpSendModule extends AbstractModule {
     }
 
     @ProvidesIntoSet
+    Endpoint sessionEnding(SessionEndpoint endpoint) {
+        return Endpoint.of(endpoint::install, grace -> {});
+    }
+
+    @ProvidesIntoSet
     Endpoint originChecked(OriginPolicy origins) {
         return Endpoint.of(
-                javalin -> OriginFilter.install(javalin, origins, List.of(SseModule.PATH, PollingModule.PATH, PATH)),
+                javalin -> OriginFilter.install(
+                        javalin, origins, List.of(SseModule.PATH, PollingModule.PATH, PATH, SESSION_PATH)),
                 grace -> {});
     }
 }

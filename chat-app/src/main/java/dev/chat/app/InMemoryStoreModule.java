@@ -8,6 +8,7 @@ import dev.chat.domain.memory.InMemoryEventBus;
 import dev.chat.domain.memory.InMemoryMessageHistory;
 import dev.chat.domain.memory.InMemoryPresenceStore;
 import dev.chat.domain.memory.InMemorySessionStore;
+import dev.chat.domain.port.out.CommandRates;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.PresenceStore;
@@ -56,6 +57,12 @@ final class InMemoryStoreModule extends AbstractModule {
     @Singleton
     SessionStore sessions() {
         return new InMemorySessionStore();
+    }
+
+    @Provides
+    @Singleton
+    CommandRates rates(ChatConfig config) {
+        return new LocalCommandRates(config.abuse().rates());
     }
 
     @Provides

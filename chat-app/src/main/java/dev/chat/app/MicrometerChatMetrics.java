@@ -3,12 +3,14 @@ package dev.chat.app;
 import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.NotRecovered;
+import dev.chat.domain.model.RateLimits;
 import dev.chat.domain.port.out.ChatMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +22,8 @@ final class MicrometerChatMetrics implements ChatMetrics {
     private final Counter presenceFrames;
     private final Counter recovered;
     private final Map<NotRecovered.Reason, Counter> notRecovered = new EnumMap<>(NotRecovered.Reason.class);
+    private final Map<RateLimits.Kind, Counter> rateLimited = new EnumMap<>(RateLimits.Kind.class);
+    private final Counter endedForAbuse;
 
     MicrometerChatMetrics(MeterRegistry registry) {
         requireNonNull(registry, "registry");
@@ -42,6 +46,17 @@ final class MicrometerChatMetrics implements ChatMetrics {
         for (NotRecovered.Reason reason : NotRecovered.Reason.values()) {
             notRecovered.put(reason, resumes(registry, reason.wireCode()));
         }
+        for (RateLimits.Kind kind : RateLimits.Kind.values()) {
+            rateLimited.put(
+                    kind,
+                    Counter.builder("chat_rate_limited")
+                            .description("Commands refused over their session's rate limit")
+                            .tag("budget", kind.name().toLowerCase(Locale.ROOT))
+                            .register(registry));
+        }
+        endedForAbuse = Counter.builder("chat_sessions_ended_for_abuse")
+                .description("Sessions ended because they kept flooding far over their rate limit")
+                .register(registry);
     }
 
     private static Counter resumes(MeterRegistry registry, String outcome) {
@@ -72,5 +87,13 @@ final class MicrometerChatMetrics implements ChatMetrics {
     @Override
     public void resumed(NotRecovered.Reason reasonOrNullIfRecovered) {
         (reasonOrNullIfRecovered == null ? recovered : notRecovered.get(reasonOrNullIfRecovered)).increment();
+    }
+
+    @Override
+    public void rateLimited(RateLimits.Kind kind, boolean sessionEnded) {
+        rateLimited.get(kind).increment();
+        if (sessionEnded) {
+            endedForAbuse.increment();
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.ProvidesIntoSet;
+import dev.chat.domain.port.out.CommandRates;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.PresenceStore;
@@ -54,6 +55,12 @@ final class RedisStoreModule extends AbstractModule {
     @Provides
     SessionStore sessions(RedisStores stores) {
         return stores.sessions();
+    }
+
+    @Provides
+    @Singleton
+    CommandRates rates(RedisStores stores, ChatConfig config) {
+        return stores.commandRates(config.abuse().rates());
     }
 
     @Provides

@@ -3,6 +3,7 @@ package dev.chat.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.chat.domain.model.RateLimits;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -45,6 +46,48 @@ class ChatConfigLoaderTest {
         assertThat(config.connections().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(config.messaging().reconnectGrace()).isEqualTo(Duration.ofSeconds(3));
         assertThat(config.store().redisTimeout()).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
+    void givenNothingSet_theAbuseLimitsAreTheDocumentedOnes() {
+        ChatConfig.Abuse abuse =
+                ChatConfigLoader.load(Map.of(), new Properties()).abuse();
+
+        assertThat(abuse.rates().messages()).isEqualTo(new RateLimits.Budget(10, 20));
+        assertThat(abuse.rates().rooms()).isEqualTo(new RateLimits.Budget(5, 20));
+        assertThat(abuse.rates().abuseWindow()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(abuse.maxConnectionsPerAddress()).isEqualTo(1_000);
+        assertThat(abuse.trustedProxies()).isEmpty();
+    }
+
+    @Test
+    void givenRateVariables_theyShapeTheBudgets_aChangedRateBringsItsOwnBurst_andZeroDisablesOne() {
+        ChatConfig.Abuse abuse = ChatConfigLoader.load(
+                        Map.of(
+                                "CHAT_RATE_MESSAGES_PER_SECOND", "4",
+                                "CHAT_RATE_ROOMS_PER_SECOND", "0",
+                                "CHAT_RATE_ABUSE_SECONDS", "30",
+                                "CHAT_MAX_CONNECTIONS_PER_ADDRESS", "0",
+                                "CHAT_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7"),
+                        new Properties())
+                .abuse();
+
+        assertThat(abuse.rates().messages()).isEqualTo(new RateLimits.Budget(4, 8));
+        assertThat(abuse.rates().rooms().limited()).isFalse();
+        assertThat(abuse.rates().abuseWindow()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(abuse.maxConnectionsPerAddress()).isZero();
+        assertThat(abuse.trustedProxies()).containsExactly("10.0.0.0/8", "192.168.1.7");
+        assertThat(ChatConfigLoader.load(Map.of("CHAT_RATE_MESSAGES_BURST", "50"), new Properties())
+                        .abuse()
+                        .rates()
+                        .messages())
+                .isEqualTo(new RateLimits.Budget(10, 50));
+    }
+
+    @Test
+    void givenABurstOfZeroForALimitedRate_itNamesTheVariables() {
+        assertThatThrownBy(() -> ChatConfigLoader.load(Map.of("CHAT_RATE_MESSAGES_BURST", "0"), new Properties()))
+                .hasMessageContaining("CHAT_RATE_MESSAGES_BURST");
     }
 
     @Test

@@ -42,8 +42,8 @@ class CorsIT {
         assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
                 .hasValue(APP);
         assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods"))
-                .hasValueSatisfying(
-                        methods -> assertThat(methods).contains("POST").contains("GET"));
+                .hasValueSatisfying(methods ->
+                        assertThat(methods).contains("POST").contains("GET").contains("DELETE"));
         assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers"))
                 .hasValueSatisfying(headers -> assertThat(headers)
                         .containsIgnoringCase("authorization")

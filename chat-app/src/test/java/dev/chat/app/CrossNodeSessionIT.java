@@ -43,7 +43,7 @@ class CrossNodeSessionIT {
         WsTestClient alice = nodeA.client();
         WsTestClient bob = nodeB.client();
         String cursor = alice.generalCursor();
-        alice.close();
+        alice.drop(); // lost, not left: it keeps its grace
 
         for (int i = 1; i <= 3; i++) {
             bob.sendMessage("general", "missed " + i, "m" + i);

@@ -56,7 +56,7 @@ class MetricsIT {
     void givenAResumeFromAnOldEpoch_itIsCountedByOutcome() throws Exception {
         WsTestClient alice = chat.client();
         String session = alice.session();
-        alice.close();
+        alice.drop();
         chat.resumingClient(session, "general:old-epoch:3").awaitJoined();
 
         assertThat(value(scrape(), "chat_resumes_total{outcome=\"epoch_changed\"}"))

@@ -45,7 +45,7 @@ class RedisRestartIT {
         }
         carol.await("message", text("before 3"));
         String carolsCursor = carol.generalCursor();
-        carol.close(); // she is away during the outage, within her reconnect grace
+        carol.drop(); // she is away during the outage, within her reconnect grace
 
         redis.kill();
         assertThat(send(alice, "during the outage")).as("refused explicitly").isFalse();

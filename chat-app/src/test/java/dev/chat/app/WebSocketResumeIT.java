@@ -29,7 +29,7 @@ class WebSocketResumeIT {
         String cursor = cursorOf(bob, bob.await("message"));
         String session = bob.welcome().path("session").textValue();
         String bobName = bob.nickname();
-        bob.close();
+        bob.drop();
 
         alice.sendMessage("general", "two", "a2");
         alice.sendMessage("general", "three", "a3");
@@ -56,7 +56,7 @@ class WebSocketResumeIT {
     void givenResumeWithoutCursor_theClientIsToldTheRoomIsNotRecovered_andGetsTheMemberList() {
         WsTestClient bob = chat.client();
         String session = bob.welcome().path("session").textValue();
-        bob.close();
+        bob.drop();
 
         WsTestClient bobAgain = chat.resumingClient(session, null);
 
@@ -89,7 +89,7 @@ class WebSocketResumeIT {
         WsTestClient bob = chat.client();
         String bobName = bob.nickname();
 
-        bob.close();
+        bob.drop(); // lost: the room hears of it after the grace
 
         assertThat(alice.await("userDisconnected").path("user").textValue()).isEqualTo(bobName);
     }

@@ -102,6 +102,9 @@ public final class JsonEventEncoder implements EventEncoder {
             if (error.ref() != null) {
                 json.writeStringField("ref", error.ref());
             }
+            if (error.retryAfterMs() != null) {
+                json.writeNumberField("retryAfterMs", error.retryAfterMs());
+            }
         } else {
             throw new IllegalArgumentException(
                     "no encoding for " + event.getClass().getName());

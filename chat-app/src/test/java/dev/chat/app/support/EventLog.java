@@ -14,7 +14,7 @@ import org.awaitility.core.ConditionFactory;
 /** The events a test client received, in order, and waiting for the next one that matches. */
 public final class EventLog {
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<JsonNode> events = new ArrayList<>();
     private final List<Boolean> taken = new ArrayList<>();

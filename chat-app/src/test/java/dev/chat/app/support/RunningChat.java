@@ -7,6 +7,9 @@ import dev.chat.store.redis.TestRedis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +21,8 @@ import java.util.stream.IntStream;
 
 /** A chat server on a free port, and the clients a test opened against it; closing it stops both. */
 public final class RunningChat implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private final ChatServer server;
     private final List<WsTestClient> clients = new ArrayList<>();
     private final List<SseTestClient> streams = new ArrayList<>();
@@ -27,13 +32,16 @@ public final class RunningChat implements AutoCloseable {
     }
 
     /**
-     * Test servers take connections as fast as tests open them, as benchmarks do: the default admission limits are
-     * lifted unless the test set others.
+     * Test servers take connections and commands as fast as tests send them, as benchmarks do: the default admission
+     * limits, rate limits and address cap are lifted unless the test set others.
      */
     public static RunningChat start(ChatConfig config) {
         ChatConfig unlimited = config.operations().equals(ChatConfig.Operations.DEFAULTS)
                 ? config.withOperations(ChatConfig.Operations.UNLIMITED)
                 : config;
+        if (unlimited.abuse().equals(ChatConfig.Abuse.DEFAULTS)) {
+            unlimited = unlimited.withAbuse(ChatConfig.Abuse.NONE);
+        }
         return new RunningChat(ChatApplication.create(unlimited).start());
     }
 
@@ -120,6 +128,44 @@ public final class RunningChat implements AutoCloseable {
         try {
             String health = PollTestClient.get(httpUri("/health")).body();
             return EventLog.JSON.readTree(health).path("sessions").intValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code DELETE /chat/session} for {@code session} (no {@code Authorization} when null). */
+    public HttpResponse<String> endSession(String session) {
+        return endSession(session, Map.of());
+    }
+
+    public HttpResponse<String> endSession(String session, Map<String, String> headers) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(httpUri("/chat/session")).DELETE();
+        if (session != null) {
+            request.header("Authorization", "Bearer " + session);
+        }
+        headers.forEach(request::header);
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Open connections of every transport, as {@code /metrics} counts them. */
+    public int openConnections() {
+        try {
+            String metrics = PollTestClient.get(httpUri("/metrics")).body();
+            return (int) metrics.lines()
+                    .filter(line -> line.startsWith("chat_connections{"))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                    .sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

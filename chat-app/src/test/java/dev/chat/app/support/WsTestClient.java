@@ -109,6 +109,16 @@ public final class WsTestClient implements ChatClient, AutoCloseable {
         socket.request(Long.MAX_VALUE);
     }
 
+    /** Closes with this code, as a client that means it (1000: done; 1001: the tab is going away). */
+    public void closeWith(int code) {
+        socket.sendClose(code, "bye").orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    /** Drops the connection without a close frame, as a lost network does (the server sees 1006). */
+    public void drop() {
+        socket.abort();
+    }
+
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {

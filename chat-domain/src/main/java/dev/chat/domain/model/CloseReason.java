@@ -9,5 +9,9 @@ public enum CloseReason {
     /** The node is going away and has handed the session over: reconnect (to another node) and resume. */
     RESTART,
     /** The same session was resumed on another connection. */
-    REPLACED
+    REPLACED,
+    /** The client ended its session on purpose (it said goodbye): nothing to resume. */
+    ENDED,
+    /** The session kept flooding far over its rate limit and was ended. */
+    ABUSE
 }

@@ -12,6 +12,8 @@ public enum ErrorCode {
     INVALID_ROOM("invalid_room"),
     NOT_IN_ROOM("not_in_room"),
     TOO_MANY_ROOMS("too_many_rooms"),
+    /** Over the session's rate limit: nothing was done; the error says when to try again ({@code retryAfterMs}). */
+    RATE_LIMITED("rate_limited"),
     UNAUTHORIZED("unauthorized"),
     /** Refused, nothing changed: try again. */
     UNAVAILABLE("unavailable"),

@@ -13,6 +13,8 @@ import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.JoinRoom;
 import dev.chat.domain.model.LeaveRoom;
 import dev.chat.domain.model.OutboundEvent;
+import dev.chat.domain.model.RateLimitedException;
+import dev.chat.domain.model.RateLimits;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SendMessage;
 import dev.chat.domain.model.ServerEvent;
@@ -26,6 +28,7 @@ import dev.chat.domain.port.in.HandleCommandUseCase;
 import dev.chat.domain.port.in.ResumeUseCase;
 import dev.chat.domain.port.out.ChatMetrics;
 import dev.chat.domain.port.out.ClientConnection;
+import dev.chat.domain.port.out.CommandRates;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.port.out.MessageHistory;
@@ -34,7 +37,9 @@ import dev.chat.domain.port.out.PresenceStore;
 import dev.chat.domain.port.out.Scheduler;
 import dev.chat.domain.port.out.SessionStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -61,6 +66,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     private final SessionExpiry expiry;
     private final MessagePoster poster;
     private final RoomHub hub;
+    private final FloodWatch floods;
 
     public ChatService(Ports ports, ChatLimits limits) {
         this.ports = requireNonNull(ports, "ports");
@@ -75,6 +81,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         this.expiry =
                 new SessionExpiry(ports.sessions(), ports.scheduler(), limits.reconnectGrace(), localSessions, rooms);
         this.poster = new MessagePoster(ports.history(), ports.clock(), limits, ports.metrics());
+        this.floods = new FloodWatch(ports.rates().limits());
         ports.sessions().onTakenOver(expiry::takenOver);
     }
 
@@ -88,7 +95,8 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             EventEncoder encoder,
             Clock clock,
             Scheduler scheduler,
-            ChatMetrics metrics) {
+            ChatMetrics metrics,
+            CommandRates rates) {
         public Ports {
             requireNonNull(sessions, "sessions");
             requireNonNull(presence, "presence");
@@ -99,6 +107,31 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             requireNonNull(clock, "clock");
             requireNonNull(scheduler, "scheduler");
             requireNonNull(metrics, "metrics");
+            requireNonNull(rates, "rates");
+        }
+
+        /** Without rate limits. */
+        public Ports(
+                SessionStore sessions,
+                PresenceStore presence,
+                MessageHistory history,
+                EventBus bus,
+                NicknameGenerator nicknames,
+                EventEncoder encoder,
+                Clock clock,
+                Scheduler scheduler,
+                ChatMetrics metrics) {
+            this(
+                    sessions,
+                    presence,
+                    history,
+                    bus,
+                    nicknames,
+                    encoder,
+                    clock,
+                    scheduler,
+                    metrics,
+                    CommandRates.UNLIMITED);
         }
 
         /** Without metrics. */
@@ -111,7 +144,17 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                 EventEncoder encoder,
                 Clock clock,
                 Scheduler scheduler) {
-            this(sessions, presence, history, bus, nicknames, encoder, clock, scheduler, ChatMetrics.NONE);
+            this(
+                    sessions,
+                    presence,
+                    history,
+                    bus,
+                    nicknames,
+                    encoder,
+                    clock,
+                    scheduler,
+                    ChatMetrics.NONE,
+                    CommandRates.UNLIMITED);
         }
     }
 
@@ -189,6 +232,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         LocalSession local = localSessions.get(requireNonNull(token, "token"));
         if (local == null) {
             SessionRecord remote = storedSession(token);
+            takeFromBudget(token, command, null);
             if (command instanceof SendMessage send) {
                 // Needs only who and which rooms, both in the record; the history's idempotency keys make a retry
                 // land once on any node.
@@ -197,6 +241,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             throw new SessionElsewhereException(); // joining and leaving change the serving node's connection
         }
         LocalSession session = activeSession(token);
+        takeFromBudget(token, command, session);
         if (command instanceof SendMessage send) {
             return poster.post(session.token, session.nickname, session.rooms, send);
         }
@@ -219,6 +264,73 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             expiry.detach(session);
             expiry.startGrace(session);
         }
+    }
+
+    @Override
+    public void quit(SessionToken token, ClientConnection connection) {
+        LocalSession session = localSessions.get(requireNonNull(token, "token"));
+        if (session == null) {
+            return;
+        }
+        synchronized (session) {
+            if (session.connection != connection) {
+                return; // a replaced connection ending: the session lives on elsewhere
+            }
+            endNow(session, null);
+        }
+    }
+
+    @Override
+    public void end(SessionToken token, CloseReason why) {
+        requireNonNull(why, "why");
+        LocalSession session = localSessions.get(requireNonNull(token, "token"));
+        if (session == null) {
+            storedSession(token);
+            throw new SessionElsewhereException();
+        }
+        synchronized (session) {
+            if (session.ended) {
+                throw unknownSession();
+            }
+            endNow(session, why);
+        }
+    }
+
+    /** The session ends here and now: its connection closed (unless it closed already), its rooms told it left. */
+    private void endNow(LocalSession session, CloseReason closeWith) {
+        ClientConnection connection = session.connection;
+        expiry.detach(session);
+        if (connection != null && closeWith != null) {
+            connection.close(closeWith);
+        }
+        expiry.expireNow(session);
+        floods.forget(session.token);
+    }
+
+    /**
+     * Takes the command from the session's rate budget, or refuses it; a session that kept flooding for the whole
+     * abuse window is ended here when this node serves it ({@code local}), else by the caller, through the serving node.
+     */
+    private void takeFromBudget(SessionToken token, ClientCommand command, LocalSession local) {
+        RateLimits.Kind kind = RateLimits.Kind.of(command);
+        Optional<Duration> wait = ports.rates().take(token, kind);
+        if (wait.isEmpty()) {
+            return;
+        }
+        boolean abuse = floods.refused(token, kind, ports.clock().millis());
+        if (abuse && local != null) {
+            synchronized (local) {
+                if (!local.ended) {
+                    endNow(local, CloseReason.ABUSE);
+                }
+            }
+        }
+        ports.metrics().rateLimited(kind, abuse);
+        String what = kind == RateLimits.Kind.MESSAGES ? "messages" : "room commands";
+        throw new RateLimitedException(
+                abuse ? "kept sending far too many " + what + "; session ended" : "too many " + what + "; slow down",
+                wait.get(),
+                abuse);
     }
 
     /** Sessions on this node, connected or within their reconnect grace. */

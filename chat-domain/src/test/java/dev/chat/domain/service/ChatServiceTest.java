@@ -670,6 +670,76 @@ class ChatServiceTest {
                                         nodes.history.position(RoomName.GENERAL).epoch(), 0)));
     }
 
+    @Test
+    void givenAClientThatSaysGoodbye_itsRoomsHearAtOnce_andItsNicknameIsFree() {
+        RecordingConnection bystander = new RecordingConnection();
+        chat.connect(bystander);
+        RecordingConnection leaving = new RecordingConnection();
+        SessionToken token = chat.connect(leaving);
+
+        chat.quit(token, leaving);
+
+        assertThat(bystander.received(UserDisconnected.class))
+                .containsExactly(new UserDisconnected(RoomName.GENERAL, nicknameOf(leaving)));
+        assertThat(chat.localSessionTokens()).doesNotContain(token);
+        assertRefused(() -> chat.resume(token, Cursor.EMPTY, new RecordingConnection()), ErrorCode.UNAUTHORIZED);
+        assertThat(leaving.closes()).isEmpty(); // it closed itself
+    }
+
+    @Test
+    void givenAGoodbyeFromAReplacedConnection_theSessionLivesOn() {
+        RecordingConnection bystander = new RecordingConnection();
+        chat.connect(bystander);
+        RecordingConnection first = new RecordingConnection();
+        SessionToken token = chat.connect(first);
+        RecordingConnection second = new RecordingConnection();
+        chat.resume(token, Cursor.EMPTY, second);
+
+        chat.quit(token, first);
+        scheduler.advance(GRACE.plusSeconds(1));
+
+        assertThat(bystander.received(UserDisconnected.class)).isEmpty();
+        assertThat(chat.localSessionTokens()).contains(token);
+    }
+
+    @Test
+    void givenAnEndedSession_itsConnectionIsClosedAsEnded_andItsRoomsHearAtOnce() {
+        RecordingConnection bystander = new RecordingConnection();
+        chat.connect(bystander);
+        RecordingConnection leaving = new RecordingConnection();
+        SessionToken token = chat.connect(leaving);
+
+        chat.end(token, CloseReason.ENDED);
+
+        assertThat(leaving.closes()).containsExactly(CloseReason.ENDED);
+        assertThat(bystander.received(UserDisconnected.class)).hasSize(1);
+        assertRefused(() -> chat.end(token, CloseReason.ENDED), ErrorCode.UNAUTHORIZED);
+        assertRefused(() -> chat.end(SessionToken.generate(), CloseReason.ENDED), ErrorCode.UNAUTHORIZED);
+    }
+
+    @Test
+    void givenASessionWithinItsGrace_endingItTellsItsRoomsAtOnce() {
+        RecordingConnection bystander = new RecordingConnection();
+        chat.connect(bystander);
+        RecordingConnection dropped = new RecordingConnection();
+        SessionToken token = chat.connect(dropped);
+        chat.disconnect(token, dropped);
+
+        chat.end(token, CloseReason.ENDED);
+
+        assertThat(bystander.received(UserDisconnected.class)).hasSize(1);
+        scheduler.advance(GRACE.plusSeconds(1));
+        assertThat(bystander.received(UserDisconnected.class)).hasSize(1);
+    }
+
+    @Test
+    void givenASessionAnotherNodeServes_endingItHereSaysWhere() {
+        TwoNodes nodes = new TwoNodes();
+        SessionToken token = nodes.a.connect(new RecordingConnection());
+
+        assertThatThrownBy(() -> nodes.b.end(token, CloseReason.ENDED)).isInstanceOf(SessionElsewhereException.class);
+    }
+
     /** Two nodes on shared in-memory stores, with session ownership as the Redis store keeps it. */
     private final class TwoNodes {
         final ClusterSessions sessions = new ClusterSessions();

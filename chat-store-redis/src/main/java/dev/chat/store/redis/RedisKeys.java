@@ -3,8 +3,10 @@ package dev.chat.store.redis;
 import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.RateLimits;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionToken;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -74,6 +76,12 @@ public final class RedisKeys {
     /** Hash of a session: nickname and rooms. */
     String session(SessionToken token) {
         return namespace + ":session:" + requireNonNull(token, "token").value();
+    }
+
+    /** A session's rate budget of one kind (a Bucket4j bucket). */
+    String rate(SessionToken token, RateLimits.Kind kind) {
+        return namespace + ":rate:" + kind.name().toLowerCase(Locale.ROOT) + ":"
+                + requireNonNull(token, "token").value();
     }
 
     /** The token of the session that holds a nickname. */

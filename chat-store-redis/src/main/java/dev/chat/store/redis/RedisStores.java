@@ -3,8 +3,10 @@ package dev.chat.store.redis;
 import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.ChatException;
+import dev.chat.domain.model.RateLimits;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.model.UserDisconnected;
+import dev.chat.domain.port.out.CommandRates;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.PresenceStore;
@@ -183,6 +185,11 @@ public final class RedisStores implements AutoCloseable {
         } catch (ChatException e) {
             return false;
         }
+    }
+
+    /** Session rate budgets in this Redis, shared by every node. */
+    public CommandRates commandRates(RateLimits limits) {
+        return new RedisCommandRates(redis, calls, keys, limits);
     }
 
     public EventBus bus() {

@@ -33,6 +33,9 @@ public final class ClientLink {
     private final ClientConnection connection;
     private State state = State.NEW;
     private boolean releaseAsked;
+    /** The client said goodbye: the release ends the session instead of starting its grace. */
+    private boolean quitting;
+
     private SessionToken token;
 
     public ClientLink(ChatUseCases useCases, ClientConnection connection) {
@@ -88,25 +91,47 @@ public final class ClientLink {
     public void release() {
         SessionToken releasing;
         synchronized (this) {
-            switch (state) {
-                case NEW -> {
-                    state = State.RELEASED;
-                    return;
-                }
-                case OPENING -> {
-                    releaseAsked = true; // open() releases when the domain is done
-                    return;
-                }
-                case RELEASED -> {
-                    return;
-                }
-                case OPEN -> {
-                    state = State.RELEASED;
-                }
-            }
-            releasing = token;
+            releasing = releaseNow();
         }
-        disconnect(releasing);
+        if (releasing != null) {
+            disconnect(releasing);
+        }
+    }
+
+    /**
+     * The client closed the connection on purpose (it said goodbye): like {@link #release}, but the session ends at
+     * once, its rooms told it left, instead of waiting out the reconnect grace.
+     */
+    public void quit() {
+        SessionToken releasing;
+        synchronized (this) {
+            quitting = true;
+            releasing = releaseNow();
+        }
+        if (releasing != null) {
+            disconnect(releasing);
+        }
+    }
+
+    /** The session to let go of now, or null when there is none yet (or any more). Caller holds the lock. */
+    private SessionToken releaseNow() {
+        switch (state) {
+            case NEW -> {
+                state = State.RELEASED;
+                return null;
+            }
+            case OPENING -> {
+                releaseAsked = true; // open() releases when the domain is done
+                return null;
+            }
+            case RELEASED -> {
+                return null;
+            }
+            case OPEN -> {
+                state = State.RELEASED;
+            }
+        }
+        return token;
     }
 
     /** The session once open; empty before, and after a refused open. */
@@ -119,8 +144,16 @@ public final class ClientLink {
     }
 
     private void disconnect(SessionToken session) {
+        boolean quit;
+        synchronized (this) {
+            quit = quitting;
+        }
         try {
-            useCases.disconnect().disconnect(session, connection);
+            if (quit) {
+                useCases.disconnect().quit(session, connection);
+            } else {
+                useCases.disconnect().disconnect(session, connection);
+            }
         } catch (ChatException e) {
             log.warn("disconnect of a session failed: {}", e.getMessage());
         } catch (RuntimeException e) {

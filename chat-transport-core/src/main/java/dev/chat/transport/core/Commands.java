@@ -3,20 +3,33 @@ package dev.chat.transport.core;
 import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.ClientCommand;
+import dev.chat.domain.model.RateLimitedException;
 import dev.chat.domain.model.ServerEvent;
 import dev.chat.domain.model.SessionElsewhereException;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.HandleCommandUseCase;
 import dev.chat.protocol.CommandDecoder;
+import java.util.function.Consumer;
 
 /** Reads a client's command frame and carries it out, answering with its ack or its refusal, on every transport. */
 public final class Commands {
     private final HandleCommandUseCase useCase;
     private final CommandDecoder decoder;
+    private final Consumer<SessionToken> endedForAbuse;
 
+    /** For a transport whose sessions are served where their commands arrive (the domain ends a flooder itself). */
     public Commands(HandleCommandUseCase useCase, CommandDecoder decoder) {
+        this(useCase, decoder, session -> {});
+    }
+
+    /**
+     * @param endedForAbuse told of a session the domain found flooding, which it ended if this node serves it; it
+     *     ends the session where it is served otherwise
+     */
+    public Commands(HandleCommandUseCase useCase, CommandDecoder decoder, Consumer<SessionToken> endedForAbuse) {
         this.useCase = requireNonNull(useCase, "useCase");
         this.decoder = requireNonNull(decoder, "decoder");
+        this.endedForAbuse = requireNonNull(endedForAbuse, "endedForAbuse");
     }
 
     /**
@@ -32,6 +45,11 @@ public final class Commands {
             return useCase.handle(session, command);
         } catch (SessionElsewhereException e) {
             throw e;
+        } catch (RateLimitedException e) {
+            if (e.sessionEnded()) {
+                endedForAbuse.accept(session);
+            }
+            return Refusals.of(e, ref);
         } catch (RuntimeException e) {
             return Refusals.of(e, ref);
         }

@@ -3,6 +3,7 @@ package dev.chat.transport.core;
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.model.RateLimitedException;
 import dev.chat.protocol.RejectedCommandException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -25,6 +26,9 @@ public final class Refusals {
         Throwable cause = unwrap(failure);
         if (cause instanceof RejectedCommandException rejected) {
             return new ErrorEvent(rejected.code(), rejected.getMessage(), rejected.ref());
+        }
+        if (cause instanceof RateLimitedException limited) {
+            return new ErrorEvent(limited.code(), limited.getMessage(), ref, limited.retryAfterMillis());
         }
         if (cause instanceof ChatException refusal) {
             return new ErrorEvent(refusal.code(), refusal.getMessage(), ref);

@@ -12,6 +12,7 @@ import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ChatUseCases;
+import dev.chat.domain.port.in.DisconnectUseCase;
 import dev.chat.domain.port.out.ClientConnection;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ class ClientLinkTest {
     private static final SessionToken TOKEN = new SessionToken("session-one-0123456789");
 
     private final List<SessionToken> disconnected = new ArrayList<>();
+    private final List<SessionToken> quit = new ArrayList<>();
     private Consumer<ClientLink> duringConnect = link -> {};
     private RuntimeException connectFails;
     private ClientLink link;
@@ -57,7 +59,22 @@ class ClientLinkTest {
                 @Override
                 public void authorize(SessionToken session) {}
             },
-            (session, conn) -> disconnected.add(session));
+            new DisconnectUseCase() {
+                @Override
+                public void disconnect(SessionToken session, ClientConnection conn) {
+                    disconnected.add(session);
+                }
+
+                @Override
+                public void quit(SessionToken session, ClientConnection conn) {
+                    quit.add(session);
+                }
+
+                @Override
+                public void end(SessionToken session, CloseReason why) {
+                    throw new UnsupportedOperationException();
+                }
+            });
 
     {
         link = new ClientLink(useCases, connection);
@@ -73,6 +90,27 @@ class ClientLinkTest {
 
         assertThat(disconnected).containsExactly(TOKEN);
         assertThat(link.token()).isEmpty();
+    }
+
+    @Test
+    void givenAClientThatSaysGoodbye_theSessionIsEndedOnceInsteadOfDisconnected() {
+        link.open(Optional.empty(), Cursor.EMPTY);
+
+        link.quit();
+        link.release();
+
+        assertThat(quit).containsExactly(TOKEN);
+        assertThat(disconnected).isEmpty();
+    }
+
+    @Test
+    void givenAGoodbyeWhileConnecting_theSessionIsEndedWhenConnectReturns() {
+        duringConnect = ClientLink::quit;
+
+        link.open(Optional.empty(), Cursor.EMPTY);
+
+        assertThat(quit).containsExactly(TOKEN);
+        assertThat(disconnected).isEmpty();
     }
 
     @Test

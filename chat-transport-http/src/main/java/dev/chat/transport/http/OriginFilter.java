@@ -58,7 +58,7 @@ public final class OriginFilter extends HttpFilter {
             response.setHeader("Access-Control-Allow-Origin", origin.trim());
             response.setHeader("Access-Control-Expose-Headers", "Retry-After");
             if ("OPTIONS".equals(request.getMethod()) && request.getHeader("Access-Control-Request-Method") != null) {
-                response.setHeader("Access-Control-Allow-Methods", "GET, POST");
+                response.setHeader("Access-Control-Allow-Methods", "GET, POST, DELETE");
                 response.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, Last-Event-ID");
                 response.setHeader("Access-Control-Max-Age", "600");
                 response.setStatus(HttpServletResponse.SC_NO_CONTENT);

@@ -31,7 +31,6 @@ public final class SendEndpoint {
     /** The relay topic of commands carried to the node that serves their session. */
     static final String RELAY_TOPIC = "send";
 
-    private static final String BEARER = "Bearer ";
     private static final Duration RELAY_TIMEOUT = Duration.ofSeconds(5);
 
     private final Commands commands;
@@ -66,7 +65,7 @@ public final class SendEndpoint {
         SessionToken token;
         String body;
         try {
-            token = bearerToken(ctx.header("Authorization"));
+            token = HttpAnswer.bearerToken(ctx.header("Authorization"));
             commands.useCase().authorize(token);
             body = body(ctx);
         } catch (ChatException e) {
@@ -101,13 +100,6 @@ public final class SendEndpoint {
             return HttpAnswer.of(error, encoder);
         }
         return HttpAnswer.ok(encoder.encode((Ack) reply).dataJson());
-    }
-
-    private static SessionToken bearerToken(String authorization) {
-        if (authorization == null || !authorization.startsWith(BEARER)) {
-            throw new ChatException(ErrorCode.UNAUTHORIZED, "send Authorization: Bearer <session>");
-        }
-        return new SessionToken(authorization.substring(BEARER.length()).trim());
     }
 
     /** Reads at most the limit, so an oversized body costs no more memory than an allowed one. */

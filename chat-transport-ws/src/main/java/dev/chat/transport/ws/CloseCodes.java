@@ -5,7 +5,9 @@ import dev.chat.domain.model.ErrorCode;
 
 /** WebSocket close codes the server uses (RFC 6455 section 7.4; 4000-4999 are ours, see docs/protocol.md). */
 final class CloseCodes {
+    static final int NORMAL = 1000;
     static final int GOING_AWAY = 1001;
+    static final int POLICY_VIOLATION = 1008;
     static final int INTERNAL_ERROR = 1011;
     static final int SERVICE_RESTART = 1012;
     static final int TRY_AGAIN_LATER = 1013;
@@ -21,6 +23,8 @@ final class CloseCodes {
             case RESTART -> SERVICE_RESTART;
             case SLOW_CONSUMER -> SLOW_CONSUMER;
             case REPLACED -> REPLACED;
+            case ENDED -> NORMAL;
+            case ABUSE -> POLICY_VIOLATION;
         };
     }
 
@@ -39,6 +43,8 @@ final class CloseCodes {
             case RESTART -> "node restarting, reconnect and resume";
             case SLOW_CONSUMER -> "slow consumer, reconnect and resume";
             case REPLACED -> "session resumed on another connection";
+            case ENDED -> "session ended";
+            case ABUSE -> "rate limit abuse: kept flooding, session ended";
         };
     }
 }

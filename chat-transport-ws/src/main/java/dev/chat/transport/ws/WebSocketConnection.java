@@ -32,6 +32,8 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
     private final Runnable onServerClose;
     private final TransportMetrics metrics;
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** Jetty reported a failure (a timeout, a protocol error): whatever close follows was not the client's choice. */
+    private volatile boolean failed;
 
     /**
      * @param onServerClose runs (on the scheduler) when the server closes the connection, so the domain can let go
@@ -48,6 +50,20 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
         this.scheduler = requireNonNull(scheduler, "scheduler");
         this.onServerClose = requireNonNull(onServerClose, "onServerClose");
         this.metrics = requireNonNull(metrics, "metrics");
+    }
+
+    /** True once the server started closing the connection. */
+    boolean closedByServer() {
+        return closing.get();
+    }
+
+    void failed() {
+        failed = true;
+    }
+
+    /** True after Jetty reported a failure: an idle timeout, a broken frame, an I/O error. */
+    boolean hasFailed() {
+        return failed;
     }
 
     long queuedBytes() {

@@ -190,13 +190,34 @@ public final class WebSocketTransport {
         }
     }
 
+    /**
+     * A client that closes with 1000 or 1001 (a tab closing) has left: its session ends at once. Anything else (no
+     * close frame, an error, a timeout, a close the server started) leaves the session its reconnect grace.
+     */
     private void onClose(WsCloseContext ctx) {
         log.debug("connection {} closed: {} {}", ctx.sessionId(), ctx.status(), ctx.reason());
-        release(ctx.sessionId());
+        ClientLink link = connections.remove(ctx.sessionId());
+        if (link == null) {
+            return; // the server closed it and let go already
+        }
+        WebSocketConnection connection = (WebSocketConnection) link.connection();
+        int code = ctx.status();
+        boolean goodbye = (code == CloseCodes.NORMAL || code == CloseCodes.GOING_AWAY)
+                && !connection.closedByServer()
+                && !connection.hasFailed();
+        if (goodbye) {
+            link.quit();
+        } else {
+            link.release();
+        }
     }
 
     private void onError(WsErrorContext ctx) {
         log.debug("connection {} failed: {}", ctx.sessionId(), String.valueOf(ctx.error()));
+        ClientLink link = connections.get(ctx.sessionId());
+        if (link != null) {
+            ((WebSocketConnection) link.connection()).failed();
+        }
     }
 
     private long queuedBytes() {

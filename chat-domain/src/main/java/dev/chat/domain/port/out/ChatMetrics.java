@@ -1,6 +1,7 @@
 package dev.chat.domain.port.out;
 
 import dev.chat.domain.model.NotRecovered;
+import dev.chat.domain.model.RateLimits;
 
 /**
  * What the domain tells operators about its work. Called at most once per command or per broadcast, never once per
@@ -26,4 +27,7 @@ public interface ChatMetrics {
 
     /** A room of a resumed session was caught up: exactly, or not ({@code reason} says why). */
     default void resumed(NotRecovered.Reason reasonOrNullIfRecovered) {}
+
+    /** A command was refused over its session's rate limit; {@code sessionEnded} when that ended a flooding session. */
+    default void rateLimited(RateLimits.Kind kind, boolean sessionEnded) {}
 }
