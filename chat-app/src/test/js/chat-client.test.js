@@ -157,12 +157,12 @@ test('a node that turns the client away with Retry-After is honoured, with jitte
   assert.equal(ChatClient.retryDelay(0, 2, { random: () => 1, baseMs: 500 }), 2000, 'no Retry-After: the backoff');
 });
 
-test('a poll refused with 503 and Retry-After waits that long before trying again', async () => {
+for (const status of [503, 429]) test(`a poll refused with ${status} and Retry-After waits that long before trying again`, async () => {
   const requests = [];
   const previousFetch = global.fetch;
   global.fetch = async (url) => {
     requests.push({ url, at: Date.now() });
-    return { ok: false, status: 503, headers: { get: (name) => (name === 'Retry-After' ? '1' : null) } };
+    return { ok: false, status, headers: { get: (name) => (name === 'Retry-After' ? '1' : null) } };
   };
   try {
     const client = new ChatClient({ url: 'http://127.0.0.1:1', transports: ['polling'] });

@@ -191,7 +191,7 @@
           response = await fetch(base + '/chat/poll' + params, { signal: controller.signal, cache: 'no-store' });
         } catch (e) { end('failed'); return; }
         if (response.status === 401) { end('unknown-session'); return; }
-        if (response.status === 503 && response.headers.get('Retry-After')) {
+        if ((response.status === 503 || response.status === 429) && response.headers.get('Retry-After')) {
           // the node takes no new connections now (full, too many at once, or draining): wait as it asks
           end('refused', 1000 * Number(response.headers.get('Retry-After')));
           return;

@@ -17,7 +17,10 @@ import dev.chat.domain.port.out.SessionStore;
 import dev.chat.domain.service.ChatService;
 import dev.chat.protocol.CommandDecoder;
 import dev.chat.protocol.JsonEventEncoder;
+import dev.chat.transport.core.AddressGate;
+import dev.chat.transport.core.AddressLimit;
 import dev.chat.transport.core.Admission;
+import dev.chat.transport.core.ClientAddresses;
 import dev.chat.transport.core.OriginPolicy;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,6 +55,14 @@ final class CoreModule extends AbstractModule {
     }
 
     /** One gate for every transport's new connections; it counts the connections they report to the registry. */
+    @Provides
+    @Singleton
+    AddressGate addressGate() {
+        ChatConfig.Abuse abuse = config.abuse();
+        return new AddressGate(
+                new ClientAddresses(abuse.trustedProxies()), new AddressLimit(abuse.maxConnectionsPerAddress()));
+    }
+
     @Provides
     @Singleton
     Admission admission(MeterRegistry registry) {

@@ -8,8 +8,10 @@ import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.service.ChatService;
 import dev.chat.protocol.CommandDecoder;
 import dev.chat.relay.SessionRelay;
+import dev.chat.transport.core.AddressGate;
 import dev.chat.transport.core.Commands;
 import dev.chat.transport.core.OriginPolicy;
+import dev.chat.transport.http.AddressLimitFilter;
 import dev.chat.transport.http.OriginFilter;
 import dev.chat.transport.http.SendEndpoint;
 import dev.chat.transport.http.SessionEndpoint;
@@ -55,6 +57,14 @@ final class HttpSendModule extends AbstractModule {
     @ProvidesIntoSet
     Endpoint sessionEnding(SessionEndpoint endpoint) {
         return Endpoint.of(endpoint::install, grace -> {});
+    }
+
+    @ProvidesIntoSet
+    Endpoint addressLimited(AddressGate addresses) {
+        return Endpoint.of(
+                javalin -> AddressLimitFilter.install(
+                        javalin, addresses, List.of(SseModule.PATH, PollingModule.PATH), "session"),
+                grace -> {});
     }
 
     @ProvidesIntoSet

@@ -8,6 +8,7 @@ import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.service.ChatService;
 import dev.chat.protocol.CommandDecoder;
+import dev.chat.transport.core.AddressGate;
 import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.OriginPolicy;
 import dev.chat.transport.core.TransportMetrics;
@@ -28,7 +29,8 @@ final class WebSocketModule extends AbstractModule {
             OriginPolicy origins,
             ChatConfig config,
             MeterRegistry registry,
-            Admission admission) {
+            Admission admission,
+            AddressGate addresses) {
         ChatConfig.Connections ws = config.connections();
         return new WebSocketTransport(
                 new ChatUseCases(chat, chat, chat, chat),
@@ -38,7 +40,8 @@ final class WebSocketModule extends AbstractModule {
                 new WebSocketSettings(
                         PATH, ws.maxFrameBytes(), ws.maxQueuedBytes(), ws.pingInterval(), ws.idleTimeout()),
                 new TransportMetrics(registry, "websocket"),
-                admission);
+                admission,
+                addresses);
     }
 
     @ProvidesIntoSet

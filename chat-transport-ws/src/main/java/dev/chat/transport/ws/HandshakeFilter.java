@@ -2,6 +2,7 @@ package dev.chat.transport.ws;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.chat.transport.core.AddressGate;
 import dev.chat.transport.core.Admission;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletContext;
@@ -24,14 +25,20 @@ import java.util.Optional;
  * never-expiring session (and a JSESSIONID cookie) per connection. The chat keeps no state in HTTP sessions.
  */
 final class HandshakeFilter extends HttpFilter {
-    private final transient Admission admission;
+    /** The request attribute that hands the connection's place under the address cap to the WebSocket. */
+    static final String ADDRESS_PLACE = "chat.addressPlace";
 
-    HandshakeFilter(Admission admission) {
+    private final transient Admission admission;
+    private final transient AddressGate addresses;
+
+    HandshakeFilter(Admission admission, AddressGate addresses) {
         this.admission = requireNonNull(admission, "admission");
+        this.addresses = requireNonNull(addresses, "addresses");
     }
 
     private static final String SUPPORTED_VERSION = "13";
     private static final int UPGRADE_REQUIRED = 426;
+    private static final int TOO_MANY_REQUESTS = 429;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -49,8 +56,15 @@ final class HandshakeFilter extends HttpFilter {
             refuse(response, HttpServletResponse.SC_BAD_REQUEST, "missing or malformed Sec-WebSocket-Key");
             return;
         }
+        Optional<Runnable> place = addresses.enter(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
+        if (place.isEmpty()) {
+            response.setHeader("Retry-After", addresses.retryAfterSeconds());
+            refuse(response, TOO_MANY_REQUESTS, "too many connections from your address");
+            return;
+        }
         Optional<Admission.Refusal> notAdmitted = admission.admit();
         if (notAdmitted.isPresent()) {
+            place.get().run();
             response.setHeader("Retry-After", notAdmitted.get().retryAfterHeader());
             refuse(
                     response,
@@ -58,7 +72,14 @@ final class HandshakeFilter extends HttpFilter {
                     notAdmitted.get().reason());
             return;
         }
-        chain.doFilter(new Sessionless(request), response);
+        request.setAttribute(ADDRESS_PLACE, place.get());
+        try {
+            chain.doFilter(new Sessionless(request), response);
+        } finally {
+            if (response.getStatus() != HttpServletResponse.SC_SWITCHING_PROTOCOLS) {
+                place.get().run(); // no WebSocket came of it
+            }
+        }
     }
 
     private static void refuse(HttpServletResponse response, int status, String reason) throws IOException {

@@ -32,6 +32,8 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
     private final Runnable onServerClose;
     private final TransportMetrics metrics;
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** Runs once the connection has ended, whoever ended it. */
+    private volatile Runnable onEnd = () -> {};
     /** Jetty reported a failure (a timeout, a protocol error): whatever close follows was not the client's choice. */
     private volatile boolean failed;
 
@@ -50,6 +52,16 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
         this.scheduler = requireNonNull(scheduler, "scheduler");
         this.onServerClose = requireNonNull(onServerClose, "onServerClose");
         this.metrics = requireNonNull(metrics, "metrics");
+    }
+
+    /** Something to run when the connection has ended (its place under the address cap). */
+    void onEnd(Runnable action) {
+        onEnd = requireNonNull(action, "action");
+    }
+
+    /** The connection has ended: the transport lets go of it. */
+    void ended() {
+        onEnd.run();
     }
 
     /** True once the server started closing the connection. */

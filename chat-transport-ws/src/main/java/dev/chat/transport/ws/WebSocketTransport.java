@@ -16,6 +16,7 @@ import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.protocol.CommandDecoder;
+import dev.chat.transport.core.AddressGate;
 import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.ClientLink;
 import dev.chat.transport.core.Commands;
@@ -56,6 +57,7 @@ public final class WebSocketTransport {
     private final WebSocketSettings settings;
     private final TransportMetrics metrics;
     private final Admission admission;
+    private final AddressGate addresses;
     private final OpenConnections<String, ClientLink> connections = new OpenConnections<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "ws-housekeeping");
@@ -70,7 +72,8 @@ public final class WebSocketTransport {
             OriginPolicy origins,
             WebSocketSettings settings,
             TransportMetrics metrics,
-            Admission admission) {
+            Admission admission,
+            AddressGate addresses) {
         this.useCases = requireNonNull(useCases, "useCases");
         this.commands = new Commands(useCases.commands(), decoder);
         this.encoder = requireNonNull(encoder, "encoder");
@@ -78,6 +81,7 @@ public final class WebSocketTransport {
         this.settings = requireNonNull(settings, "settings");
         this.metrics = requireNonNull(metrics, "metrics");
         this.admission = requireNonNull(admission, "admission");
+        this.addresses = requireNonNull(addresses, "addresses");
     }
 
     /** Registers the endpoint; call while the Javalin app is being created. */
@@ -91,7 +95,9 @@ public final class WebSocketTransport {
         AtomicReference<ServletContextHandler> context = new AtomicReference<>();
         config.jetty.modifyServletContextHandler(context::set);
         config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-                new FilterHolder(new HandshakeFilter(admission)), settings.path(), EnumSet.of(DispatcherType.REQUEST)));
+                new FilterHolder(new HandshakeFilter(admission, addresses)),
+                settings.path(),
+                EnumSet.of(DispatcherType.REQUEST)));
         config.events.serverStarting(() -> disableCompression(context.get()));
         config.events.serverStarted(() -> {
             long every = settings.pingInterval().toMillis();
@@ -143,6 +149,10 @@ public final class WebSocketTransport {
         String id = ctx.sessionId();
         WebSocketConnection connection =
                 new WebSocketConnection(ctx.session, settings.maxQueuedBytes(), scheduler, metrics, () -> release(id));
+        Runnable addressPlace = ctx.attribute(HandshakeFilter.ADDRESS_PLACE);
+        if (addressPlace != null) {
+            connection.onEnd(addressPlace);
+        }
         ClientLink link = new ClientLink(useCases, connection);
         connections.add(id, link);
         ctx.enableAutomaticPings(settings.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -205,6 +215,7 @@ public final class WebSocketTransport {
         boolean goodbye = (code == CloseCodes.NORMAL || code == CloseCodes.GOING_AWAY)
                 && !connection.closedByServer()
                 && !connection.hasFailed();
+        connection.ended();
         if (goodbye) {
             link.quit();
         } else {
@@ -232,6 +243,7 @@ public final class WebSocketTransport {
     private void release(String connectionId) {
         ClientLink link = connections.remove(connectionId);
         if (link != null) {
+            ((WebSocketConnection) link.connection()).ended();
             link.release();
         }
     }
