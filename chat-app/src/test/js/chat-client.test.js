@@ -282,3 +282,58 @@ test('a dropped WebSocket (1006) is still resumed', async () => {
     global.WebSocket = previous;
   }
 });
+
+test('a signed-in client asks getToken() for each new session and puts it on the URL, but never on a resume', async () => {
+  const sockets = [];
+  const previous = global.WebSocket;
+  global.WebSocket = welcomingSocketClass(sockets);
+  try {
+    let asked = 0;
+    const client = new ChatClient({
+      url: 'http://127.0.0.1:1', transports: ['websocket'], backoff: { baseMs: 5, maxMs: 5 },
+      getToken: async () => { asked += 1; return `jwt-${asked}`; },
+    });
+    client.connect();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    sockets[0].onclose({ code: 1006, reason: '' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    client.disconnect();
+
+    assert.ok(sockets[0].url.endsWith('/chat?token=jwt-1'), sockets[0].url);
+    assert.ok(sockets[1].url.includes('session='), 'the resume names the session');
+    assert.ok(!sockets[1].url.includes('token='), 'and carries no token');
+    assert.equal(asked, 1);
+  } finally {
+    global.WebSocket = previous;
+  }
+});
+
+test('tokenExpiring makes the client send refresh with a fresh token from getToken()', async () => {
+  const sent = [];
+  const sockets = [];
+  class RefreshingSocket extends welcomingSocketClass(sockets) {
+    send(text) { sent.push(JSON.parse(text)); }
+  }
+  const previous = global.WebSocket;
+  global.WebSocket = RefreshingSocket;
+  try {
+    const client = new ChatClient({
+      url: 'http://127.0.0.1:1', transports: ['websocket'], getToken: () => 'fresh-jwt',
+    });
+    const warnings = [];
+    client.on('tokenExpiring', (e) => warnings.push(e.expiresAt));
+    client.connect();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    sockets[0].deliver('tokenExpiring', { expiresAt: 1234 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    client.disconnect();
+
+    assert.deepEqual(warnings, [1234]);
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0].event, 'refresh');
+    assert.equal(sent[0].data.token, 'fresh-jwt');
+    assert.ok(sent[0].data.ref, 'with a ref, so its ack settles it');
+  } finally {
+    global.WebSocket = previous;
+  }
+});

@@ -3,7 +3,11 @@
   'use strict';
   const params = new URLSearchParams(location.search);
   const forced = params.get('transport');
-  const chat = new ChatClient(forced ? { transports: [forced] } : {});
+  // A service that signs users in is opened as /?token=JWT by the application that issued the token.
+  const token = params.get('token');
+  const chat = new ChatClient(Object.assign(
+    forced ? { transports: [forced] } : {},
+    token ? { getToken: () => token } : {}));
   const rooms = new Map(); // name -> { users: Set, items: li[] }
   let current = 'general';
 

@@ -13,16 +13,19 @@
 
   const TRANSPORTS = ['websocket', 'sse', 'polling'];
   const ROOM_EVENTS = ['welcome', 'activeUsers', 'userConnected', 'userDisconnected', 'message',
-    'notRecovered', 'ack', 'error', 'heartbeat', 'close'];
+    'notRecovered', 'ack', 'error', 'heartbeat', 'close', 'tokenExpiring'];
 
   /** WebSocket close codes the server uses for an end that is not "reconnect and resume" (docs/protocol.md). */
   const WS_CLOSE_REASONS = { 1000: 'ended', 1008: 'abuse', 4009: 'replaced', 4401: 'unknown-session' };
+  /** Ends after which the session is gone but a new one may start (with a fresh token, when signed in). */
+  const SESSION_GONE = ['signed_out'];
   /** Ends after which the client stays offline: the session is over, or it was ended for flooding. */
   const FINAL_CLOSES = ['ended', 'abuse'];
 
   /** An SSE `close` event's or a poll's `closed` reason, as the client acts on it. */
   function serverCloseReason(reason) {
     if (reason === 'replaced' || FINAL_CLOSES.includes(reason)) return reason;
+    if (SESSION_GONE.includes(reason)) return 'unknown-session';
     return 'closed';
   }
 
@@ -110,13 +113,14 @@
     }
   }
 
-  function query(session, cursorText) {
-    if (!session) return '';
+  /** A resume names the session (and cursor); a new session of a signed-in user carries its token. */
+  function query(session, cursorText, token) {
+    if (!session) return token ? `?token=${encodeURIComponent(token)}` : '';
     return `?session=${encodeURIComponent(session)}` + (cursorText ? `&cursor=${encodeURIComponent(cursorText)}` : '');
   }
 
-  function openWebSocket(base, session, cursorText, { onEvent, onEnd }) {
-    const url = base.replace(/^http/, 'ws') + '/chat' + query(session, cursorText);
+  function openWebSocket(base, session, cursorText, { onEvent, onEnd, token }) {
+    const url = base.replace(/^http/, 'ws') + '/chat' + query(session, cursorText, token);
     const socket = new WebSocket(url);
     let ended = false;
     const end = (reason) => { if (!ended) { ended = true; onEnd(reason); } };
@@ -152,8 +156,8 @@
     return { ok: response.ok, status: response.status, data };
   }
 
-  function openSse(base, session, cursorText, { onEvent, onEnd, sessionOf }) {
-    const source = new EventSource(base + '/chat/sse' + query(session, cursorText));
+  function openSse(base, session, cursorText, { onEvent, onEnd, sessionOf, token }) {
+    const source = new EventSource(base + '/chat/sse' + query(session, cursorText, token));
     let ended = false;
     const end = (reason) => { if (!ended) { ended = true; source.close(); onEnd(reason); } };
     for (const name of ROOM_EVENTS) {
@@ -171,7 +175,7 @@
     };
   }
 
-  function openPolling(base, session, cursorText, { onEvent, onEnd, onAlive, sessionOf, pollTimeoutSeconds }) {
+  function openPolling(base, session, cursorText, { onEvent, onEnd, onAlive, sessionOf, pollTimeoutSeconds, token }) {
     let ended = false;
     let controller = null;
     // A cursor from elsewhere is resumed from its message positions (docs/protocol.md, Long-polling).
@@ -185,7 +189,7 @@
         controller = new AbortController();
         const params = current
           ? `?session=${encodeURIComponent(current)}&cursor=${encodeURIComponent(cursor || '')}&timeout=${pollTimeoutSeconds}`
-          : '';
+          : query(null, null, token);
         let response;
         try {
           response = await fetch(base + '/chat/poll' + params, { signal: controller.signal, cache: 'no-store' });
@@ -204,7 +208,7 @@
           if (ended) return;
           onEvent(envelope.event, envelope.data);
         }
-        if (FINAL_CLOSES.includes(body.closed)) { end(body.closed); return; }
+        if (body.closed && serverCloseReason(body.closed) !== 'closed') { end(serverCloseReason(body.closed)); return; }
         current = sessionOf();
       }
     })();
@@ -235,6 +239,9 @@
       this.openTimeoutMs = options.openTimeoutMs ?? 5000;
       this.pollTimeoutSeconds = options.pollTimeoutSeconds ?? 25;
       this.backoff = options.backoff || {};
+      // Sign-in (when the service requires it): returns a JWT, or a promise of one; asked for each new session and
+      // again when the server says the token is expiring.
+      this.getToken = options.getToken || null;
       this.listeners = new Map();
       this.cursor = new CursorTracker();
       this.outbox = new Outbox();
@@ -311,8 +318,21 @@
     open() {
       const kind = this.transports[this.transportIndex];
       this.setState(this.session ? 'reconnecting' : 'connecting', kind);
+      if (this.session || !this.getToken) {
+        this.openWith(kind, null);
+        return;
+      }
+      const attempt = this.attempt;
+      Promise.resolve()
+        .then(() => this.getToken())
+        .then((token) => { if (!this.stopped && attempt === this.attempt) this.openWith(kind, token); })
+        .catch(() => { if (!this.stopped) this.afterEnd('failed'); });
+    }
+
+    openWith(kind, token) {
       let welcomed = false;
       const handle = openTransport(kind, this.base, this.session, this.cursor.text(), {
+        token,
         pollTimeoutSeconds: this.pollTimeoutSeconds,
         sessionOf: () => this.session,
         onAlive: () => { if (handle === this.current) this.alive(); },
@@ -396,8 +416,19 @@
           this.emit('presence', Object.assign({ type: event }, data));
           break;
         case 'notRecovered': this.emit('notRecovered', data); break;
+        case 'tokenExpiring': this.refreshToken(data); break;
         default: break;
       }
+    }
+
+    /** The sign-in runs out soon: hand the server a fresh token, and the session carries on. */
+    refreshToken(data) {
+      this.emit('tokenExpiring', data);
+      if (!this.getToken) return;
+      Promise.resolve()
+        .then(() => this.getToken())
+        .then((token) => this.command('refresh', { token }))
+        .catch((error) => this.emit('error', Object.assign({ code: 'refresh_failed' }, error)));
     }
 
     /**

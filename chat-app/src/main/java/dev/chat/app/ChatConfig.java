@@ -74,20 +74,57 @@ public record ChatConfig(
      * @param trustedProxies CIDR blocks of proxies whose {@code X-Forwarded-For} names the client; empty: the header
      *     is ignored
      */
-    public record Abuse(RateLimits rates, int maxConnectionsPerAddress, List<String> trustedProxies) {
+    public record Abuse(RateLimits rates, int maxConnectionsPerAddress, List<String> trustedProxies, SignIn signIn) {
         public static final Abuse DEFAULTS = new Abuse(
                 new RateLimits(new RateLimits.Budget(10, 20), new RateLimits.Budget(5, 20), Duration.ofSeconds(10)),
                 1_000,
-                List.of());
+                List.of(),
+                SignIn.ANONYMOUS);
         /** No limits at all: benchmarks and tests that flood on purpose. */
-        public static final Abuse NONE = new Abuse(RateLimits.NONE, 0, List.of());
+        public static final Abuse NONE = new Abuse(RateLimits.NONE, 0, List.of(), SignIn.ANONYMOUS);
+
+        public Abuse(RateLimits rates, int maxConnectionsPerAddress, List<String> trustedProxies) {
+            this(rates, maxConnectionsPerAddress, trustedProxies, SignIn.ANONYMOUS);
+        }
+
+        public Abuse withSignIn(SignIn newSignIn) {
+            return new Abuse(rates, maxConnectionsPerAddress, trustedProxies, newSignIn);
+        }
 
         public Abuse {
             requireNonNull(rates, "rates");
+            requireNonNull(signIn, "signIn");
             trustedProxies = List.copyOf(trustedProxies);
             if (maxConnectionsPerAddress < 0) {
                 throw new IllegalArgumentException("CHAT_MAX_CONNECTIONS_PER_ADDRESS must not be negative");
             }
+        }
+    }
+
+    /**
+     * Optional sign-in with JSON Web Tokens: off (every user anonymous) unless a secret or a public key is given.
+     *
+     * @param hmacSecret the HS256 secret, or null
+     * @param publicKeyFile a PEM file with the RS256 / ES256 public key, or null
+     * @param issuer the required {@code iss}, or null
+     * @param audience the required {@code aud}, or null
+     */
+    public record SignIn(String hmacSecret, String publicKeyFile, String issuer, String audience) {
+        public static final SignIn ANONYMOUS = new SignIn(null, null, null, null);
+
+        public SignIn {
+            if (hmacSecret != null && publicKeyFile != null) {
+                throw new IllegalArgumentException("set CHAT_JWT_HMAC_SECRET or CHAT_JWT_PUBLIC_KEY_FILE, not both");
+            }
+        }
+
+        public boolean enabled() {
+            return hmacSecret != null || publicKeyFile != null;
+        }
+
+        @Override
+        public String toString() {
+            return "SignIn[" + (hmacSecret != null ? "HS256" : publicKeyFile != null ? publicKeyFile : "off") + "]";
         }
     }
 

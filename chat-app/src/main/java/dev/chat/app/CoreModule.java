@@ -14,6 +14,7 @@ import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.NicknameGenerator;
 import dev.chat.domain.port.out.PresenceStore;
 import dev.chat.domain.port.out.SessionStore;
+import dev.chat.domain.port.out.SignInVerifier;
 import dev.chat.domain.service.ChatService;
 import dev.chat.protocol.CommandDecoder;
 import dev.chat.protocol.JsonEventEncoder;
@@ -21,10 +22,14 @@ import dev.chat.transport.core.AddressGate;
 import dev.chat.transport.core.AddressLimit;
 import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.ClientAddresses;
+import dev.chat.transport.core.JwtSignIn;
 import dev.chat.transport.core.OriginPolicy;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Random;
 import java.util.Set;
@@ -55,6 +60,24 @@ final class CoreModule extends AbstractModule {
     }
 
     /** One gate for every transport's new connections; it counts the connections they report to the registry. */
+    @Provides
+    @Singleton
+    SignInVerifier signIn() {
+        ChatConfig.SignIn signIn = config.abuse().signIn();
+        if (signIn.hmacSecret() != null) {
+            return JwtSignIn.withSecret(signIn.hmacSecret(), signIn.issuer(), signIn.audience());
+        }
+        if (signIn.publicKeyFile() != null) {
+            try {
+                String pem = Files.readString(Path.of(signIn.publicKeyFile()));
+                return JwtSignIn.withPublicKey(pem, signIn.issuer(), signIn.audience());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("CHAT_JWT_PUBLIC_KEY_FILE cannot be read: " + e.getMessage(), e);
+            }
+        }
+        return SignInVerifier.NONE;
+    }
+
     @Provides
     @Singleton
     AddressGate addressGate() {
@@ -116,9 +139,20 @@ final class CoreModule extends AbstractModule {
             EventEncoder encoder,
             ExecutorScheduler scheduler,
             ChatMetrics metrics,
-            CommandRates rates) {
+            CommandRates rates,
+            SignInVerifier signIn) {
         ChatService.Ports ports = new ChatService.Ports(
-                sessions, presence, history, bus, nicknames, encoder, Clock.systemUTC(), scheduler, metrics, rates);
+                sessions,
+                presence,
+                history,
+                bus,
+                nicknames,
+                encoder,
+                Clock.systemUTC(),
+                scheduler,
+                metrics,
+                rates,
+                signIn);
         ChatConfig.Messaging messaging = config.messaging();
         return new ChatService(
                 ports,

@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.ProvidesIntoSet;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.domain.port.out.SignInVerifier;
 import dev.chat.domain.service.ChatService;
 import dev.chat.relay.SessionRelay;
 import dev.chat.transport.core.Admission;
@@ -26,7 +27,8 @@ final class PollingModule extends AbstractModule {
             EventEncoder encoder,
             ChatConfig config,
             MeterRegistry registry,
-            Admission admission) {
+            Admission admission,
+            SignInVerifier signIn) {
         ChatConfig.Polling polling = config.polling();
         return new PollingTransport(
                 new ChatUseCases(chat, chat, chat, chat),
@@ -39,7 +41,8 @@ final class PollingModule extends AbstractModule {
                         polling.timeout(),
                         polling.idleMargin()),
                 new TransportMetrics(registry, "polling"),
-                admission);
+                admission,
+                signIn);
     }
 
     @ProvidesIntoSet

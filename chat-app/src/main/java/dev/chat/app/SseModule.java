@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.ProvidesIntoSet;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.domain.port.out.SignInVerifier;
 import dev.chat.domain.service.ChatService;
 import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.TransportMetrics;
@@ -23,14 +24,20 @@ final class SseModule extends AbstractModule {
     @Provides
     @Singleton
     SseTransport transport(
-            ChatService chat, EventEncoder encoder, ChatConfig config, MeterRegistry registry, Admission admission) {
+            ChatService chat,
+            EventEncoder encoder,
+            ChatConfig config,
+            MeterRegistry registry,
+            Admission admission,
+            SignInVerifier signIn) {
         ChatConfig.Connections limits = config.connections();
         return new SseTransport(
                 new ChatUseCases(chat, chat, chat, chat),
                 encoder,
                 new SseSettings(PATH, limits.maxQueuedBytes(), limits.pingInterval(), RETRY),
                 new TransportMetrics(registry, "sse"),
-                admission);
+                admission,
+                signIn);
     }
 
     @ProvidesIntoSet

@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.ProvidesIntoSet;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.domain.port.out.SignInVerifier;
 import dev.chat.domain.service.ChatService;
 import dev.chat.protocol.CommandDecoder;
 import dev.chat.transport.core.AddressGate;
@@ -30,7 +31,8 @@ final class WebSocketModule extends AbstractModule {
             ChatConfig config,
             MeterRegistry registry,
             Admission admission,
-            AddressGate addresses) {
+            AddressGate addresses,
+            SignInVerifier signIn) {
         ChatConfig.Connections ws = config.connections();
         return new WebSocketTransport(
                 new ChatUseCases(chat, chat, chat, chat),
@@ -41,7 +43,8 @@ final class WebSocketModule extends AbstractModule {
                         PATH, ws.maxFrameBytes(), ws.maxQueuedBytes(), ws.pingInterval(), ws.idleTimeout()),
                 new TransportMetrics(registry, "websocket"),
                 admission,
-                addresses);
+                addresses,
+                signIn);
     }
 
     @ProvidesIntoSet

@@ -11,6 +11,7 @@ import dev.chat.domain.model.ClientCommand;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.JoinRoom;
 import dev.chat.domain.model.LeaveRoom;
+import dev.chat.domain.model.RefreshSignIn;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SendMessage;
 
@@ -54,10 +55,12 @@ public final class CommandDecoder {
                     new SendMessage(optionalRoom(data, ref), requiredString(data, "text", ref), ref);
                 case EventNames.JOIN -> new JoinRoom(RoomName.of(requiredString(data, "room", ref)), ref);
                 case EventNames.LEAVE -> new LeaveRoom(RoomName.of(requiredString(data, "room", ref)), ref);
+                case EventNames.REFRESH -> new RefreshSignIn(requiredString(data, "token", ref), ref);
                 default ->
                     throw new RejectedCommandException(
                             ErrorCode.UNKNOWN_EVENT,
-                            "unknown event \"" + abbreviated(event.textValue()) + "\"; expected message, join or leave",
+                            "unknown event \"" + abbreviated(event.textValue())
+                                    + "\"; expected message, join, leave or refresh",
                             ref);
             };
         } catch (RejectedCommandException e) {

@@ -7,6 +7,7 @@ import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.Heartbeat;
 import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.ServerEvent;
+import dev.chat.domain.model.TokenExpiring;
 import dev.chat.domain.model.UserConnected;
 import dev.chat.domain.model.UserDisconnected;
 import dev.chat.domain.model.Welcome;
@@ -24,6 +25,8 @@ public final class EventNames {
     public static final String ERROR = "error";
     public static final String JOIN = "join";
     public static final String LEAVE = "leave";
+    public static final String REFRESH = "refresh";
+    public static final String TOKEN_EXPIRING = "tokenExpiring";
 
     private EventNames() {}
 
@@ -46,6 +49,8 @@ public final class EventNames {
             return ACK;
         } else if (event instanceof ErrorEvent) {
             return ERROR;
+        } else if (event instanceof TokenExpiring) {
+            return TOKEN_EXPIRING;
         }
         throw new IllegalArgumentException(
                 "no wire name for " + event.getClass().getName());

@@ -13,6 +13,7 @@ import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.ServerEvent;
+import dev.chat.domain.model.TokenExpiring;
 import dev.chat.domain.model.UserConnected;
 import dev.chat.domain.model.UserDisconnected;
 import dev.chat.domain.model.Welcome;
@@ -92,8 +93,12 @@ public final class JsonEventEncoder implements EventEncoder {
             if (ack.ref() != null) {
                 json.writeStringField("ref", ack.ref());
             }
-            json.writeStringField("room", ack.room().value());
-            json.writeNumberField("seq", ack.seq());
+            if (ack.room() != null) {
+                json.writeStringField("room", ack.room().value());
+                json.writeNumberField("seq", ack.seq());
+            }
+        } else if (event instanceof TokenExpiring expiring) {
+            json.writeNumberField("expiresAt", expiring.expiresAt().toEpochMilli());
         } else if (event instanceof Heartbeat) {
             return; // no fields
         } else if (event instanceof ErrorEvent error) {

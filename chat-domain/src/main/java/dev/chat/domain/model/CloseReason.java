@@ -13,5 +13,7 @@ public enum CloseReason {
     /** The client ended its session on purpose (it said goodbye): nothing to resume. */
     ENDED,
     /** The session kept flooding far over its rate limit and was ended. */
-    ABUSE
+    ABUSE,
+    /** The signed-in user's token ran out and no fresh one came: the session was ended. */
+    SIGNED_OUT
 }

@@ -15,6 +15,8 @@ public enum ErrorCode {
     /** Over the session's rate limit: nothing was done; the error says when to try again ({@code retryAfterMs}). */
     RATE_LIMITED("rate_limited"),
     UNAUTHORIZED("unauthorized"),
+    /** The signed-in user may not join that room (its token does not list it). */
+    FORBIDDEN("forbidden"),
     /** Refused, nothing changed: try again. */
     UNAVAILABLE("unavailable"),
     /** The command may or may not have been carried out: send it again with the same ref, which lands it once. */

@@ -10,11 +10,13 @@ import dev.chat.domain.model.ClientCommand;
 import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.model.Identity;
 import dev.chat.domain.model.JoinRoom;
 import dev.chat.domain.model.LeaveRoom;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.RateLimitedException;
 import dev.chat.domain.model.RateLimits;
+import dev.chat.domain.model.RefreshSignIn;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SendMessage;
 import dev.chat.domain.model.ServerEvent;
@@ -36,8 +38,10 @@ import dev.chat.domain.port.out.NicknameGenerator;
 import dev.chat.domain.port.out.PresenceStore;
 import dev.chat.domain.port.out.Scheduler;
 import dev.chat.domain.port.out.SessionStore;
+import dev.chat.domain.port.out.SignInVerifier;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -67,6 +71,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     private final MessagePoster poster;
     private final RoomHub hub;
     private final FloodWatch floods;
+    private final SignInTimers signIns;
 
     public ChatService(Ports ports, ChatLimits limits) {
         this.ports = requireNonNull(ports, "ports");
@@ -82,6 +87,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                 new SessionExpiry(ports.sessions(), ports.scheduler(), limits.reconnectGrace(), localSessions, rooms);
         this.poster = new MessagePoster(ports.history(), ports.clock(), limits, ports.metrics());
         this.floods = new FloodWatch(ports.rates().limits());
+        this.signIns = new SignInTimers(ports.scheduler(), ports.clock(), ports.encoder(), this::signInRanOut);
         ports.sessions().onTakenOver(expiry::takenOver);
     }
 
@@ -96,7 +102,8 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             Clock clock,
             Scheduler scheduler,
             ChatMetrics metrics,
-            CommandRates rates) {
+            CommandRates rates,
+            SignInVerifier signIn) {
         public Ports {
             requireNonNull(sessions, "sessions");
             requireNonNull(presence, "presence");
@@ -108,6 +115,33 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             requireNonNull(scheduler, "scheduler");
             requireNonNull(metrics, "metrics");
             requireNonNull(rates, "rates");
+            requireNonNull(signIn, "signIn");
+        }
+
+        /** Without sign-in. */
+        public Ports(
+                SessionStore sessions,
+                PresenceStore presence,
+                MessageHistory history,
+                EventBus bus,
+                NicknameGenerator nicknames,
+                EventEncoder encoder,
+                Clock clock,
+                Scheduler scheduler,
+                ChatMetrics metrics,
+                CommandRates rates) {
+            this(
+                    sessions,
+                    presence,
+                    history,
+                    bus,
+                    nicknames,
+                    encoder,
+                    clock,
+                    scheduler,
+                    metrics,
+                    rates,
+                    SignInVerifier.NONE);
         }
 
         /** Without rate limits. */
@@ -131,7 +165,8 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                     clock,
                     scheduler,
                     metrics,
-                    CommandRates.UNLIMITED);
+                    CommandRates.UNLIMITED,
+                    SignInVerifier.NONE);
         }
 
         /** Without metrics. */
@@ -154,22 +189,29 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                     clock,
                     scheduler,
                     ChatMetrics.NONE,
-                    CommandRates.UNLIMITED);
+                    CommandRates.UNLIMITED,
+                    SignInVerifier.NONE);
         }
     }
 
     @Override
-    public SessionToken connect(ClientConnection connection) {
+    public SessionToken connect(ClientConnection connection, Identity identity) {
         requireNonNull(connection, "connection");
+        requireNonNull(identity, "identity");
         refuseWhileDraining();
-        SessionRecord record = nicknames.createSession(Set.of(RoomName.GENERAL));
-        LocalSession session = new LocalSession(record.token(), record.nickname());
+        boolean inGeneral = identity.access().allows(RoomName.GENERAL);
+        Set<RoomName> startIn = inGeneral ? Set.of(RoomName.GENERAL) : Set.of();
+        SessionRecord record = nicknames.createSession(startIn, identity);
+        LocalSession session = new LocalSession(record.token(), record.nickname(), identity);
         localSessions.add(session);
         synchronized (session) {
             session.connection = connection;
             try {
-                connection.send(encode(new Welcome(session.nickname, session.token, List.of(RoomName.GENERAL), false)));
-                rooms.enter(session, RoomName.GENERAL, false); // created in general already
+                connection.send(encode(new Welcome(session.nickname, session.token, List.copyOf(startIn), false)));
+                if (inGeneral) {
+                    rooms.enter(session, RoomName.GENERAL, false); // created in general already
+                }
+                signIns.start(session);
             } catch (RuntimeException e) {
                 // The client never got in: the session goes now, through the expiry, which retries until stores answer.
                 expiry.detach(session);
@@ -210,6 +252,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                 for (RoomName room : joined) {
                     rooms.reattach(session, room, cursor);
                 }
+                signIns.start(session); // a sign-in that ran out while away ends the session now
             } catch (RuntimeException e) {
                 // As if the connection had dropped: the client may try again within the grace.
                 expiry.detach(session);
@@ -238,10 +281,13 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                 // land once on any node.
                 return poster.post(remote.token(), remote.nickname(), remote.rooms(), send);
             }
-            throw new SessionElsewhereException(); // joining and leaving change the serving node's connection
+            throw new SessionElsewhereException(); // joining, leaving and refreshing change the serving node's session
         }
         LocalSession session = activeSession(token);
         takeFromBudget(token, command, session);
+        if (command instanceof RefreshSignIn refresh) {
+            return refresh(session, refresh);
+        }
         if (command instanceof SendMessage send) {
             return poster.post(session.token, session.nickname, session.rooms, send);
         }
@@ -298,6 +344,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
 
     /** The session ends here and now: its connection closed (unless it closed already), its rooms told it left. */
     private void endNow(LocalSession session, CloseReason closeWith) {
+        signIns.cancel(session);
         ClientConnection connection = session.connection;
         expiry.detach(session);
         if (connection != null && closeWith != null) {
@@ -305,6 +352,33 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         }
         expiry.expireNow(session);
         floods.forget(session.token);
+    }
+
+    /** A signed-in user hands in a fresh token: the session carries on until its expiry. */
+    private Ack refresh(LocalSession session, RefreshSignIn refresh) {
+        Identity fresh = ports.signIn().verify(refresh.token());
+        synchronized (session) {
+            Identity current = session.identity;
+            if (!current.isSignedIn() || !current.userId().equals(fresh.userId())) {
+                throw new ChatException(ErrorCode.FORBIDDEN, "the token does not sign in this session's user");
+            }
+            Identity extended = current.until(fresh.signedInUntil());
+            ports.sessions()
+                    .update(new SessionRecord(session.token, session.nickname, Set.copyOf(session.rooms), extended));
+            session.identity = extended;
+            signIns.start(session);
+            return Ack.of(refresh.ref());
+        }
+    }
+
+    /** The sign-in ran out and was not refreshed: the session ends, its rooms told, its connection closed. */
+    private void signInRanOut(LocalSession session, Instant until) {
+        synchronized (session) {
+            if (session.ended || !until.equals(session.identity.signedInUntil())) {
+                return;
+            }
+            endNow(session, CloseReason.SIGNED_OUT);
+        }
     }
 
     /**
@@ -399,6 +473,9 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                     session.connection.send(encode(now));
                 }
                 return new Ack(join.ref(), room, now.position().seq());
+            }
+            if (!session.identity.access().allows(room)) {
+                throw new ChatException(ErrorCode.FORBIDDEN, "you may not join room " + room);
             }
             if (session.rooms.size() >= limits.maxRoomsPerSession()) {
                 throw new ChatException(

@@ -1,7 +1,9 @@
 package dev.chat.domain.service;
 
+import dev.chat.domain.model.Identity;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.ClientConnection;
 import dev.chat.domain.port.out.Scheduler;
@@ -33,14 +35,38 @@ final class LocalSession {
     ClientConnection connection;
     /** The grace timer (or expiry retry) while detached; null while connected. */
     Scheduler.Cancellable expiry;
+    /** A signed-in session's warning and end of its sign-in; null for anonymous ones. */
+    Scheduler.Cancellable signInWarning;
+
+    Scheduler.Cancellable signInEnd;
     /** Counts detachments, so an expiry scheduled for an earlier one does nothing. */
     int detachGeneration;
     /** Expired, or taken over by another node: this object no longer serves the session. */
     volatile boolean ended;
 
-    LocalSession(SessionToken token, Nickname nickname) {
+    /** Who the session belongs to; replaced (under the lock) when a signed-in user refreshes its token. */
+    volatile Identity identity;
+
+    LocalSession(SessionToken token, Nickname nickname, Identity identity) {
         this.token = token;
         this.nickname = nickname;
+        this.identity = identity;
+    }
+
+    /** What the store keeps of the session, with these rooms. */
+    SessionRecord record(Set<RoomName> withRooms) {
+        return new SessionRecord(token, nickname, withRooms, identity);
+    }
+
+    void cancelSignIn() {
+        if (signInWarning != null) {
+            signInWarning.cancel();
+            signInWarning = null;
+        }
+        if (signInEnd != null) {
+            signInEnd.cancel();
+            signInEnd = null;
+        }
     }
 
     void cancelExpiry() {

@@ -25,7 +25,7 @@ final class LocalSessions {
         if (existing != null) {
             return new Found(existing, false);
         }
-        LocalSession fresh = new LocalSession(record.token(), record.nickname());
+        LocalSession fresh = new LocalSession(record.token(), record.nickname(), record.identity());
         fresh.rooms.addAll(record.rooms());
         existing = byToken.putIfAbsent(record.token(), fresh);
         return existing == null ? new Found(fresh, true) : new Found(existing, false);

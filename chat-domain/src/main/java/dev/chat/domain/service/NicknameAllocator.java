@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.model.Identity;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionRecord;
@@ -33,24 +34,38 @@ final class NicknameAllocator {
      *
      * @throws ChatException {@code unavailable} when no free nickname was found, or the store is down (nothing stored)
      */
-    SessionRecord createSession(Set<RoomName> rooms) {
+    SessionRecord createSession(Set<RoomName> rooms, Identity identity) {
         SessionToken token = SessionToken.generate();
-        for (int attempt = 0; attempt < PLAIN_NICKNAME_ATTEMPTS; attempt++) {
-            SessionRecord record = new SessionRecord(token, nicknames.next(), rooms);
+        Nickname own = identity.nickname();
+        if (own != null) {
+            SessionRecord record = new SessionRecord(token, own, rooms, identity);
             if (sessions.create(record)) {
                 return record;
             }
         }
-        // The generated names are crowded: keep the style, add a number.
+        for (int attempt = 0; own == null && attempt < PLAIN_NICKNAME_ATTEMPTS; attempt++) {
+            SessionRecord record = new SessionRecord(token, nicknames.next(), rooms, identity);
+            if (sessions.create(record)) {
+                return record;
+            }
+        }
+        // The names are crowded (or the user's own is held by another session): keep the style, add a number.
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int attempt = 0; attempt < SUFFIXED_NICKNAME_ATTEMPTS; attempt++) {
-            String base = nicknames.next().value();
-            Nickname suffixed = new Nickname(base + random.nextInt(2, attempt < 100 ? 100 : 100_000));
-            SessionRecord record = new SessionRecord(token, suffixed, rooms);
+            String base = own != null ? own.value() : nicknames.next().value();
+            Nickname suffixed = suffixed(base, random.nextInt(2, attempt < 100 ? 100 : 100_000));
+            SessionRecord record = new SessionRecord(token, suffixed, rooms, identity);
             if (sessions.create(record)) {
                 return record;
             }
         }
         throw new ChatException(ErrorCode.UNAVAILABLE, "no free nickname, try again later");
+    }
+
+    /** The name with a number, still within a nickname's length. */
+    private static Nickname suffixed(String base, int number) {
+        String digits = Integer.toString(number);
+        int room = 64 - digits.length();
+        return new Nickname((base.length() > room ? base.substring(0, room) : base) + digits);
     }
 }

@@ -76,6 +76,7 @@ final class SessionExpiry {
      */
     void letGo(LocalSession session, CloseReason why) {
         session.ended = true;
+        session.cancelSignIn(); // the next node to serve it starts its own
         localSessions.remove(session);
         session.cancelExpiry();
         rooms.detachAll(session);
@@ -106,6 +107,7 @@ final class SessionExpiry {
                     return;
                 }
                 session.ended = true;
+                session.cancelSignIn();
                 localSessions.remove(session);
                 if (released == SessionStore.Released.OWNED_ELSEWHERE) {
                     session.rooms.clear();

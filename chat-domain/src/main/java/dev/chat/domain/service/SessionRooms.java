@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.RoomName;
-import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.UserConnected;
 import dev.chat.domain.model.UserDisconnected;
 import dev.chat.domain.port.out.ChatMetrics;
@@ -175,7 +174,7 @@ final class SessionRooms {
     }
 
     private void save(LocalSession session, Set<RoomName> rooms) {
-        sessions.update(new SessionRecord(session.token, session.nickname, Set.copyOf(rooms)));
+        sessions.update(session.record(Set.copyOf(rooms)));
     }
 
     private static Set<RoomName> with(Set<RoomName> rooms, RoomName room) {

@@ -4,11 +4,14 @@ import static dev.chat.domain.contract.ContractSupport.uniqueNickname;
 import static dev.chat.domain.contract.ContractSupport.uniqueRoom;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chat.domain.model.Identity;
 import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.RoomAccess;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.SessionStore;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -87,6 +90,34 @@ public abstract class SessionStoreContract {
         assertThat(sessions.claim(session.token())).isEmpty();
         assertThat(sessions.claim(SessionToken.generate())).isEmpty();
         assertThat(sessions.find(session.token())).isEmpty();
+    }
+
+    @Test
+    void givenASignedInSession_itsIdentityIsKept_foundClaimedAndUpdated() {
+        Nickname nickname = uniqueNickname();
+        Identity identity = Identity.signedIn(
+                "user-42",
+                nickname,
+                RoomAccess.only(List.of("general", "team-*")),
+                Instant.ofEpochMilli(1_800_000_000_000L));
+        SessionRecord session =
+                new SessionRecord(SessionToken.generate(), nickname, Set.of(RoomName.GENERAL), identity);
+        sessions.create(session);
+
+        assertThat(sessions.find(session.token())).hasValue(session);
+        assertThat(sessions.claim(session.token())).hasValue(session);
+
+        Identity refreshed = identity.until(Instant.ofEpochMilli(1_800_000_600_000L));
+        sessions.update(new SessionRecord(session.token(), nickname, session.rooms(), refreshed));
+        assertThat(sessions.find(session.token()).map(SessionRecord::identity)).hasValue(refreshed);
+    }
+
+    @Test
+    void givenAnAnonymousSession_itStaysAnonymous() {
+        SessionRecord session = newSession(uniqueNickname());
+        sessions.create(session);
+
+        assertThat(sessions.find(session.token()).map(SessionRecord::identity)).hasValue(Identity.ANONYMOUS);
     }
 
     @Test

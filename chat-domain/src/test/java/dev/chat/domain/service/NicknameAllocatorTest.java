@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.chat.domain.memory.InMemorySessionStore;
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.model.Identity;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionRecord;
@@ -23,7 +24,7 @@ class NicknameAllocatorTest {
     void givenAFreeGeneratedName_theSessionGetsIt_inTheRoomsAsked() {
         NicknameAllocator allocator = new NicknameAllocator(sessions, () -> new Nickname("LuckyParrot"));
 
-        SessionRecord record = allocator.createSession(Set.of(RoomName.GENERAL));
+        SessionRecord record = allocator.createSession(Set.of(RoomName.GENERAL), Identity.ANONYMOUS);
 
         assertThat(record.nickname()).isEqualTo(new Nickname("LuckyParrot"));
         assertThat(record.rooms()).containsExactly(RoomName.GENERAL);
@@ -35,7 +36,7 @@ class NicknameAllocatorTest {
         sessions.create(new SessionRecord(SessionToken.generate(), new Nickname("LuckyParrot"), Set.of()));
         NicknameAllocator allocator = new NicknameAllocator(sessions, () -> new Nickname("LuckyParrot"));
 
-        Nickname given = allocator.createSession(Set.of()).nickname();
+        Nickname given = allocator.createSession(Set.of(), Identity.ANONYMOUS).nickname();
 
         assertThat(given.value()).matches("LuckyParrot\\d+");
     }
@@ -80,7 +81,7 @@ class NicknameAllocatorTest {
                 },
                 () -> new Nickname("LuckyParrot"));
 
-        assertThatThrownBy(() -> allocator.createSession(Set.of()))
+        assertThatThrownBy(() -> allocator.createSession(Set.of(), Identity.ANONYMOUS))
                 .isInstanceOf(ChatException.class)
                 .extracting(e -> ((ChatException) e).code())
                 .isEqualTo(ErrorCode.UNAVAILABLE);

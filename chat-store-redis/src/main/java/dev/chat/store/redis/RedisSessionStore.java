@@ -42,18 +42,23 @@ final class RedisSessionStore implements SessionStore {
     private static final String NICKNAME = "nickname";
     private static final String ROOMS = "rooms";
     private static final String OWNER = "owner";
+    private static final String IDENTITY = "identity";
     /** Sessions renewed per pipeline round trip. */
     private static final int RENEWAL_BATCH = 500;
 
-    /** KEYS: session. ARGV: new claim, ttl ms. Returns {previous claim, nickname, rooms}, or nil if the session is gone. */
+    /**
+     * KEYS: session. ARGV: new claim, ttl ms. Returns {previous claim, nickname, rooms, identity}, or nil if the
+     * session is gone (identity is false for a session written before identities were kept: anonymous).
+     */
     private static final String CLAIM = "local previous = redis.call('HGET', KEYS[1], 'owner') "
             + "if not previous then return nil end "
             + "redis.call('HSET', KEYS[1], 'owner', ARGV[1]) "
             + "redis.call('PEXPIRE', KEYS[1], ARGV[2]) "
-            + "return {previous, redis.call('HGET', KEYS[1], 'nickname'), redis.call('HGET', KEYS[1], 'rooms')}";
-    /** KEYS: session. ARGV: nickname, rooms, claim, ttl ms. Writes the session with its expiry, atomically. */
+            + "return {previous, redis.call('HGET', KEYS[1], 'nickname'), redis.call('HGET', KEYS[1], 'rooms'), "
+            + "redis.call('HGET', KEYS[1], 'identity')}";
+    /** KEYS: session. ARGV: nickname, rooms, claim, ttl ms, identity. Writes the session with its expiry, atomically. */
     private static final String WRITE = "redis.call('HSET', KEYS[1], 'nickname', ARGV[1], 'rooms', ARGV[2], "
-            + "'owner', ARGV[3]) "
+            + "'owner', ARGV[3], 'identity', ARGV[5]) "
             + "redis.call('PEXPIRE', KEYS[1], ARGV[4]) "
             + "return 1";
     /** The owner of a session its node handed off (draining): nobody, so whoever the client reaches takes it. */
@@ -63,10 +68,10 @@ final class RedisSessionStore implements SessionStore {
             "if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end "
                     + "redis.call('HSET', KEYS[1], 'owner', '" + NOBODY + "') "
                     + "return 1";
-    /** KEYS: session. ARGV: claim, rooms, ttl ms. */
+    /** KEYS: session. ARGV: claim, rooms, ttl ms, identity. */
     private static final String UPDATE_IF_OWNER =
             "if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end "
-                    + "redis.call('HSET', KEYS[1], 'rooms', ARGV[2]) "
+                    + "redis.call('HSET', KEYS[1], 'rooms', ARGV[2], 'identity', ARGV[4]) "
                     + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) "
                     + "return 1";
     /** KEYS: session. ARGV: claim. 1: released; 0: another claim holds it; -1: the session is gone. */
@@ -157,7 +162,11 @@ final class RedisSessionStore implements SessionStore {
             if (fields.isEmpty() || fields.get(NICKNAME) == null) {
                 return Optional.empty();
             }
-            return Optional.of(new SessionRecord(token, new Nickname(fields.get(NICKNAME)), rooms(fields.get(ROOMS))));
+            return Optional.of(new SessionRecord(
+                    token,
+                    new Nickname(fields.get(NICKNAME)),
+                    rooms(fields.get(ROOMS)),
+                    IdentityCodec.decode(fields.get(IDENTITY))));
         });
     }
 
@@ -171,8 +180,12 @@ final class RedisSessionStore implements SessionStore {
                 return Optional.empty();
             }
             String previous = (String) reply.get(0);
-            SessionRecord record =
-                    new SessionRecord(token, new Nickname((String) reply.get(1)), rooms((String) reply.get(2)));
+            Object identity = reply.size() > 3 ? reply.get(3) : null; // Lua false (no field) arrives as null
+            SessionRecord record = new SessionRecord(
+                    token,
+                    new Nickname((String) reply.get(1)),
+                    rooms((String) reply.get(2)),
+                    IdentityCodec.decode(identity instanceof String text ? text : null));
             redis.pexpire(keys.nickname(record.nickname()), ttl.toMillis());
             held.put(token, new Held(claim, record));
             log.debug("claimed session of {} from {}", record.nickname(), previous);
@@ -204,7 +217,11 @@ final class RedisSessionStore implements SessionStore {
             redis.eval(
                     UPDATE_IF_OWNER,
                     List.of(keys.session(session.token())),
-                    List.of(mine.claim, rooms(session.rooms()), Long.toString(ttl.toMillis())));
+                    List.of(
+                            mine.claim,
+                            rooms(session.rooms()),
+                            Long.toString(ttl.toMillis()),
+                            IdentityCodec.encode(session.identity())));
         });
     }
 
@@ -353,7 +370,12 @@ final class RedisSessionStore implements SessionStore {
         redis.eval(
                 WRITE,
                 List.of(keys.session(session.token())),
-                List.of(session.nickname().value(), rooms(session.rooms()), claim, Long.toString(ttl.toMillis())));
+                List.of(
+                        session.nickname().value(),
+                        rooms(session.rooms()),
+                        claim,
+                        Long.toString(ttl.toMillis()),
+                        IdentityCodec.encode(session.identity())));
     }
 
     private String newClaim() {

@@ -6,6 +6,7 @@ import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.model.Identity;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.ClientConnection;
@@ -50,8 +51,18 @@ public final class ClientLink {
      * @return the refusal, or empty when the connection is open
      */
     public Optional<ErrorEvent> open(Optional<SessionToken> resume, Cursor cursor) {
+        return open(resume, cursor, Identity.ANONYMOUS);
+    }
+
+    /**
+     * Like {@link #open(Optional, Cursor)}, for a new session of {@code identity} (a resumed one keeps its own).
+     *
+     * @return the refusal, or empty when the connection is open
+     */
+    public Optional<ErrorEvent> open(Optional<SessionToken> resume, Cursor cursor, Identity identity) {
         requireNonNull(resume, "resume");
         requireNonNull(cursor, "cursor");
+        requireNonNull(identity, "identity");
         synchronized (this) {
             if (state != State.NEW) {
                 return Optional.of(new ErrorEvent(ErrorCode.UNAVAILABLE, "connection already closed", null));
@@ -64,7 +75,7 @@ public final class ClientLink {
                 useCases.resume().resume(resume.get(), cursor, connection);
                 opened = resume.get();
             } else {
-                opened = useCases.connect().connect(connection);
+                opened = useCases.connect().connect(connection, identity);
             }
         } catch (RuntimeException e) {
             synchronized (this) {

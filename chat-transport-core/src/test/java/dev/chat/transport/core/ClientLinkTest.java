@@ -38,7 +38,7 @@ class ClientLinkTest {
     };
 
     private final ChatUseCases useCases = new ChatUseCases(
-            conn -> {
+            (conn, identity) -> {
                 duringConnect.accept(link);
                 if (connectFails != null) {
                     throw connectFails;

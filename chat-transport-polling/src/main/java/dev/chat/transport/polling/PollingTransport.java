@@ -7,9 +7,11 @@ import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.model.Identity;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.domain.port.out.SignInVerifier;
 import dev.chat.relay.SessionRelay;
 import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.ClientLink;
@@ -57,6 +59,7 @@ public final class PollingTransport {
     private final PollingSettings settings;
     private final TransportMetrics metrics;
     private final Admission admission;
+    private final SignInVerifier signIn;
     private final ConcurrentHashMap<SessionToken, Poller> feeds = new ConcurrentHashMap<>();
     private volatile boolean stopping;
     /** Polls this node passed to the node serving their session, still waiting for its answer. */
@@ -79,13 +82,15 @@ public final class PollingTransport {
             EventEncoder encoder,
             PollingSettings settings,
             TransportMetrics metrics,
-            Admission admission) {
+            Admission admission,
+            SignInVerifier signIn) {
         this.useCases = requireNonNull(useCases, "useCases");
         this.relay = requireNonNull(relay, "relay");
         this.encoder = requireNonNull(encoder, "encoder");
         this.settings = requireNonNull(settings, "settings");
         this.metrics = requireNonNull(metrics, "metrics");
         this.admission = requireNonNull(admission, "admission");
+        this.signIn = requireNonNull(signIn, "signIn");
     }
 
     /** Registers the poll route; call while the Javalin app is being created. */
@@ -133,7 +138,11 @@ public final class PollingTransport {
         }
         CompletableFuture<HttpAnswer> answer;
         try {
-            answer = answer(ctx.queryParam("session"), ctx.queryParam("cursor"), timeout(ctx.queryParam("timeout")));
+            answer = answer(
+                    ctx.queryParam("session"),
+                    ctx.queryParam("cursor"),
+                    timeout(ctx.queryParam("timeout")),
+                    ctx.queryParam("token"));
         } catch (ChatException e) {
             refusal(e).writeTo(ctx);
             return;
@@ -141,9 +150,12 @@ public final class PollingTransport {
         ctx.future(() -> answer.thenAcceptAsync(result -> result.writeTo(ctx), this::respond));
     }
 
-    private CompletableFuture<HttpAnswer> answer(String session, String cursorText, Duration timeout) {
+    /** @throws ChatException {@code unauthorized} for a new session without a valid sign-in token, when needed */
+    private CompletableFuture<HttpAnswer> answer(
+            String session, String cursorText, Duration timeout, String signInToken) {
         if (session == null) {
-            return open(Optional.empty(), Cursor.EMPTY);
+            Identity identity = signIn.required() ? signIn.verify(signInToken) : Identity.ANONYMOUS;
+            return open(Optional.empty(), Cursor.EMPTY, identity);
         }
         SessionToken token = new SessionToken(session);
         Poller here = feeds.get(token);
@@ -180,18 +192,21 @@ public final class PollingTransport {
         }
         // Not ours to answer exactly (an expired feed, an older cursor, a session served elsewhere until now):
         // resume from history.
-        return open(Optional.of(token), cursor.map(PollCursor::positions).orElse(Cursor.EMPTY));
+        return open(Optional.of(token), cursor.map(PollCursor::positions).orElse(Cursor.EMPTY), Identity.ANONYMOUS);
     }
 
-    /** A new session, or one resumed from history, with a new feed on this node: answered at once. */
-    private CompletableFuture<HttpAnswer> open(Optional<SessionToken> resume, Cursor positions) {
+    /**
+     * A new session (of {@code identity}), or one resumed from history (which keeps its own), with a new feed on this
+     * node: answered at once.
+     */
+    private CompletableFuture<HttpAnswer> open(Optional<SessionToken> resume, Cursor positions, Identity identity) {
         Optional<Admission.Refusal> notAdmitted = admission.admit();
         if (notAdmitted.isPresent()) {
             return CompletableFuture.completedFuture(HttpAnswer.notAdmitted(notAdmitted.get(), encoder));
         }
         PollFeed feed = newFeed();
         Poller poller = new Poller(feed, new ClientLink(useCases, feed));
-        Optional<ErrorEvent> refusal = poller.link().open(resume, positions);
+        Optional<ErrorEvent> refusal = poller.link().open(resume, positions, identity);
         if (refusal.isPresent()) {
             return CompletableFuture.completedFuture(HttpAnswer.of(refusal.get(), encoder));
         }

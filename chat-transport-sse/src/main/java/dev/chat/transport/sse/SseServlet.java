@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.model.Identity;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.Refusals;
@@ -39,6 +40,15 @@ final class SseServlet extends HttpServlet {
         String cursorText = Optional.ofNullable(request.getParameter("cursor"))
                 .orElse(fromEventId.map(parts -> parts[1]).orElse(null));
 
+        Identity identity = Identity.ANONYMOUS;
+        if (session == null && transport.signIn().required()) {
+            try {
+                identity = transport.signIn().verify(request.getParameter("token"));
+            } catch (ChatException unsigned) {
+                writeError(response, Refusals.of(unsigned, null));
+                return;
+            }
+        }
         Optional<Admission.Refusal> notAdmitted = transport.admission().admit();
         if (notAdmitted.isPresent()) {
             write(response, HttpAnswer.notAdmitted(notAdmitted.get(), transport.encoder()));
@@ -49,7 +59,7 @@ final class SseServlet extends HttpServlet {
         Optional<ErrorEvent> refusal;
         try {
             Optional<SessionToken> resume = Optional.ofNullable(session).map(SessionToken::new);
-            refusal = stream.link().open(resume, Cursor.parse(cursorText).orElse(Cursor.EMPTY));
+            refusal = stream.link().open(resume, Cursor.parse(cursorText).orElse(Cursor.EMPTY), identity);
         } catch (ChatException malformed) {
             refusal = Optional.of(Refusals.of(malformed, null));
         }

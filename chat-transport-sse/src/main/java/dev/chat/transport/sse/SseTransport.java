@@ -8,6 +8,7 @@ import dev.chat.domain.model.Heartbeat;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.domain.port.out.SignInVerifier;
 import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.ClientLink;
 import dev.chat.transport.core.OpenConnections;
@@ -27,6 +28,7 @@ public final class SseTransport {
     private final SseSettings settings;
     private final TransportMetrics metrics;
     private final Admission admission;
+    private final SignInVerifier signIn;
     private final OpenConnections<SseConnection, Stream> streams = new OpenConnections<>();
     // Threads start with the first task, not here.
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -43,12 +45,14 @@ public final class SseTransport {
             EventEncoder encoder,
             SseSettings settings,
             TransportMetrics metrics,
-            Admission admission) {
+            Admission admission,
+            SignInVerifier signIn) {
         this.useCases = requireNonNull(useCases, "useCases");
         this.encoder = requireNonNull(encoder, "encoder");
         this.settings = requireNonNull(settings, "settings");
         this.metrics = requireNonNull(metrics, "metrics");
         this.admission = requireNonNull(admission, "admission");
+        this.signIn = requireNonNull(signIn, "signIn");
     }
 
     /** Registers the stream servlet; call while the Javalin app is being created. */
@@ -91,6 +95,10 @@ public final class SseTransport {
 
     Admission admission() {
         return admission;
+    }
+
+    SignInVerifier signIn() {
+        return signIn;
     }
 
     EventEncoder encoder() {

@@ -25,6 +25,7 @@ final class CloseCodes {
             case REPLACED -> REPLACED;
             case ENDED -> NORMAL;
             case ABUSE -> POLICY_VIOLATION;
+            case SIGNED_OUT -> UNKNOWN_SESSION;
         };
     }
 
@@ -45,6 +46,7 @@ final class CloseCodes {
             case REPLACED -> "session resumed on another connection";
             case ENDED -> "session ended";
             case ABUSE -> "rate limit abuse: kept flooding, session ended";
+            case SIGNED_OUT -> "sign-in expired: connect again with a fresh token";
         };
     }
 }

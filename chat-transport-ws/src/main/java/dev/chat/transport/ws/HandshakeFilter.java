@@ -2,6 +2,8 @@ package dev.chat.transport.ws;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.chat.domain.model.ChatException;
+import dev.chat.domain.port.out.SignInVerifier;
 import dev.chat.transport.core.AddressGate;
 import dev.chat.transport.core.Admission;
 import jakarta.servlet.FilterChain;
@@ -28,12 +30,17 @@ final class HandshakeFilter extends HttpFilter {
     /** The request attribute that hands the connection's place under the address cap to the WebSocket. */
     static final String ADDRESS_PLACE = "chat.addressPlace";
 
+    /** The request attribute that hands the signed-in identity of a new session to the WebSocket. */
+    static final String IDENTITY = "chat.identity";
+
     private final transient Admission admission;
     private final transient AddressGate addresses;
+    private final transient SignInVerifier signIn;
 
-    HandshakeFilter(Admission admission, AddressGate addresses) {
+    HandshakeFilter(Admission admission, AddressGate addresses, SignInVerifier signIn) {
         this.admission = requireNonNull(admission, "admission");
         this.addresses = requireNonNull(addresses, "addresses");
+        this.signIn = requireNonNull(signIn, "signIn");
     }
 
     private static final String SUPPORTED_VERSION = "13";
@@ -55,6 +62,14 @@ final class HandshakeFilter extends HttpFilter {
         if (!isValidKey(request.getHeader("Sec-WebSocket-Key"))) {
             refuse(response, HttpServletResponse.SC_BAD_REQUEST, "missing or malformed Sec-WebSocket-Key");
             return;
+        }
+        if (request.getParameter("session") == null && signIn.required()) {
+            try {
+                request.setAttribute(IDENTITY, signIn.verify(request.getParameter("token")));
+            } catch (ChatException unsigned) {
+                refuse(response, HttpServletResponse.SC_UNAUTHORIZED, unsigned.getMessage());
+                return;
+            }
         }
         Optional<Runnable> place = addresses.enter(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
         if (place.isEmpty()) {

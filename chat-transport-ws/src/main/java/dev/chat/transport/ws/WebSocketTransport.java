@@ -9,12 +9,14 @@ import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.Heartbeat;
+import dev.chat.domain.model.Identity;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.ServerEvent;
 import dev.chat.domain.model.SessionElsewhereException;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.domain.port.out.SignInVerifier;
 import dev.chat.protocol.CommandDecoder;
 import dev.chat.transport.core.AddressGate;
 import dev.chat.transport.core.Admission;
@@ -58,6 +60,7 @@ public final class WebSocketTransport {
     private final TransportMetrics metrics;
     private final Admission admission;
     private final AddressGate addresses;
+    private final SignInVerifier signIn;
     private final OpenConnections<String, ClientLink> connections = new OpenConnections<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "ws-housekeeping");
@@ -73,7 +76,8 @@ public final class WebSocketTransport {
             WebSocketSettings settings,
             TransportMetrics metrics,
             Admission admission,
-            AddressGate addresses) {
+            AddressGate addresses,
+            SignInVerifier signIn) {
         this.useCases = requireNonNull(useCases, "useCases");
         this.commands = new Commands(useCases.commands(), decoder);
         this.encoder = requireNonNull(encoder, "encoder");
@@ -82,6 +86,7 @@ public final class WebSocketTransport {
         this.metrics = requireNonNull(metrics, "metrics");
         this.admission = requireNonNull(admission, "admission");
         this.addresses = requireNonNull(addresses, "addresses");
+        this.signIn = requireNonNull(signIn, "signIn");
     }
 
     /** Registers the endpoint; call while the Javalin app is being created. */
@@ -95,7 +100,7 @@ public final class WebSocketTransport {
         AtomicReference<ServletContextHandler> context = new AtomicReference<>();
         config.jetty.modifyServletContextHandler(context::set);
         config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-                new FilterHolder(new HandshakeFilter(admission, addresses)),
+                new FilterHolder(new HandshakeFilter(admission, addresses, signIn)),
                 settings.path(),
                 EnumSet.of(DispatcherType.REQUEST)));
         config.events.serverStarting(() -> disableCompression(context.get()));
@@ -161,7 +166,8 @@ public final class WebSocketTransport {
             Optional<SessionToken> resume =
                     Optional.ofNullable(ctx.queryParam("session")).map(SessionToken::new);
             Cursor cursor = Cursor.parse(ctx.queryParam("cursor")).orElse(Cursor.EMPTY);
-            refusal = link.open(resume, cursor);
+            Identity identity = ctx.attribute(HandshakeFilter.IDENTITY);
+            refusal = link.open(resume, cursor, identity == null ? Identity.ANONYMOUS : identity);
         } catch (ChatException malformed) {
             refusal = Optional.of(Refusals.of(malformed, null));
         }
