@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /** With CHAT_JWT_HMAC_SECRET set, new sessions need a valid token on every transport; signed-in users' rules hold. */
 class JwtSignInIT {
-    private static final String SECRET = "the-integration-test-secret-32-bytes!";
+    static final String SECRET = "the-integration-test-secret-32-bytes!";
 
     private final RunningChat chat = RunningChat.start(ChatConfig.defaults(0)
             .withAbuse(ChatConfig.Abuse.NONE.withSignIn(new ChatConfig.SignIn(SECRET, null, null, null))));
@@ -38,7 +38,7 @@ class JwtSignInIT {
         chat.close();
     }
 
-    private static String token(String subject, String name, Instant expires, List<String> rooms) {
+    static String token(String subject, String name, Instant expires, List<String> rooms) {
         JWTClaimsSet.Builder claims =
                 new JWTClaimsSet.Builder().subject(subject).expirationTime(Date.from(expires));
         if (name != null) {

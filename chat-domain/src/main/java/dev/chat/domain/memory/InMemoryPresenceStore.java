@@ -2,40 +2,52 @@ package dev.chat.domain.memory;
 
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.PresenceStore;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ConcurrentSkipListMap;
 
-/** Room membership in memory. Single node only. */
+/** Room membership in memory, each member with the sessions that have it there. Single node only. */
 public final class InMemoryPresenceStore implements PresenceStore {
-    private final ConcurrentHashMap<RoomName, Set<Nickname>> members = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<RoomName, ConcurrentSkipListMap<Nickname, Set<SessionToken>>> rooms =
+            new ConcurrentHashMap<>();
 
     @Override
-    public boolean add(RoomName room, Nickname user) {
-        boolean[] added = {false};
-        members.compute(room, (name, set) -> {
-            Set<Nickname> target = set != null ? set : new ConcurrentSkipListSet<>();
-            added[0] = target.add(user);
+    public boolean add(RoomName room, Nickname user, SessionToken session) {
+        boolean[] arrived = {false};
+        rooms.compute(room, (name, members) -> {
+            ConcurrentSkipListMap<Nickname, Set<SessionToken>> target =
+                    members != null ? members : new ConcurrentSkipListMap<>();
+            target.compute(user, (nickname, sessions) -> {
+                Set<SessionToken> held = sessions != null ? sessions : new HashSet<>();
+                arrived[0] = held.isEmpty();
+                held.add(session);
+                return held;
+            });
             return target;
         });
-        return added[0];
+        return arrived[0];
     }
 
     @Override
-    public boolean remove(RoomName room, Nickname user) {
-        boolean[] removed = {false};
-        members.computeIfPresent(room, (name, set) -> {
-            removed[0] = set.remove(user);
-            return set.isEmpty() ? null : set; // forget empty rooms so room churn does not leak
+    public boolean remove(RoomName room, Nickname user, SessionToken session) {
+        boolean[] left = {false};
+        rooms.computeIfPresent(room, (name, members) -> {
+            members.computeIfPresent(user, (nickname, sessions) -> {
+                left[0] = sessions.remove(session) && sessions.isEmpty();
+                return sessions.isEmpty() ? null : sessions;
+            });
+            return members.isEmpty() ? null : members; // forget empty rooms so room churn does not leak
         });
-        return removed[0];
+        return left[0];
     }
 
     @Override
     public List<Nickname> members(RoomName room) {
-        Set<Nickname> set = members.get(room);
-        return set == null ? List.of() : List.copyOf(set); // a skip-list set iterates in sorted order
+        ConcurrentSkipListMap<Nickname, Set<SessionToken>> members = rooms.get(room);
+        return members == null ? List.of() : List.copyOf(members.keySet()); // sorted by nickname
     }
 }

@@ -6,22 +6,47 @@ import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.SessionStore;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
-/** Sessions in memory. Single node only: this node owns every session, so none is ever taken over. */
+/**
+ * Sessions in memory. Single node only: this node owns every session, so none is ever taken over. A nickname is held
+ * by one session, or shared by the sessions of one signed-in user.
+ */
 public final class InMemorySessionStore implements SessionStore {
     private final ConcurrentHashMap<SessionToken, SessionRecord> byToken = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Nickname, SessionToken> tokenByNickname = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Nickname, Holders> holdersByNickname = new ConcurrentHashMap<>();
+
+    /** Who holds a nickname: its owner (a session, or a signed-in user) and the sessions that use it. */
+    private record Holders(String owner, Set<SessionToken> sessions) {}
 
     @Override
     public boolean create(SessionRecord session) {
-        if (tokenByNickname.putIfAbsent(session.nickname(), session.token()) != null) {
-            return false;
+        String owner = owner(session);
+        boolean[] taken = {false};
+        holdersByNickname.compute(session.nickname(), (nickname, holders) -> {
+            if (holders == null) {
+                holders = new Holders(owner, new HashSet<>());
+            } else if (!holders.owner().equals(owner)) {
+                return holders;
+            }
+            holders.sessions().add(session.token());
+            taken[0] = true;
+            return holders;
+        });
+        if (taken[0]) {
+            byToken.put(session.token(), session);
         }
-        byToken.put(session.token(), session);
-        return true;
+        return taken[0];
+    }
+
+    private static String owner(SessionRecord session) {
+        return session.identity().isSignedIn()
+                ? "u:" + session.identity().userId()
+                : session.token().value();
     }
 
     @Override
@@ -45,7 +70,10 @@ public final class InMemorySessionStore implements SessionStore {
         if (removed == null) {
             return Released.ALREADY_GONE;
         }
-        tokenByNickname.remove(removed.nickname(), token);
+        holdersByNickname.computeIfPresent(removed.nickname(), (nickname, holders) -> {
+            holders.sessions().remove(token);
+            return holders.sessions().isEmpty() ? null : holders;
+        });
         return Released.RELEASED;
     }
 
@@ -56,7 +84,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public boolean isNicknameTaken(Nickname nickname) {
-        return tokenByNickname.containsKey(nickname);
+        return holdersByNickname.containsKey(nickname);
     }
 
     @Override

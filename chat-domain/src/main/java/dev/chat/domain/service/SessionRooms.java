@@ -63,10 +63,11 @@ final class SessionRooms {
             session.maybeListed.add(room); // until the add is known undone or the room committed
             // Undone even if the add itself failed: a store that timed out may still carry it out.
             undo.add(() -> {
-                presence.remove(room, session.nickname); // if this fails too, the expiry takes it out
+                presence.remove(room, session.nickname, session.token); // if this fails too, the expiry takes it out
                 session.maybeListed.remove(room);
             });
-            presence.add(room, session.nickname);
+            // False when another session of the same user is in the room already: the member is there, say nothing.
+            boolean arrived = presence.add(room, session.nickname, session.token);
             if (session.connection != null) {
                 RoomMembership attached = new RoomMembership(room, session.nickname, session.connection);
                 hub.attach(attached); // undoes itself if the bus refuses
@@ -84,8 +85,10 @@ final class SessionRooms {
             }
             // An announcement cannot be taken back, only answered: if this one timed out yet went out, the room hears
             // the member leave again.
-            undo.add(() -> bus.publish(new UserDisconnected(room, session.nickname)));
-            bus.publish(new UserConnected(room, session.nickname));
+            if (arrived) {
+                undo.add(() -> bus.publish(new UserDisconnected(room, session.nickname)));
+                bus.publish(new UserConnected(room, session.nickname));
+            }
         } catch (RuntimeException e) {
             throw undo.rollBack(e);
         }
@@ -116,8 +119,8 @@ final class SessionRooms {
             undo.add(() -> save(session, before)); // first: a save that timed out may still land
             save(session, after);
             // Undone even if the remove itself failed: a store that timed out may still carry it out.
-            undo.add(() -> presence.add(room, session.nickname));
-            boolean wasListed = presence.remove(room, session.nickname);
+            undo.add(() -> presence.add(room, session.nickname, session.token));
+            boolean wasListed = presence.remove(room, session.nickname, session.token); // its last session there
             if (wasListed) {
                 undo.add(() -> bus.publish(new UserConnected(room, session.nickname))); // as in enter
                 bus.publish(new UserDisconnected(room, session.nickname));
@@ -156,7 +159,7 @@ final class SessionRooms {
      */
     void relist(LocalSession session, List<RoomName> rooms) {
         for (RoomName room : rooms) {
-            if (presence.add(room, session.nickname)) {
+            if (presence.add(room, session.nickname, session.token)) {
                 bus.publish(new UserConnected(room, session.nickname));
             }
         }
@@ -164,7 +167,7 @@ final class SessionRooms {
 
     /** Takes the member out of the room's list and tells the room, once, even if a first try failed half-way. */
     void unlist(LocalSession session, RoomName room) {
-        if (presence.remove(room, session.nickname)) {
+        if (presence.remove(room, session.nickname, session.token)) {
             session.departuresUntold.add(room);
         }
         if (session.departuresUntold.contains(room)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.PresenceStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,10 @@ public abstract class PresenceStoreContract {
 
     protected abstract PresenceStore createPresenceStore();
 
+    private static final SessionToken AMYS_TAB = SessionToken.generate();
+    private static final SessionToken AMYS_OTHER_TAB = SessionToken.generate();
+    private static final SessionToken ZEDS_TAB = SessionToken.generate();
+
     @BeforeEach
     void createStore() {
         presence = createPresenceStore();
@@ -26,31 +31,31 @@ public abstract class PresenceStoreContract {
     void givenMembersAdded_membersAreListedSortedByNickname() {
         RoomName room = uniqueRoom();
 
-        assertThat(presence.add(room, ZED)).isTrue();
-        assertThat(presence.add(room, AMY)).isTrue();
+        assertThat(presence.add(room, ZED, ZEDS_TAB)).isTrue();
+        assertThat(presence.add(room, AMY, AMYS_TAB)).isTrue();
 
         assertThat(presence.members(room)).containsExactly(AMY, ZED);
     }
 
     @Test
-    void givenMemberAddedTwice_secondAddReportsNoChange() {
+    void givenTheSameSessionAddedTwice_secondAddReportsNoChange() {
         RoomName room = uniqueRoom();
-        presence.add(room, AMY);
+        presence.add(room, AMY, AMYS_TAB);
 
-        assertThat(presence.add(room, AMY)).isFalse();
+        assertThat(presence.add(room, AMY, AMYS_TAB)).isFalse();
         assertThat(presence.members(room)).containsExactly(AMY);
     }
 
     @Test
     void givenMemberRemoved_itIsNoLongerListed_andRemovingAgainReportsNoChange() {
         RoomName room = uniqueRoom();
-        presence.add(room, AMY);
-        presence.add(room, ZED);
+        presence.add(room, AMY, AMYS_TAB);
+        presence.add(room, ZED, ZEDS_TAB);
 
-        assertThat(presence.remove(room, AMY)).isTrue();
-        assertThat(presence.remove(room, AMY)).isFalse();
+        assertThat(presence.remove(room, AMY, AMYS_TAB)).isTrue();
+        assertThat(presence.remove(room, AMY, AMYS_TAB)).isFalse();
         assertThat(presence.members(room)).containsExactly(ZED);
-        assertThat(presence.remove(room, ZED)).isTrue();
+        assertThat(presence.remove(room, ZED, ZEDS_TAB)).isTrue();
         assertThat(presence.members(room)).isEmpty();
     }
 
@@ -58,10 +63,34 @@ public abstract class PresenceStoreContract {
     void givenTwoRooms_membershipIsPerRoom() {
         RoomName room = uniqueRoom();
         RoomName otherRoom = uniqueRoom();
-        presence.add(room, AMY);
+        presence.add(room, AMY, AMYS_TAB);
 
         assertThat(presence.members(otherRoom)).isEmpty();
-        assertThat(presence.remove(otherRoom, AMY)).isFalse();
+        assertThat(presence.remove(otherRoom, AMY, AMYS_TAB)).isFalse();
         assertThat(presence.members(room)).containsExactly(AMY);
+    }
+
+    @Test
+    void givenAMemberInTheRoomWithTwoSessions_itIsListedOnce_arrivesWithTheFirst_andLeavesWithTheLast() {
+        RoomName room = uniqueRoom();
+
+        assertThat(presence.add(room, AMY, AMYS_TAB)).isTrue();
+        assertThat(presence.add(room, AMY, AMYS_OTHER_TAB)).isFalse();
+        assertThat(presence.members(room)).containsExactly(AMY);
+
+        assertThat(presence.remove(room, AMY, AMYS_TAB)).isFalse();
+        assertThat(presence.members(room)).containsExactly(AMY);
+        assertThat(presence.remove(room, AMY, AMYS_TAB)).isFalse(); // gone already: no change
+        assertThat(presence.remove(room, AMY, AMYS_OTHER_TAB)).isTrue();
+        assertThat(presence.members(room)).isEmpty();
+    }
+
+    @Test
+    void givenASessionThatLeftAndCameBack_theMemberArrivesAgain() {
+        RoomName room = uniqueRoom();
+        presence.add(room, AMY, AMYS_TAB);
+        presence.remove(room, AMY, AMYS_TAB);
+
+        assertThat(presence.add(room, AMY, AMYS_OTHER_TAB)).isTrue();
     }
 }

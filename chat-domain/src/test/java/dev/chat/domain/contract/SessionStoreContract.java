@@ -113,6 +113,27 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void givenOneSignedInUser_theirSessionsShareTheirNickname_whichNobodyElseMayTake() {
+        Nickname nickname = uniqueNickname();
+        Identity ada = Identity.signedIn(
+                "user-ada", nickname, RoomAccess.EVERY_ROOM, Instant.now().plusSeconds(600));
+        Identity other = Identity.signedIn(
+                "user-eve", nickname, RoomAccess.EVERY_ROOM, Instant.now().plusSeconds(600));
+        SessionRecord firstTab = new SessionRecord(SessionToken.generate(), nickname, Set.of(), ada);
+        SessionRecord secondTab = new SessionRecord(SessionToken.generate(), nickname, Set.of(), ada);
+
+        assertThat(sessions.create(firstTab)).isTrue();
+        assertThat(sessions.create(secondTab)).isTrue();
+        assertThat(sessions.create(new SessionRecord(SessionToken.generate(), nickname, Set.of(), other)))
+                .isFalse();
+        assertThat(sessions.create(newSession(nickname))).isFalse();
+
+        sessions.release(firstTab.token());
+        assertThat(sessions.find(secondTab.token())).isPresent();
+        assertThat(sessions.create(newSession(nickname))).isFalse(); // still the second tab's
+    }
+
+    @Test
     void givenAnAnonymousSession_itStaysAnonymous() {
         SessionRecord session = newSession(uniqueNickname());
         sessions.create(session);

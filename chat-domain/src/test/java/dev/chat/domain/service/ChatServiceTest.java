@@ -559,7 +559,7 @@ class ChatServiceTest {
         RecordingConnection bob = new RecordingConnection();
         nodes.a.connect(alice);
         SessionToken bobToken = nodes.a.connect(bob);
-        nodes.presence.remove(RoomName.GENERAL, nicknameOf(bob)); // node A died; its lease lapsed and was swept
+        nodes.presence.remove(RoomName.GENERAL, nicknameOf(bob), bobToken); // node A died; its lease lapsed: swept
         nodes.bus.publish(new UserDisconnected(RoomName.GENERAL, nicknameOf(bob)));
         alice.clear();
 

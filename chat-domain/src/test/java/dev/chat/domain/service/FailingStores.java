@@ -140,13 +140,13 @@ final class FailingStores {
 
     final PresenceStore presence = new PresenceStore() {
         @Override
-        public boolean add(RoomName room, Nickname user) {
-            return call(() -> realPresence.add(room, user));
+        public boolean add(RoomName room, Nickname user, SessionToken session) {
+            return call(() -> realPresence.add(room, user, session));
         }
 
         @Override
-        public boolean remove(RoomName room, Nickname user) {
-            return call(() -> realPresence.remove(room, user));
+        public boolean remove(RoomName room, Nickname user, SessionToken session) {
+            return call(() -> realPresence.remove(room, user, session));
         }
 
         @Override

@@ -15,6 +15,7 @@ import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.RoomPosition;
 import dev.chat.domain.model.ServerEvent;
+import dev.chat.domain.model.SessionToken;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class RoomCatchUpTest {
 
     @Test
     void givenAJoiner_itGetsTheLastFewMessagesThenTheMembers_atTheLastOnesSeq() {
-        presence.add(ROOM, ME);
+        presence.add(ROOM, ME, SessionToken.generate());
         post(5);
 
         RoomCatchUp.Events events = catchUp.forJoiner(ROOM);

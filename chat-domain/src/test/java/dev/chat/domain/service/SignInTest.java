@@ -7,6 +7,7 @@ import dev.chat.domain.memory.InMemoryEventBus;
 import dev.chat.domain.memory.InMemoryMessageHistory;
 import dev.chat.domain.memory.InMemoryPresenceStore;
 import dev.chat.domain.memory.InMemorySessionStore;
+import dev.chat.domain.model.ActiveUsers;
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ChatLimits;
 import dev.chat.domain.model.CloseReason;
@@ -20,6 +21,7 @@ import dev.chat.domain.model.RoomAccess;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.model.TokenExpiring;
+import dev.chat.domain.model.UserConnected;
 import dev.chat.domain.model.UserDisconnected;
 import dev.chat.domain.model.Welcome;
 import dev.chat.domain.nickname.SeedNicknameGenerator;
@@ -168,6 +170,42 @@ class SignInTest {
                         ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
         scheduler.advance(Duration.ofMinutes(10));
         assertThat(again.closes()).containsExactly(CloseReason.SIGNED_OUT);
+    }
+
+    @Test
+    void givenOneUserInTwoTabs_theRoomListsThemOnce_andHearsTheirArrivalAndDepartureOnce() {
+        RecordingConnection bystander = new RecordingConnection();
+        chat.connect(bystander);
+        RecordingConnection firstTab = new RecordingConnection();
+        RecordingConnection secondTab = new RecordingConnection();
+        SessionToken first = chat.connect(firstTab, ada(RoomAccess.EVERY_ROOM, IN_TEN_MINUTES));
+        SessionToken second = chat.connect(secondTab, ada(RoomAccess.EVERY_ROOM, IN_TEN_MINUTES));
+
+        assertThat(secondTab.received(Welcome.class).get(0).user()).isEqualTo(new Nickname("AdaLovelace"));
+        assertThat(secondTab.received(ActiveUsers.class).get(0).users()).containsOnlyOnce(new Nickname("AdaLovelace"));
+        assertThat(bystander.received(UserConnected.class))
+                .extracting(UserConnected::user)
+                .containsExactly(new Nickname("AdaLovelace"));
+
+        chat.quit(first, firstTab);
+        assertThat(bystander.received(UserDisconnected.class)).isEmpty();
+
+        chat.quit(second, secondTab);
+        assertThat(bystander.received(UserDisconnected.class))
+                .extracting(UserDisconnected::user)
+                .containsExactly(new Nickname("AdaLovelace"));
+    }
+
+    @Test
+    void givenTwoUsersWithOneName_theSecondGetsANumber() {
+        chat.connect(new RecordingConnection(), ada(RoomAccess.EVERY_ROOM, IN_TEN_MINUTES));
+        RecordingConnection other = new RecordingConnection();
+
+        chat.connect(
+                other,
+                Identity.signedIn("another-ada", new Nickname("AdaLovelace"), RoomAccess.EVERY_ROOM, IN_TEN_MINUTES));
+
+        assertThat(other.received(Welcome.class).get(0).user().value()).matches("AdaLovelace[0-9]+");
     }
 
     private final class TableVerifier implements SignInVerifier {

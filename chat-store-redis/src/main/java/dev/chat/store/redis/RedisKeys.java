@@ -68,6 +68,16 @@ public final class RedisKeys {
         return roomKey(room, "presence");
     }
 
+    /** Set of the sessions that have a member in a room (a signed-in user's tabs share the member); in its slot. */
+    String presenceHolders(RoomName room, Nickname user) {
+        return presenceHoldersPrefix(room) + requireNonNull(user, "user").value();
+    }
+
+    /** What {@link #presenceHolders} keys of a room start with. */
+    String presenceHoldersPrefix(RoomName room) {
+        return roomKey(room, "holders:");
+    }
+
     /** Set of rooms that have (or had) members, so a sweeper knows where to look for expired leases. */
     String presenceRooms() {
         return namespace + ":presence-rooms";

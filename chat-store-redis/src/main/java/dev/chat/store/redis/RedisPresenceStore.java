@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.PresenceStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,21 +23,36 @@ import redis.clients.jedis.params.ZRangeParams;
  * node that added a member keeps renewing its lease ({@link #renewLeases()}), so the members of a node that died drop
  * out of {@link #members} once their leases lapse, and {@link #removeExpired()} on any node takes them out for good.
  * The sweep reads and removes a room's expired members in one script, so exactly one node reports each departure.
+ *
+ * <p>Beside each member, a set of the sessions that have it in the room (a signed-in user's tabs share one member):
+ * the member arrives with the first and leaves with the last, each in one script. A session of a node that died stays
+ * in its set until the member's lease lapses, so a member whose last live session left goes with the lease.
  */
 final class RedisPresenceStore implements PresenceStore {
-    /** KEYS: presence. ARGV: now (ms). Removes and returns the members whose lease ended before now. */
+    /**
+     * KEYS: presence. ARGV: now (ms), the room's holders-key prefix. Removes and returns the members whose lease ended
+     * before now, with their session sets.
+     */
     private static final String REMOVE_EXPIRED =
             "local gone = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1]) "
-                    + "for _, name in ipairs(gone) do redis.call('ZREM', KEYS[1], name) end "
+                    + "for _, name in ipairs(gone) do "
+                    + "redis.call('ZREM', KEYS[1], name) redis.call('DEL', ARGV[2] .. name) end "
                     + "return gone";
+    /** KEYS: presence, holders. ARGV: nickname, session, lease end. 1 if the member was not listed before. */
+    private static final String ADD =
+            "redis.call('SADD', KEYS[2], ARGV[2]) " + "return redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])";
+    /** KEYS: presence, holders. ARGV: nickname, session. 1 if that was the member's last session (it is gone). */
+    private static final String REMOVE = "redis.call('SREM', KEYS[2], ARGV[2]) "
+            + "if redis.call('SCARD', KEYS[2]) > 0 then return 0 end "
+            + "return redis.call('ZREM', KEYS[1], ARGV[1])";
 
     private final UnifiedJedis redis;
     private final RedisCalls calls;
     private final RedisKeys keys;
     private final Duration lease;
     private final Clock clock;
-    /** The members this node added and keeps alive. */
-    private final Map<RoomName, Set<Nickname>> local = new ConcurrentHashMap<>();
+    /** The members this node added and keeps alive, with its sessions that have them there. */
+    private final Map<RoomName, Map<Nickname, Set<SessionToken>>> local = new ConcurrentHashMap<>();
 
     RedisPresenceStore(UnifiedJedis redis, RedisCalls calls, RedisKeys keys, Duration lease, Clock clock) {
         this.redis = requireNonNull(redis, "redis");
@@ -50,30 +66,46 @@ final class RedisPresenceStore implements PresenceStore {
     record Expired(RoomName room, Nickname user) {}
 
     @Override
-    public boolean add(RoomName room, Nickname user) {
+    public boolean add(RoomName room, Nickname user, SessionToken session) {
         return calls.call(() -> {
             redis.sadd(keys.presenceRooms(), room.value());
-            boolean added = redis.zadd(keys.presence(room), leaseEnd(), user.value()) == 1;
+            Object added = redis.eval(
+                    ADD,
+                    List.of(keys.presence(room), keys.presenceHolders(room, user)),
+                    List.of(user.value(), session.value(), Long.toString((long) leaseEnd())));
             // Only once Redis has it: a failed add must not be renewed into a member nobody holds.
-            local.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(user);
-            return added;
+            local.computeIfAbsent(room, r -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet())
+                    .add(session);
+            return Long.valueOf(1).equals(added);
         });
     }
 
     @Override
-    public boolean remove(RoomName room, Nickname user) {
+    public boolean remove(RoomName room, Nickname user, SessionToken session) {
         return calls.call(() -> {
-            // First: if Redis fails now, the member is no longer renewed, and its lease lapses.
-            boolean[] heldHere = {false};
-            local.computeIfPresent(room, (r, users) -> {
-                heldHere[0] = users.remove(user);
-                return users.isEmpty() ? null : users;
+            // First: if Redis fails now, the session no longer renews the member, and (if it was the last) its lease
+            // lapses.
+            boolean[] lastHere = {false};
+            local.computeIfPresent(room, (r, members) -> {
+                members.computeIfPresent(user, (u, sessions) -> {
+                    lastHere[0] = sessions.remove(session) && sessions.isEmpty();
+                    return sessions.isEmpty() ? null : sessions;
+                });
+                return members.isEmpty() ? null : members;
             });
-            boolean removed = redis.zrem(keys.presence(room), user.value()) == 1;
+            Object removed = redis.eval(
+                    REMOVE,
+                    List.of(keys.presence(room), keys.presenceHolders(room, user)),
+                    List.of(user.value(), session.value()));
             // A member this node kept alive was present, even if Redis lost it (a restart or flush) before the next
             // renewal wrote it back: its departure must still be told.
-            return removed || heldHere[0];
+            return Long.valueOf(1).equals(removed) || lastHere[0] && !listed(room, user);
         });
+    }
+
+    private boolean listed(RoomName room, Nickname user) {
+        return redis.zscore(keys.presence(room), user.value()) != null;
     }
 
     @Override
@@ -89,9 +121,14 @@ final class RedisPresenceStore implements PresenceStore {
         });
     }
 
-    /** Stops renewing a member's leases without removing it: the node that took its session over renews them now. */
-    void forget(Nickname user) {
-        local.values().forEach(users -> users.remove(user));
+    /**
+     * Stops renewing what a session kept alive, without removing it: the node that took the session over renews it now.
+     * Members this node still has other sessions for stay renewed.
+     */
+    void forget(SessionToken session) {
+        local.values()
+                .forEach(members ->
+                        members.values().removeIf(sessions -> sessions.remove(session) && sessions.isEmpty()));
     }
 
     /**
@@ -101,9 +138,13 @@ final class RedisPresenceStore implements PresenceStore {
     void renewLeases() {
         double until = leaseEnd();
         try (AbstractPipeline pipeline = redis.pipelined()) {
-            local.forEach((room, users) -> {
+            local.forEach((room, members) -> {
                 Map<String, Double> leases = new HashMap<>();
-                users.forEach(user -> leases.put(user.value(), until));
+                members.forEach((user, sessions) -> {
+                    if (!sessions.isEmpty()) {
+                        leases.put(user.value(), until);
+                    }
+                });
                 if (!leases.isEmpty()) {
                     pipeline.zadd(keys.presence(room), leases);
                 }
@@ -119,7 +160,8 @@ final class RedisPresenceStore implements PresenceStore {
         for (String roomName : redis.smembers(keys.presenceRooms())) {
             RoomName room = RoomName.of(roomName);
             // One script, so a member whose lease another node renews at this moment is not taken out.
-            List<?> gone = (List<?>) redis.eval(REMOVE_EXPIRED, List.of(keys.presence(room)), List.of(now));
+            List<?> gone = (List<?>) redis.eval(
+                    REMOVE_EXPIRED, List.of(keys.presence(room)), List.of(now, keys.presenceHoldersPrefix(room)));
             for (Object name : gone) {
                 removed.add(new Expired(room, new Nickname((String) name)));
             }

@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.SetParams;
 
 /**
  * Sessions in Redis, so any node can serve a session's next request. A nickname is claimed with {@code SET NX}.
@@ -80,7 +79,19 @@ final class RedisSessionStore implements SessionStore {
             + "if owner ~= ARGV[1] then return 0 end "
             + "redis.call('DEL', KEYS[1]) "
             + "return 1";
-    /** KEYS: nickname. ARGV: token. Deletes a nickname's claim only if it still belongs to this session. */
+    /**
+     * KEYS: nickname. ARGV: holder, ttl ms. Takes a free nickname for the holder (a session's token, or a signed-in
+     * user's {@code u:ID}, whose sessions share it); 1 if the holder has it now, 0 if someone else holds it.
+     */
+    private static final String TAKE_NICKNAME = "local holder = redis.call('GET', KEYS[1]) "
+            + "if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end "
+            + "if holder == ARGV[1] and string.sub(holder, 1, 2) == 'u:' then "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end "
+            + "return 0";
+    /**
+     * KEYS: nickname. ARGV: token. Deletes a nickname's claim only if it still belongs to this session (a signed-in
+     * user's lapses once no session of theirs renews it).
+     */
     private static final String RELEASE_NICKNAME =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
     /** KEYS: session. ARGV: claim, ttl ms. 1: renewed; 0: the session is gone; -1: another claim holds it. */
@@ -101,7 +112,7 @@ final class RedisSessionStore implements SessionStore {
     private final Map<SessionToken, Held> held = new ConcurrentHashMap<>();
 
     private volatile Consumer<SessionToken> takenOverListener = token -> {};
-    private volatile Consumer<Nickname> letGo = nickname -> {};
+    private volatile Consumer<SessionToken> letGo = token -> {};
 
     /**
      * @param nodeId this node's id, the prefix of its claims and the name of its node channel
@@ -133,19 +144,19 @@ final class RedisSessionStore implements SessionStore {
         }
     }
 
-    /** What to do, before the domain hears of it, with the nickname of a session another node took over. */
-    void onLetGo(Consumer<Nickname> action) {
+    /** What to do, before the domain hears of it, with a session another node took over (or this one handed off). */
+    void onLetGo(Consumer<SessionToken> action) {
         letGo = requireNonNull(action, "action");
     }
 
     @Override
     public boolean create(SessionRecord session) {
         return calls.call(() -> {
-            String claimed = redis.set(
-                    keys.nickname(session.nickname()),
-                    session.token().value(),
-                    SetParams.setParams().nx().px(ttl.toMillis()));
-            if (claimed == null) {
+            Object taken = redis.eval(
+                    TAKE_NICKNAME,
+                    List.of(keys.nickname(session.nickname())),
+                    List.of(nicknameHolder(session), Long.toString(ttl.toMillis())));
+            if (!Long.valueOf(1).equals(taken)) {
                 return false;
             }
             String claim = newClaim();
@@ -286,7 +297,7 @@ final class RedisSessionStore implements SessionStore {
                 redis.eval(DISOWN_IF_OWNER, List.of(keys.session(token)), List.of(mine.claim));
                 log.debug("handed off session of {}", mine.record.nickname());
                 if (held.remove(token, mine)) {
-                    letGo.accept(mine.record.nickname()); // its presence is no longer renewed here
+                    letGo.accept(token); // its presence is no longer renewed here
                 }
             }
         });
@@ -296,7 +307,7 @@ final class RedisSessionStore implements SessionStore {
     void takenOver(SessionToken token, String supersededClaim) {
         Held mine = held.get(token);
         if (mine != null && mine.claim.equals(supersededClaim) && held.remove(token, mine)) {
-            letGo.accept(mine.record.nickname());
+            letGo.accept(token);
             takenOverListener.accept(token);
         }
     }
@@ -349,9 +360,11 @@ final class RedisSessionStore implements SessionStore {
                 return; // released meanwhile: gone for good
             }
             SessionRecord record = mine.record;
-            String nicknameKey = keys.nickname(record.nickname());
-            redis.set(nicknameKey, token.value(), SetParams.setParams().nx().px(ttl.toMillis()));
-            if (!token.value().equals(redis.get(nicknameKey))) {
+            Object taken = redis.eval(
+                    TAKE_NICKNAME,
+                    List.of(keys.nickname(record.nickname())),
+                    List.of(nicknameHolder(record), Long.toString(ttl.toMillis())));
+            if (!Long.valueOf(1).equals(taken)) {
                 log.warn("session of {} lost in Redis and its nickname taken meanwhile; ending it", record.nickname());
                 takenOver(token, mine.claim);
                 return;
@@ -376,6 +389,13 @@ final class RedisSessionStore implements SessionStore {
                         claim,
                         Long.toString(ttl.toMillis()),
                         IdentityCodec.encode(session.identity())));
+    }
+
+    /** Who holds a session's nickname: the session, or the signed-in user all of whose sessions share it. */
+    private static String nicknameHolder(SessionRecord session) {
+        return session.identity().isSignedIn()
+                ? "u:" + session.identity().userId()
+                : session.token().value();
     }
 
     private String newClaim() {

@@ -142,12 +142,12 @@ class RedisNodesIT {
         SessionRecord session = newSession();
         RoomName room = uniqueRoom();
         nodeA.sessions().create(session);
-        nodeA.presence().add(room, session.nickname());
+        nodeA.presence().add(room, session.nickname(), session.token());
 
         nodeB.sessions().claim(session.token());
         await().atMost(TIMEOUT).until(() -> lostByA.contains(session.token()));
-        nodeB.presence().add(room, session.nickname());
-        nodeB.presence().remove(room, session.nickname()); // the user left on B
+        nodeB.presence().add(room, session.nickname(), session.token());
+        nodeB.presence().remove(room, session.nickname(), session.token()); // the user left on B
         ((RedisPresenceStore) nodeA.presence()).renewLeases();
 
         assertThat(nodeB.presence().members(room)).doesNotContain(session.nickname());

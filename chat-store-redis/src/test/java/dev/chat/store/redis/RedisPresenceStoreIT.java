@@ -9,6 +9,7 @@ import dev.chat.domain.contract.SettableClock;
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.PresenceStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,8 +37,8 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
         RoomName room = uniqueRoom();
         Nickname ghost = new Nickname("GhostUser");
         Nickname alive = new Nickname("AliveUser");
-        dying.add(room, ghost);
-        survivor.add(room, alive);
+        dying.add(room, ghost, SessionToken.generate());
+        survivor.add(room, alive, SessionToken.generate());
 
         clock.advance(LEASE.dividedBy(2));
         survivor.renewLeases(); // the dying node renews nothing from now on
@@ -54,11 +55,12 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
         RedisPresenceStore node = node();
         RoomName room = uniqueRoom();
         Nickname member = new Nickname("ForgottenUser");
-        node.add(room, member);
+        SessionToken session = SessionToken.generate();
+        node.add(room, member, session);
         TestRedis.client().del(keys.presence(room)); // as a flush or a restart without persistence would
 
-        assertThat(node.remove(room, member)).isTrue();
-        assertThat(node.remove(room, member)).isFalse(); // once
+        assertThat(node.remove(room, member, session)).isTrue();
+        assertThat(node.remove(room, member, session)).isFalse(); // once
         node.renewLeases();
         assertThat(node.members(room)).isEmpty(); // and it is not written back
     }
@@ -69,11 +71,52 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
         RoomName room = uniqueRoom();
         TestRedis.client().set(keys.presence(room), "not a sorted set"); // ZADD fails with WRONGTYPE
 
-        assertThatThrownBy(() -> node.add(room, new Nickname("RefusedUser"))).isInstanceOf(ChatException.class);
+        assertThatThrownBy(() -> node.add(room, new Nickname("RefusedUser"), SessionToken.generate()))
+                .isInstanceOf(ChatException.class);
         TestRedis.client().del(keys.presence(room));
         node.renewLeases();
 
         assertThat(node.members(room)).isEmpty();
+    }
+
+    @Test
+    void givenTwoSessionsOfAMemberOnTwoNodes_itStaysListedAndRenewedUntilTheLastLeaves() {
+        RedisPresenceStore nodeA = node();
+        RedisPresenceStore nodeB = node();
+        RoomName room = uniqueRoom();
+        Nickname ada = new Nickname("AdaTwoTabs");
+        SessionToken tabOnA = SessionToken.generate();
+        SessionToken tabOnB = SessionToken.generate();
+
+        assertThat(nodeA.add(room, ada, tabOnA)).isTrue();
+        assertThat(nodeB.add(room, ada, tabOnB)).isFalse();
+        assertThat(nodeA.remove(room, ada, tabOnA)).isFalse();
+
+        clock.advance(LEASE.dividedBy(2));
+        nodeA.renewLeases();
+        nodeB.renewLeases(); // B still has a session there: it keeps the member alive
+        clock.advance(LEASE.dividedBy(2).plusMillis(1));
+        assertThat(nodeA.members(room)).containsExactly(ada);
+        assertThat(nodeA.removeExpired()).isEmpty();
+
+        assertThat(nodeB.remove(room, ada, tabOnB)).isTrue();
+        assertThat(nodeA.members(room)).isEmpty();
+        assertThat(TestRedis.client().exists(keys.presenceHolders(room, ada))).isFalse();
+    }
+
+    @Test
+    void givenAMemberWhoseSessionsNodeDied_theSweepTakesItsSessionsOutWithIt() {
+        RedisPresenceStore dying = node();
+        RedisPresenceStore survivor = node();
+        RoomName room = uniqueRoom();
+        Nickname ghost = new Nickname("GhostWithTabs");
+        dying.add(room, ghost, SessionToken.generate());
+        dying.add(room, ghost, SessionToken.generate());
+
+        clock.advance(LEASE.plusMillis(1));
+
+        assertThat(survivor.removeExpired()).containsExactly(new RedisPresenceStore.Expired(room, ghost));
+        assertThat(TestRedis.client().exists(keys.presenceHolders(room, ghost))).isFalse();
     }
 
     private RedisPresenceStore node() {

@@ -2,16 +2,21 @@ package dev.chat.domain.port.out;
 
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.SessionToken;
 import java.util.List;
 
-/** Who is in which room, across all nodes. Thread-safe. */
+/**
+ * Who is in which room, across all nodes. A member is listed once however many of its sessions are in the room (a
+ * signed-in user's tabs share its nickname): it arrives with its first session there and leaves with its last.
+ * Thread-safe.
+ */
 public interface PresenceStore {
-    /** Adds the member; true if it was not present before. */
-    boolean add(RoomName room, Nickname user);
+    /** Adds the session to the member's sessions in the room; true if the member was not listed before. */
+    boolean add(RoomName room, Nickname user, SessionToken session);
 
-    /** Removes the member; true if it was present before. */
-    boolean remove(RoomName room, Nickname user);
+    /** Removes the session from the member's sessions in the room; true if that was its last (it is gone now). */
+    boolean remove(RoomName room, Nickname user, SessionToken session);
 
-    /** The room's members sorted by nickname. */
+    /** The room's members sorted by nickname, each once. */
     List<Nickname> members(RoomName room);
 }

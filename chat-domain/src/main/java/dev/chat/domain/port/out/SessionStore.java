@@ -9,14 +9,18 @@ import java.util.function.Consumer;
 /**
  * Sessions by token, with nicknames unique among stored sessions, and which node serves each one (its owner). Thread-safe.
  *
- * <p>{@link #create} claims the nickname atomically: of two sessions created with one nickname, one fails. The node
+ * <p>{@link #create} claims the nickname atomically: of two sessions created with one nickname, one fails, unless both
+ * belong to one signed-in user (its tabs), who share their nickname. The node
  * that creates a session owns it; a node that {@link #claim claims} it (a client resumed there) becomes the owner,
  * and the previous owner is told through its {@link #onTakenOver} listener. Only the owner changes a session:
  * {@link #update} and {@link #release} do nothing on a node that lost it. A session whose owner stops keeping it
  * (the node died) expires after a lease that the store documents.
  */
 public interface SessionStore {
-    /** Stores a new session owned by this node; false (and nothing stored) if its nickname belongs to another session. */
+    /**
+     * Stores a new session owned by this node; false (and nothing stored) if its nickname belongs to another session
+     * (other than one of the same signed-in user's).
+     */
     boolean create(SessionRecord session);
 
     Optional<SessionRecord> find(SessionToken token);
