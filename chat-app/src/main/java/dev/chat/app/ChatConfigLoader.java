@@ -80,7 +80,12 @@ final class ChatConfigLoader {
                         value(
                                 "CHAT_TRUSTED_PROXIES",
                                 ChatConfigLoader::commaList,
-                                defaults.abuse().trustedProxies())));
+                                defaults.abuse().trustedProxies()),
+                        new ChatConfig.SignIn(
+                                value("CHAT_JWT_HMAC_SECRET", Function.identity(), null),
+                                value("CHAT_JWT_PUBLIC_KEY_FILE", Function.identity(), null),
+                                value("CHAT_JWT_ISSUER", Function.identity(), null),
+                                value("CHAT_JWT_AUDIENCE", Function.identity(), null))));
     }
 
     /** A budget: a rate of 0 disables it; a burst left unset follows a changed rate (twice it). */

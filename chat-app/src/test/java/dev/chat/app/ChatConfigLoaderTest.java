@@ -85,6 +85,46 @@ class ChatConfigLoaderTest {
     }
 
     @Test
+    void givenNoSignInVariables_everyoneIsAnonymous() {
+        assertThat(ChatConfigLoader.load(Map.of(), new Properties())
+                        .abuse()
+                        .signIn()
+                        .enabled())
+                .isFalse();
+    }
+
+    @Test
+    void givenSignInVariables_signInIsOn_withTheirIssuerAndAudience() {
+        ChatConfig.SignIn signIn = ChatConfigLoader.load(
+                        Map.of(
+                                "CHAT_JWT_HMAC_SECRET", "a-secret-of-at-least-thirty-two-bytes!!",
+                                "CHAT_JWT_ISSUER", "https://id.example",
+                                "CHAT_JWT_AUDIENCE", "chat"),
+                        new Properties())
+                .abuse()
+                .signIn();
+
+        assertThat(signIn.enabled()).isTrue();
+        assertThat(signIn.hmacSecret()).isEqualTo("a-secret-of-at-least-thirty-two-bytes!!");
+        assertThat(signIn.issuer()).isEqualTo("https://id.example");
+        assertThat(signIn.audience()).isEqualTo("chat");
+        assertThat(signIn.toString()).doesNotContain("a-secret"); // never logged
+        assertThat(ChatConfigLoader.load(Map.of("CHAT_JWT_PUBLIC_KEY_FILE", "/etc/chat/jwt.pem"), new Properties())
+                        .abuse()
+                        .signIn()
+                        .publicKeyFile())
+                .isEqualTo("/etc/chat/jwt.pem");
+    }
+
+    @Test
+    void givenBothASecretAndAKeyFile_startIsRefused() {
+        assertThatThrownBy(() -> ChatConfigLoader.load(
+                        Map.of("CHAT_JWT_HMAC_SECRET", "x".repeat(32), "CHAT_JWT_PUBLIC_KEY_FILE", "/k.pem"),
+                        new Properties()))
+                .hasMessageContaining("CHAT_JWT_HMAC_SECRET");
+    }
+
+    @Test
     void givenABurstOfZeroForALimitedRate_itNamesTheVariables() {
         assertThatThrownBy(() -> ChatConfigLoader.load(Map.of("CHAT_RATE_MESSAGES_BURST", "0"), new Properties()))
                 .hasMessageContaining("CHAT_RATE_MESSAGES_BURST");

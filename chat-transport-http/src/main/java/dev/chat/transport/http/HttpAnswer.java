@@ -120,6 +120,7 @@ public record HttpAnswer(int status, String body, String retryAfter) {
     private static int statusOf(ErrorCode code) {
         return switch (code) {
             case UNAUTHORIZED -> 401;
+            case FORBIDDEN -> 403;
             case TOO_LARGE -> 413;
             case RATE_LIMITED -> 429;
             case UNAVAILABLE -> 503;

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.model.RateLimitedException;
 import dev.chat.protocol.JsonEventEncoder;
+import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
@@ -44,5 +46,28 @@ class HttpAnswerTest {
         assertThat(refused.body()).contains("\"code\":\"not_in_room\"", "\"ref\":\"r2\"");
         assertThat(broken.status()).isEqualTo(500);
         assertThat(broken.body()).contains("\"code\":\"internal\"");
+    }
+
+    @Test
+    void givenEachRefusal_itsStatusSaysWhatKind() {
+        assertThat(statusOf(ErrorCode.UNAUTHORIZED)).isEqualTo(401);
+        assertThat(statusOf(ErrorCode.FORBIDDEN)).isEqualTo(403);
+        assertThat(statusOf(ErrorCode.TOO_LARGE)).isEqualTo(413);
+        assertThat(statusOf(ErrorCode.INVALID_FIELD)).isEqualTo(400);
+    }
+
+    @Test
+    void givenARateLimitedCommand_itIs429_withRetryAfterInWholeSeconds_alsoAfterCrossingNodes() {
+        HttpAnswer answer = HttpAnswer.refusal(
+                new RateLimitedException("slow down", Duration.ofMillis(1_200), false), "r3", encoder);
+
+        assertThat(answer.status()).isEqualTo(429);
+        assertThat(answer.retryAfter()).isEqualTo("2");
+        assertThat(answer.body()).contains("\"retryAfterMs\":1200");
+        assertThat(HttpAnswer.parse(answer.text()).retryAfter()).isEqualTo("2");
+    }
+
+    private int statusOf(ErrorCode code) {
+        return HttpAnswer.refusal(new ChatException(code, "x"), null, encoder).status();
     }
 }
