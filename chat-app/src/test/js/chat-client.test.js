@@ -337,3 +337,35 @@ test('tokenExpiring makes the client send refresh with a fresh token from getTok
     global.WebSocket = previous;
   }
 });
+
+test('members() asks for a page and resolves with the members event that answers it', async () => {
+  const sent = [];
+  const sockets = [];
+  class PagingSocket extends welcomingSocketClass(sockets) {
+    send(text) {
+      const envelope = JSON.parse(text);
+      sent.push(envelope);
+      const { ref, room } = envelope.data;
+      setTimeout(() => {
+        this.deliver('members', { room, users: ['Amy', 'Bo'], next: 'Bo', ref });
+        this.deliver('ack', { ref });
+      }, 1);
+    }
+  }
+  const previous = global.WebSocket;
+  global.WebSocket = PagingSocket;
+  try {
+    const client = new ChatClient({ url: 'http://127.0.0.1:1', transports: ['websocket'] });
+    client.connect();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const page = await client.members('general', { after: 'Al', limit: 2 });
+    client.disconnect();
+
+    assert.deepEqual(page.users, ['Amy', 'Bo']);
+    assert.equal(page.next, 'Bo');
+    assert.deepEqual(sent[0].data, { ref: sent[0].data.ref, room: 'general', after: 'Al', limit: 2 });
+    assert.equal(sent[0].event, 'members');
+  } finally {
+    global.WebSocket = previous;
+  }
+});

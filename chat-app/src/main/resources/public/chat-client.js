@@ -13,7 +13,7 @@
 
   const TRANSPORTS = ['websocket', 'sse', 'polling'];
   const ROOM_EVENTS = ['welcome', 'activeUsers', 'userConnected', 'userDisconnected', 'message',
-    'notRecovered', 'ack', 'error', 'heartbeat', 'close', 'tokenExpiring'];
+    'notRecovered', 'ack', 'error', 'heartbeat', 'close', 'tokenExpiring', 'members'];
 
   /** WebSocket close codes the server uses for an end that is not "reconnect and resume" (docs/protocol.md). */
   const WS_CLOSE_REASONS = { 1000: 'ended', 1008: 'abuse', 4009: 'replaced', 4401: 'unknown-session' };
@@ -243,6 +243,7 @@
       // again when the server says the token is expiring.
       this.getToken = options.getToken || null;
       this.listeners = new Map();
+      this.pages = new Map(); // ref -> resolve, for members() pages
       this.cursor = new CursorTracker();
       this.outbox = new Outbox();
       this.session = null;
@@ -293,6 +294,22 @@
     }
 
     join(room) { return this.command('join', { room }); }
+
+    /**
+     * A page of a room's members, sorted by nickname: resolves with `{ room, users, next }` (`next`: pass it as
+     * `after` for the next page; absent on the last). For rooms whose `activeUsers` said `complete: false`.
+     */
+    members(room, { after, limit } = {}) {
+      const ref = newRef();
+      const page = new Promise((resolve) => this.pages.set(ref, resolve));
+      const data = Object.assign({ ref, room }, after ? { after } : {}, limit ? { limit } : {});
+      const envelope = { event: 'members', data };
+      const acked = new Promise((resolve, reject) => {
+        this.outbox.add(ref, envelope, (outcome) => (outcome.error ? reject(outcome.error) : resolve(outcome.ack)));
+      });
+      if (this.state === 'connected') this.transmit(envelope);
+      return acked.then(() => page, (error) => { this.pages.delete(ref); throw error; });
+    }
 
     leave(room) {
       return this.command('leave', { room }).then((ack) => { this.cursor.forget(room); return ack; });
@@ -417,6 +434,12 @@
           break;
         case 'notRecovered': this.emit('notRecovered', data); break;
         case 'tokenExpiring': this.refreshToken(data); break;
+        case 'members': {
+          const resolve = this.pages.get(data.ref);
+          if (resolve) { this.pages.delete(data.ref); resolve(data); }
+          this.emit('members', data);
+          break;
+        }
         default: break;
       }
     }

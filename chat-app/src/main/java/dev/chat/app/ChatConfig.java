@@ -2,6 +2,7 @@ package dev.chat.app;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.chat.domain.model.ChatLimits;
 import dev.chat.domain.model.RateLimits;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +15,8 @@ public record ChatConfig(
         Polling polling,
         Store store,
         Operations operations,
-        Abuse abuse) {
+        Abuse abuse,
+        Presence presence) {
     public ChatConfig {
         requireNonNull(server, "server");
         requireNonNull(messaging, "messaging");
@@ -23,6 +25,19 @@ public record ChatConfig(
         requireNonNull(store, "store");
         requireNonNull(operations, "operations");
         requireNonNull(abuse, "abuse");
+        requireNonNull(presence, "presence");
+    }
+
+    /** Before big rooms: the previous components, with the default presence settings. */
+    public ChatConfig(
+            Server server,
+            Messaging messaging,
+            Connections connections,
+            Polling polling,
+            Store store,
+            Operations operations,
+            Abuse abuse) {
+        this(server, messaging, connections, polling, store, operations, abuse, Presence.DEFAULTS);
     }
 
     /** Defaults everywhere, on the given port (0 picks a free one). */
@@ -38,31 +53,51 @@ public record ChatConfig(
     }
 
     public ChatConfig withServer(Server newServer) {
-        return new ChatConfig(newServer, messaging, connections, polling, store, operations, abuse);
+        return new ChatConfig(newServer, messaging, connections, polling, store, operations, abuse, presence);
     }
 
     public ChatConfig withMessaging(Messaging newMessaging) {
-        return new ChatConfig(server, newMessaging, connections, polling, store, operations, abuse);
+        return new ChatConfig(server, newMessaging, connections, polling, store, operations, abuse, presence);
     }
 
     public ChatConfig withConnections(Connections newConnections) {
-        return new ChatConfig(server, messaging, newConnections, polling, store, operations, abuse);
+        return new ChatConfig(server, messaging, newConnections, polling, store, operations, abuse, presence);
     }
 
     public ChatConfig withPolling(Polling newPolling) {
-        return new ChatConfig(server, messaging, connections, newPolling, store, operations, abuse);
+        return new ChatConfig(server, messaging, connections, newPolling, store, operations, abuse, presence);
     }
 
     public ChatConfig withStore(Store newStore) {
-        return new ChatConfig(server, messaging, connections, polling, newStore, operations, abuse);
+        return new ChatConfig(server, messaging, connections, polling, newStore, operations, abuse, presence);
     }
 
     public ChatConfig withOperations(Operations newOperations) {
-        return new ChatConfig(server, messaging, connections, polling, store, newOperations, abuse);
+        return new ChatConfig(server, messaging, connections, polling, store, newOperations, abuse, presence);
+    }
+
+    public ChatConfig withPresence(Presence newPresence) {
+        return new ChatConfig(server, messaging, connections, polling, store, operations, abuse, newPresence);
+    }
+
+    /**
+     * How presence scales to big rooms.
+     *
+     * @param memberListLimit how many members a room's snapshot lists at most; a bigger room's lists its first ones,
+     *     says it is incomplete and gives its count, and the rest come page by page on request
+     */
+    public record Presence(int memberListLimit) {
+        public static final Presence DEFAULTS = new Presence(ChatLimits.DEFAULT_MEMBER_LIST_LIMIT);
+
+        public Presence {
+            if (memberListLimit < 1) {
+                throw new IllegalArgumentException("CHAT_MEMBER_LIST_LIMIT must be at least 1");
+            }
+        }
     }
 
     public ChatConfig withAbuse(Abuse newAbuse) {
-        return new ChatConfig(server, messaging, connections, polling, store, operations, newAbuse);
+        return new ChatConfig(server, messaging, connections, polling, store, operations, newAbuse, presence);
     }
 
     /**

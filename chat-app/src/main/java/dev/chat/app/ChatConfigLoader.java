@@ -85,7 +85,11 @@ final class ChatConfigLoader {
                                 value("CHAT_JWT_HMAC_SECRET", Function.identity(), null),
                                 value("CHAT_JWT_PUBLIC_KEY_FILE", Function.identity(), null),
                                 value("CHAT_JWT_ISSUER", Function.identity(), null),
-                                value("CHAT_JWT_AUDIENCE", Function.identity(), null))));
+                                value("CHAT_JWT_AUDIENCE", Function.identity(), null))),
+                new ChatConfig.Presence(value(
+                        "CHAT_MEMBER_LIST_LIMIT",
+                        Integer::parseInt,
+                        defaults.presence().memberListLimit())));
     }
 
     /** A budget: a rate of 0 disables it; a burst left unset follows a changed rate (twice it). */

@@ -160,7 +160,8 @@ final class CoreModule extends AbstractModule {
                         messaging.maxTextLength(),
                         messaging.maxRoomsPerSession(),
                         messaging.reconnectGrace(),
-                        ChatLimits.DEFAULTS.joinHistory()));
+                        ChatLimits.DEFAULTS.joinHistory(),
+                        config.presence().memberListLimit()));
     }
 
     @Provides

@@ -85,6 +85,16 @@ class ChatConfigLoaderTest {
     }
 
     @Test
+    void givenAMemberListLimit_itIsUsed_andItsDefaultIs200() {
+        assertThat(ChatConfigLoader.load(Map.of(), new Properties()).presence().memberListLimit())
+                .isEqualTo(200);
+        assertThat(ChatConfigLoader.load(Map.of("CHAT_MEMBER_LIST_LIMIT", "50"), new Properties())
+                        .presence()
+                        .memberListLimit())
+                .isEqualTo(50);
+    }
+
+    @Test
     void givenNoSignInVariables_everyoneIsAnonymous() {
         assertThat(ChatConfigLoader.load(Map.of(), new Properties())
                         .abuse()

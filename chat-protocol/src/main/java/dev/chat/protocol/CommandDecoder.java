@@ -11,6 +11,8 @@ import dev.chat.domain.model.ClientCommand;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.JoinRoom;
 import dev.chat.domain.model.LeaveRoom;
+import dev.chat.domain.model.ListMembers;
+import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RefreshSignIn;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SendMessage;
@@ -56,11 +58,17 @@ public final class CommandDecoder {
                 case EventNames.JOIN -> new JoinRoom(RoomName.of(requiredString(data, "room", ref)), ref);
                 case EventNames.LEAVE -> new LeaveRoom(RoomName.of(requiredString(data, "room", ref)), ref);
                 case EventNames.REFRESH -> new RefreshSignIn(requiredString(data, "token", ref), ref);
+                case EventNames.MEMBERS ->
+                    new ListMembers(
+                            RoomName.of(requiredString(data, "room", ref)),
+                            optionalNickname(data, "after", ref),
+                            optionalInt(data, "limit", ListMembers.DEFAULT_LIMIT, ref),
+                            ref);
                 default ->
                     throw new RejectedCommandException(
                             ErrorCode.UNKNOWN_EVENT,
                             "unknown event \"" + abbreviated(event.textValue())
-                                    + "\"; expected message, join, leave or refresh",
+                                    + "\"; expected message, join, leave, refresh or members",
                             ref);
             };
         } catch (RejectedCommandException e) {
@@ -76,6 +84,29 @@ public final class CommandDecoder {
             return RoomName.GENERAL;
         }
         return RoomName.of(requiredString(data, "room", ref));
+    }
+
+    private static Nickname optionalNickname(JsonNode data, String field, String ref) {
+        JsonNode value = data.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        try {
+            return new Nickname(requiredString(data, field, ref));
+        } catch (IllegalArgumentException e) {
+            throw new RejectedCommandException(ErrorCode.INVALID_FIELD, "\"" + field + "\" is not a nickname", ref);
+        }
+    }
+
+    private static int optionalInt(JsonNode data, String field, int otherwise, String ref) {
+        JsonNode value = data.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return otherwise;
+        }
+        if (!value.isInt()) {
+            throw new RejectedCommandException(ErrorCode.INVALID_FIELD, "\"" + field + "\" must be an integer", ref);
+        }
+        return value.intValue();
     }
 
     private static String requiredString(JsonNode data, String field, String ref) {

@@ -5,6 +5,7 @@ import dev.chat.domain.model.ActiveUsers;
 import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.Heartbeat;
+import dev.chat.domain.model.MembersPage;
 import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.ServerEvent;
 import dev.chat.domain.model.TokenExpiring;
@@ -26,6 +27,7 @@ public final class EventNames {
     public static final String JOIN = "join";
     public static final String LEAVE = "leave";
     public static final String REFRESH = "refresh";
+    public static final String MEMBERS = "members";
     public static final String TOKEN_EXPIRING = "tokenExpiring";
 
     private EventNames() {}
@@ -51,6 +53,8 @@ public final class EventNames {
             return ERROR;
         } else if (event instanceof TokenExpiring) {
             return TOKEN_EXPIRING;
+        } else if (event instanceof MembersPage) {
+            return MEMBERS;
         }
         throw new IllegalArgumentException(
                 "no wire name for " + event.getClass().getName());

@@ -8,6 +8,7 @@ import dev.chat.domain.model.ActiveUsers;
 import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.Heartbeat;
+import dev.chat.domain.model.MembersPage;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.OutboundEvent;
@@ -77,6 +78,8 @@ public final class JsonEventEncoder implements EventEncoder {
             json.writeEndArray();
             json.writeStringField("epoch", active.position().epoch());
             json.writeNumberField("seq", active.position().seq());
+            json.writeNumberField("count", active.count());
+            json.writeBooleanField("complete", active.complete());
         } else if (event instanceof Welcome welcome) {
             json.writeStringField("user", welcome.user().value());
             json.writeStringField("session", welcome.session().value());
@@ -96,6 +99,19 @@ public final class JsonEventEncoder implements EventEncoder {
             if (ack.room() != null) {
                 json.writeStringField("room", ack.room().value());
                 json.writeNumberField("seq", ack.seq());
+            }
+        } else if (event instanceof MembersPage page) {
+            json.writeStringField("room", page.room().value());
+            json.writeArrayFieldStart("users");
+            for (Nickname user : page.users()) {
+                json.writeString(user.value());
+            }
+            json.writeEndArray();
+            if (page.next() != null) {
+                json.writeStringField("next", page.next().value());
+            }
+            if (page.ref() != null) {
+                json.writeStringField("ref", page.ref());
             }
         } else if (event instanceof TokenExpiring expiring) {
             json.writeNumberField("expiresAt", expiring.expiresAt().toEpochMilli());

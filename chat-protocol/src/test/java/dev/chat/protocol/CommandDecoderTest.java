@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.JoinRoom;
 import dev.chat.domain.model.LeaveRoom;
+import dev.chat.domain.model.ListMembers;
+import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.RefreshSignIn;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SendMessage;
 import org.junit.jupiter.api.Test;
@@ -35,6 +38,18 @@ class CommandDecoderTest {
                 .isEqualTo(new LeaveRoom(RoomName.of("dev"), "x"));
     }
 
+    @Test
+    void givenMembersAndRefresh_theyDecode_withTheirDefaults() {
+        assertThat(decoder.decode("{\"event\":\"members\",\"data\":{\"room\":\"dev\"}}"))
+                .isEqualTo(new ListMembers(RoomName.of("dev"), null, ListMembers.DEFAULT_LIMIT, null));
+        assertThat(
+                        decoder.decode(
+                                "{\"event\":\"members\",\"data\":{\"room\":\"dev\",\"after\":\"Amy\",\"limit\":1000,\"ref\":\"m\"}}"))
+                .isEqualTo(new ListMembers(RoomName.of("dev"), new Nickname("Amy"), 1000, "m"));
+        assertThat(decoder.decode("{\"event\":\"refresh\",\"data\":{\"token\":\"a.b.c\",\"ref\":\"t\"}}"))
+                .isEqualTo(new RefreshSignIn("a.b.c", "t"));
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(
             delimiter = '|',
@@ -59,6 +74,12 @@ class CommandDecoderTest {
                 "{\"event\":\"join\",\"data\":{\"room\":\"Bad Room\",\"ref\":\"r5\"}} | invalid_room | r5",
                 "{\"event\":\"leave\",\"data\":{\"room\":\"\"}}                   | invalid_room     |",
                 "{\"event\":\"message\",\"data\":{\"text\":\"hi\",\"room\":\"A\"}} | invalid_room    |",
+                "{\"event\":\"members\",\"data\":{\"ref\":\"m1\"}}                | invalid_field    | m1",
+                "{\"event\":\"members\",\"data\":{\"room\":\"dev\",\"limit\":0}}  | invalid_field    |",
+                "{\"event\":\"members\",\"data\":{\"room\":\"dev\",\"limit\":1001,\"ref\":\"m2\"}} | invalid_field | m2",
+                "{\"event\":\"members\",\"data\":{\"room\":\"dev\",\"limit\":\"5\"}} | invalid_field  |",
+                "{\"event\":\"members\",\"data\":{\"room\":\"dev\",\"after\":\"no such\"}} | invalid_field |",
+                "{\"event\":\"refresh\",\"data\":{\"ref\":\"t1\"}}                | invalid_field    | t1",
             })
     void givenBadFrame_itIsRejectedWithItsCode_andTheRefWhenReadable(String frame, String code, String ref) {
         assertThatThrownBy(() -> decoder.decode(frame)).isInstanceOfSatisfying(RejectedCommandException.class, e -> {

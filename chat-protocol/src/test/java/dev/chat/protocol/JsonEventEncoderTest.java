@@ -9,6 +9,7 @@ import dev.chat.domain.model.ActiveUsers;
 import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.model.MembersPage;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.OutboundEvent;
@@ -62,7 +63,17 @@ class JsonEventEncoderTest {
         assertThat(encoder.encode(new ActiveUsers(DEV, List.of(AMY, new Nickname("Bo")), new RoomPosition("ep0ch", 12)))
                         .envelopeJson())
                 .isEqualTo("{\"event\":\"activeUsers\",\"data\":{\"room\":\"dev\",\"users\":[\"AmyAnt\",\"Bo\"],"
-                        + "\"epoch\":\"ep0ch\",\"seq\":12}}");
+                        + "\"epoch\":\"ep0ch\",\"seq\":12,\"count\":2,\"complete\":true}}");
+        assertThat(encoder.encode(new ActiveUsers(DEV, List.of(AMY), new RoomPosition("ep0ch", 12), 20_000, false))
+                        .dataJson())
+                .isEqualTo("{\"room\":\"dev\",\"users\":[\"AmyAnt\"],\"epoch\":\"ep0ch\",\"seq\":12,"
+                        + "\"count\":20000,\"complete\":false}");
+        assertThat(encoder.encode(new MembersPage(DEV, List.of(AMY, new Nickname("Bo")), new Nickname("Bo"), "m1"))
+                        .envelopeJson())
+                .isEqualTo("{\"event\":\"members\",\"data\":{\"room\":\"dev\",\"users\":[\"AmyAnt\",\"Bo\"],"
+                        + "\"next\":\"Bo\",\"ref\":\"m1\"}}");
+        assertThat(encoder.encode(new MembersPage(DEV, List.of(), null, null)).dataJson())
+                .isEqualTo("{\"room\":\"dev\",\"users\":[]}");
         assertThat(encoder.encode(new NotRecovered(DEV, NotRecovered.Reason.HISTORY_TRIMMED))
                         .envelopeJson())
                 .isEqualTo("{\"event\":\"notRecovered\",\"data\":{\"room\":\"dev\",\"reason\":\"history_trimmed\"}}");

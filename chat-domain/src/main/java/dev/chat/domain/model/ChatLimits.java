@@ -12,9 +12,19 @@ import java.time.Duration;
  * @param reconnectGrace how long a session outlives its connection: a client back within it keeps its nickname and
  *     rooms, and nobody is told it left
  * @param joinHistory how many recent messages of a room a joiner is shown
+ * @param memberListLimit how many members a room's snapshot lists at most (a bigger room's lists its first ones and
+ *     says it is incomplete; the rest come page by page on request)
  */
-public record ChatLimits(int maxTextLength, int maxRoomsPerSession, Duration reconnectGrace, int joinHistory) {
-    public static final ChatLimits DEFAULTS = new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50);
+public record ChatLimits(
+        int maxTextLength, int maxRoomsPerSession, Duration reconnectGrace, int joinHistory, int memberListLimit) {
+    public static final int DEFAULT_MEMBER_LIST_LIMIT = 200;
+    public static final ChatLimits DEFAULTS =
+            new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, DEFAULT_MEMBER_LIST_LIMIT);
+
+    /** With the default member list limit. */
+    public ChatLimits(int maxTextLength, int maxRoomsPerSession, Duration reconnectGrace, int joinHistory) {
+        this(maxTextLength, maxRoomsPerSession, reconnectGrace, joinHistory, DEFAULT_MEMBER_LIST_LIMIT);
+    }
 
     public ChatLimits {
         if (maxTextLength < 1) {
@@ -26,6 +36,9 @@ public record ChatLimits(int maxTextLength, int maxRoomsPerSession, Duration rec
         requireNonNull(reconnectGrace, "reconnectGrace");
         if (reconnectGrace.isNegative()) {
             throw new IllegalArgumentException("reconnectGrace must not be negative: " + reconnectGrace);
+        }
+        if (memberListLimit < 1) {
+            throw new IllegalArgumentException("memberListLimit must be positive: " + memberListLimit);
         }
         if (joinHistory < 0) {
             throw new IllegalArgumentException("joinHistory must not be negative: " + joinHistory);

@@ -13,6 +13,8 @@ import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.Identity;
 import dev.chat.domain.model.JoinRoom;
 import dev.chat.domain.model.LeaveRoom;
+import dev.chat.domain.model.ListMembers;
+import dev.chat.domain.model.MembersPage;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.RateLimitedException;
 import dev.chat.domain.model.RateLimits;
@@ -77,7 +79,8 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         this.ports = requireNonNull(ports, "ports");
         this.limits = requireNonNull(limits, "limits");
         this.nicknames = new NicknameAllocator(ports.sessions(), ports.nicknames());
-        this.catchUp = new RoomCatchUp(ports.history(), ports.presence(), ports.encoder(), limits.joinHistory());
+        this.catchUp = new RoomCatchUp(
+                ports.history(), ports.presence(), ports.encoder(), limits.joinHistory(), limits.memberListLimit());
         // After a loss the room starts over: the new epoch's messages follow from seq 1.
         this.hub =
                 new RoomHub(ports.bus(), ports.encoder(), catchUp::snapshotAfterLoss, ports.metrics(), ports.clock());
@@ -281,12 +284,16 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                 // land once on any node.
                 return poster.post(remote.token(), remote.nickname(), remote.rooms(), send);
             }
-            throw new SessionElsewhereException(); // joining, leaving and refreshing change the serving node's session
+            // Joining, leaving and refreshing change the serving node's session; a members page goes on its stream.
+            throw new SessionElsewhereException();
         }
         LocalSession session = activeSession(token);
         takeFromBudget(token, command, session);
         if (command instanceof RefreshSignIn refresh) {
             return refresh(session, refresh);
+        }
+        if (command instanceof ListMembers list) {
+            return listMembers(session, list);
         }
         if (command instanceof SendMessage send) {
             return poster.post(session.token, session.nickname, session.rooms, send);
@@ -352,6 +359,20 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         }
         expiry.expireNow(session);
         floods.forget(session.token);
+    }
+
+    /** A page of a room's members, sent on the session's connection (a member of the room only). */
+    private Ack listMembers(LocalSession session, ListMembers list) {
+        if (!session.rooms.contains(list.room())) {
+            throw notInRoom(list.room());
+        }
+        MembersPage page = catchUp.page(list.room(), list.after(), list.limit(), list.ref());
+        synchronized (session) {
+            if (session.connection != null) {
+                session.connection.send(encode(page));
+            }
+        }
+        return Ack.of(list.ref());
     }
 
     /** A signed-in user hands in a fresh token: the session carries on until its expiry. */

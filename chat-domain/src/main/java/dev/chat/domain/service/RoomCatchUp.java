@@ -3,9 +3,12 @@ package dev.chat.domain.service;
 import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.ActiveUsers;
+import dev.chat.domain.model.ChatLimits;
 import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.HistorySlice;
+import dev.chat.domain.model.MembersPage;
+import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.RoomName;
@@ -30,6 +33,7 @@ final class RoomCatchUp {
     private final PresenceStore presence;
     private final EventEncoder encoder;
     private final int joinHistory;
+    private final int memberListLimit;
 
     /**
      * A catch-up: events to send, the highest message seq they cover, and why it is not an exact replay (null when it
@@ -38,10 +42,21 @@ final class RoomCatchUp {
     record Events(List<OutboundEvent> events, long coveredThroughSeq, NotRecovered.Reason notRecovered) {}
 
     RoomCatchUp(MessageHistory history, PresenceStore presence, EventEncoder encoder, int joinHistory) {
+        this(history, presence, encoder, joinHistory, ChatLimits.DEFAULT_MEMBER_LIST_LIMIT);
+    }
+
+    /** @param memberListLimit how many members a snapshot lists at most */
+    RoomCatchUp(
+            MessageHistory history,
+            PresenceStore presence,
+            EventEncoder encoder,
+            int joinHistory,
+            int memberListLimit) {
         this.history = requireNonNull(history, "history");
         this.presence = requireNonNull(presence, "presence");
         this.encoder = requireNonNull(encoder, "encoder");
         this.joinHistory = joinHistory;
+        this.memberListLimit = memberListLimit;
     }
 
     /** For a joiner: the room's last few messages, then its members. */
@@ -115,8 +130,26 @@ final class RoomCatchUp {
         }
     }
 
+    /**
+     * The room's first members and how many there are: what a client gets when it joins or resumes does not grow with
+     * the room. One more member than listed is read, to know whether the list is complete.
+     */
     private ActiveUsers snapshot(RoomName room, RoomPosition position) {
-        return new ActiveUsers(room, presence.members(room), position);
+        List<Nickname> first = presence.page(room, null, memberListLimit + 1);
+        boolean complete = first.size() <= memberListLimit;
+        List<Nickname> listed = complete ? first : first.subList(0, memberListLimit);
+        int count = Math.max(presence.count(room), listed.size());
+        return new ActiveUsers(room, listed, position, count, complete);
+    }
+
+    /** A page of the room's members after {@code after}: for {@code members} requests. */
+    MembersPage page(RoomName room, Nickname after, int limit, String ref) {
+        List<Nickname> found = presence.page(room, after, limit + 1);
+        if (found.size() <= limit) {
+            return new MembersPage(room, found, null, ref);
+        }
+        List<Nickname> listed = found.subList(0, limit);
+        return new MembersPage(room, listed, listed.get(limit - 1), ref);
     }
 
     private OutboundEvent encode(ServerEvent event) {

@@ -7,6 +7,8 @@ import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.PresenceStore;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -92,5 +94,49 @@ public abstract class PresenceStoreContract {
         presence.remove(room, AMY, AMYS_TAB);
 
         assertThat(presence.add(room, AMY, AMYS_OTHER_TAB)).isTrue();
+    }
+
+    @Test
+    void givenARoom_itsCountFollowsItsMembers_eachCountedOnceHoweverManySessions() {
+        RoomName room = uniqueRoom();
+        assertThat(presence.count(room)).isZero();
+
+        presence.add(room, AMY, AMYS_TAB);
+        presence.add(room, AMY, AMYS_OTHER_TAB);
+        presence.add(room, ZED, ZEDS_TAB);
+        assertThat(presence.count(room)).isEqualTo(2);
+
+        presence.remove(room, AMY, AMYS_TAB);
+        assertThat(presence.count(room)).isEqualTo(2);
+        presence.remove(room, AMY, AMYS_OTHER_TAB);
+        assertThat(presence.count(room)).isEqualTo(1);
+    }
+
+    @Test
+    void givenPages_theyListEveryMemberOnceInNameOrder() {
+        RoomName room = uniqueRoom();
+        List<Nickname> everyone = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            Nickname member = new Nickname(String.format("Member%02d", i));
+            everyone.add(member);
+            presence.add(room, member, SessionToken.generate());
+        }
+
+        List<Nickname> paged = new ArrayList<>();
+        Nickname after = null;
+        while (true) {
+            List<Nickname> page = presence.page(room, after, 7);
+            paged.addAll(page);
+            if (page.size() < 7) {
+                break;
+            }
+            after = page.get(page.size() - 1);
+        }
+
+        assertThat(paged).containsExactlyElementsOf(everyone);
+        assertThat(presence.page(room, new Nickname("Member24"), 7)).isEmpty();
+        assertThat(presence.page(room, new Nickname("Member10x"), 2))
+                .containsExactly(new Nickname("Member11"), new Nickname("Member12"));
+        assertThat(presence.page(uniqueRoom(), null, 7)).isEmpty();
     }
 }

@@ -150,8 +150,13 @@ final class FailingStores {
         }
 
         @Override
-        public List<Nickname> members(RoomName room) {
-            return call(() -> realPresence.members(room));
+        public List<Nickname> page(RoomName room, Nickname after, int limit) {
+            return call(() -> realPresence.page(room, after, limit));
+        }
+
+        @Override
+        public int count(RoomName room) {
+            return call(() -> realPresence.count(room));
         }
     };
 

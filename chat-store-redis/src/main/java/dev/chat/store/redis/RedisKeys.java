@@ -68,6 +68,11 @@ public final class RedisKeys {
         return roomKey(room, "presence");
     }
 
+    /** Sorted set of a room's members by name (all scored 0), for pages in name order; in the room's slot. */
+    String presenceNames(RoomName room) {
+        return roomKey(room, "names");
+    }
+
     /** Set of the sessions that have a member in a room (a signed-in user's tabs share the member); in its slot. */
     String presenceHolders(RoomName room, Nickname user) {
         return presenceHoldersPrefix(room) + requireNonNull(user, "user").value();

@@ -30,21 +30,27 @@ import redis.clients.jedis.params.ZRangeParams;
  */
 final class RedisPresenceStore implements PresenceStore {
     /**
-     * KEYS: presence. ARGV: now (ms), the room's holders-key prefix. Removes and returns the members whose lease ended
-     * before now, with their session sets.
+     * KEYS: presence, names. ARGV: now (ms), the room's holders-key prefix. Removes and returns the members whose lease
+     * ended before now, with their names and session sets.
      */
     private static final String REMOVE_EXPIRED =
             "local gone = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1]) "
                     + "for _, name in ipairs(gone) do "
-                    + "redis.call('ZREM', KEYS[1], name) redis.call('DEL', ARGV[2] .. name) end "
+                    + "redis.call('ZREM', KEYS[1], name) redis.call('ZREM', KEYS[2], name) "
+                    + "redis.call('DEL', ARGV[2] .. name) end "
                     + "return gone";
-    /** KEYS: presence, holders. ARGV: nickname, session, lease end. 1 if the member was not listed before. */
-    private static final String ADD =
-            "redis.call('SADD', KEYS[2], ARGV[2]) " + "return redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])";
-    /** KEYS: presence, holders. ARGV: nickname, session. 1 if that was the member's last session (it is gone). */
+    /** KEYS: presence, holders, names. ARGV: nickname, session, lease end. 1 if the member was not listed before. */
+    private static final String ADD = "redis.call('SADD', KEYS[2], ARGV[2]) "
+            + "redis.call('ZADD', KEYS[3], 0, ARGV[1]) "
+            + "return redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])";
+    /** KEYS: presence, holders, names. ARGV: nickname, session. 1 if that was the member's last session (gone). */
     private static final String REMOVE = "redis.call('SREM', KEYS[2], ARGV[2]) "
             + "if redis.call('SCARD', KEYS[2]) > 0 then return 0 end "
+            + "redis.call('ZREM', KEYS[3], ARGV[1]) "
             + "return redis.call('ZREM', KEYS[1], ARGV[1])";
+
+    /** Names read from the index per round trip. */
+    private static final int PAGE_READ = 1_000;
 
     private final UnifiedJedis redis;
     private final RedisCalls calls;
@@ -71,7 +77,7 @@ final class RedisPresenceStore implements PresenceStore {
             redis.sadd(keys.presenceRooms(), room.value());
             Object added = redis.eval(
                     ADD,
-                    List.of(keys.presence(room), keys.presenceHolders(room, user)),
+                    List.of(keys.presence(room), keys.presenceHolders(room, user), keys.presenceNames(room)),
                     List.of(user.value(), session.value(), Long.toString((long) leaseEnd())));
             // Only once Redis has it: a failed add must not be renewed into a member nobody holds.
             local.computeIfAbsent(room, r -> new ConcurrentHashMap<>())
@@ -96,7 +102,7 @@ final class RedisPresenceStore implements PresenceStore {
             });
             Object removed = redis.eval(
                     REMOVE,
-                    List.of(keys.presence(room), keys.presenceHolders(room, user)),
+                    List.of(keys.presence(room), keys.presenceHolders(room, user), keys.presenceNames(room)),
                     List.of(user.value(), session.value()));
             // A member this node kept alive was present, even if Redis lost it (a restart or flush) before the next
             // renewal wrote it back: its departure must still be told.
@@ -119,6 +125,44 @@ final class RedisPresenceStore implements PresenceStore {
             members.sort(null);
             return members;
         });
+    }
+
+    /**
+     * Members by name from the room's name index, leaving out those whose lease ran out (their node is gone and the
+     * sweep has not taken them yet), so pages agree with {@link #members}. Usually two round trips.
+     */
+    @Override
+    public List<Nickname> page(RoomName room, Nickname after, int limit) {
+        return calls.call(() -> {
+            List<Nickname> page = new ArrayList<>();
+            String from = after == null ? "-" : "(" + after.value();
+            long now = clock.millis();
+            while (page.size() < limit) {
+                int wanted = Math.min(limit - page.size(), PAGE_READ);
+                List<String> names = redis.zrangeByLex(keys.presenceNames(room), from, "+", 0, wanted);
+                if (names.isEmpty()) {
+                    break;
+                }
+                List<Double> leases = redis.zmscore(keys.presence(room), names.toArray(String[]::new));
+                for (int i = 0; i < names.size(); i++) {
+                    Double lease = leases.get(i);
+                    if (lease != null && lease >= now) {
+                        page.add(new Nickname(names.get(i)));
+                    }
+                }
+                if (names.size() < wanted) {
+                    break;
+                }
+                from = "(" + names.get(names.size() - 1);
+            }
+            return page;
+        });
+    }
+
+    /** Members whose lease has not run out: one O(log n) count, no member read. */
+    @Override
+    public int count(RoomName room) {
+        return calls.call(() -> (int) redis.zcount(keys.presence(room), clock.millis(), Double.POSITIVE_INFINITY));
     }
 
     /**
@@ -147,6 +191,9 @@ final class RedisPresenceStore implements PresenceStore {
                 });
                 if (!leases.isEmpty()) {
                     pipeline.zadd(keys.presence(room), leases);
+                    Map<String, Double> names = new HashMap<>();
+                    leases.keySet().forEach(name -> names.put(name, 0.0));
+                    pipeline.zadd(keys.presenceNames(room), names); // what a Redis that lost its data forgot
                 }
             });
             pipeline.sync();
@@ -161,7 +208,9 @@ final class RedisPresenceStore implements PresenceStore {
             RoomName room = RoomName.of(roomName);
             // One script, so a member whose lease another node renews at this moment is not taken out.
             List<?> gone = (List<?>) redis.eval(
-                    REMOVE_EXPIRED, List.of(keys.presence(room)), List.of(now, keys.presenceHoldersPrefix(room)));
+                    REMOVE_EXPIRED,
+                    List.of(keys.presence(room), keys.presenceNames(room)),
+                    List.of(now, keys.presenceHoldersPrefix(room)));
             for (Object name : gone) {
                 removed.add(new Expired(room, new Nickname((String) name)));
             }

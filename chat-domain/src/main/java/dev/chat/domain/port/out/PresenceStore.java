@@ -17,6 +17,14 @@ public interface PresenceStore {
     /** Removes the session from the member's sessions in the room; true if that was its last (it is gone now). */
     boolean remove(RoomName room, Nickname user, SessionToken session);
 
-    /** The room's members sorted by nickname, each once. */
-    List<Nickname> members(RoomName room);
+    /** The room's members sorted by nickname, each once. Reads them all: for small rooms and tests. */
+    default List<Nickname> members(RoomName room) {
+        return page(room, null, Integer.MAX_VALUE);
+    }
+
+    /** At most {@code limit} members sorted by nickname, those after {@code after} (null: from the first). */
+    List<Nickname> page(RoomName room, Nickname after, int limit);
+
+    /** How many members the room has, without reading them. */
+    int count(RoomName room);
 }

@@ -1,0 +1,172 @@
+package dev.chat.domain.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chat.domain.memory.InMemoryEventBus;
+import dev.chat.domain.memory.InMemoryMessageHistory;
+import dev.chat.domain.memory.InMemoryPresenceStore;
+import dev.chat.domain.memory.InMemorySessionStore;
+import dev.chat.domain.model.ActiveUsers;
+import dev.chat.domain.model.ChatException;
+import dev.chat.domain.model.ChatLimits;
+import dev.chat.domain.model.CloseReason;
+import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.model.ListMembers;
+import dev.chat.domain.model.MembersPage;
+import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.OutboundEvent;
+import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.model.Welcome;
+import dev.chat.domain.nickname.SeedNicknameGenerator;
+import dev.chat.domain.port.out.ClientConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Rooms bigger than the member list limit: bounded snapshots with the true count, and paging through members. */
+class BigRoomTest {
+    private static final int LIMIT = 50;
+    private static final int MEMBERS = 3_000;
+
+    private final InMemoryEventBus bus = new InMemoryEventBus();
+    private final ChatService chat = new ChatService(
+            new ChatService.Ports(
+                    new InMemorySessionStore(),
+                    new InMemoryPresenceStore(),
+                    new InMemoryMessageHistory(bus, 100),
+                    bus,
+                    new SeedNicknameGenerator(new Random(13)),
+                    new CountingEncoder(),
+                    Clock.systemUTC(),
+                    new ManualScheduler()),
+            new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT));
+
+    private final List<Nickname> everyone = new ArrayList<>();
+    private final List<SessionToken> tokens = new ArrayList<>();
+
+    /** Connects {@code count} members that keep only their welcome (the room's fan-out is not tested here). */
+    private void fill(int count) {
+        for (int i = 0; i < count; i++) {
+            Nickname[] welcomed = new Nickname[1];
+            ClientConnection connection = new ClientConnection() {
+                @Override
+                public void send(OutboundEvent event) {
+                    if (event.event() instanceof Welcome welcome) {
+                        welcomed[0] = welcome.user();
+                    }
+                }
+
+                @Override
+                public void close(CloseReason reason) {}
+            };
+            tokens.add(chat.connect(connection));
+            everyone.add(welcomed[0]);
+        }
+    }
+
+    @Test
+    void givenARoomOverTheLimit_aJoinerGetsItsFirstMembersInOrder_theTrueCount_andIsToldTheListIsIncomplete() {
+        fill(MEMBERS);
+        RecordingConnection joiner = new RecordingConnection();
+        chat.connect(joiner);
+
+        ActiveUsers snapshot = joiner.received(ActiveUsers.class).get(0);
+        List<Nickname> sorted = new ArrayList<>(everyone);
+        sorted.add(joiner.received(Welcome.class).get(0).user());
+        sorted.sort(null);
+        assertThat(snapshot.count()).isEqualTo(MEMBERS + 1);
+        assertThat(snapshot.complete()).isFalse();
+        assertThat(snapshot.users()).containsExactlyElementsOf(sorted.subList(0, LIMIT));
+    }
+
+    @Test
+    void givenARoomAtTheLimit_theSnapshotListsEveryone() {
+        fill(LIMIT - 1);
+        RecordingConnection joiner = new RecordingConnection();
+        chat.connect(joiner);
+
+        ActiveUsers snapshot = joiner.received(ActiveUsers.class).get(0);
+        assertThat(snapshot.complete()).isTrue();
+        assertThat(snapshot.count()).isEqualTo(LIMIT);
+        assertThat(snapshot.users()).hasSize(LIMIT);
+    }
+
+    @Test
+    void givenPagesAsked_theyListEveryMemberOnce_inOrder() {
+        fill(MEMBERS);
+        RecordingConnection asker = new RecordingConnection();
+        SessionToken token = chat.connect(asker);
+
+        List<Nickname> listed = pageThrough(token, asker, 700, () -> {});
+
+        List<Nickname> expected = new ArrayList<>(everyone);
+        expected.add(asker.received(Welcome.class).get(0).user());
+        expected.sort(null);
+        assertThat(listed).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void givenMembersComingAndGoingWhilePaging_everyoneWhoStaysIsListedExactlyOnce() {
+        fill(MEMBERS);
+        RecordingConnection asker = new RecordingConnection();
+        SessionToken token = chat.connect(asker);
+        Set<Nickname> leaving = new HashSet<>();
+        Random random = new Random(3);
+
+        List<Nickname> listed = pageThrough(token, asker, 200, () -> {
+            int gone = random.nextInt(tokens.size());
+            SessionToken left = tokens.remove(gone);
+            leaving.add(everyone.remove(gone));
+            chat.end(left, CloseReason.ENDED);
+            fill(1); // and somebody new arrives
+        });
+
+        assertThat(new HashSet<>(listed)).hasSize(listed.size()); // nobody twice
+        List<Nickname> stayed = new ArrayList<>(everyone.subList(0, MEMBERS - leaving.size()));
+        stayed.removeAll(leaving);
+        assertThat(listed).containsAll(stayed);
+        assertThat(listed).isSorted();
+    }
+
+    @Test
+    void givenSomeoneNotInTheRoom_orABadLimit_noPageIsGiven() {
+        fill(3);
+        RecordingConnection asker = new RecordingConnection();
+        SessionToken token = chat.connect(asker);
+
+        assertThatThrownBy(() -> chat.handle(token, new ListMembers(RoomName.of("elsewhere"), null, 10, null)))
+                .isInstanceOfSatisfying(
+                        ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_IN_ROOM));
+        assertThatThrownBy(() -> new ListMembers(RoomName.GENERAL, null, 1_001, null))
+                .isInstanceOfSatisfying(
+                        ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD));
+        assertThat(asker.received(MembersPage.class)).isEmpty();
+    }
+
+    /** Asks for pages of general until the last one, running {@code between} after each; returns what was listed. */
+    private List<Nickname> pageThrough(SessionToken token, RecordingConnection asker, int limit, Runnable between) {
+        List<Nickname> listed = new ArrayList<>();
+        Nickname after = null;
+        for (int pages = 0; pages < 1_000; pages++) {
+            chat.handle(token, new ListMembers(RoomName.GENERAL, after, limit, "p" + pages));
+            List<MembersPage> answers = asker.received(MembersPage.class);
+            MembersPage page = answers.get(answers.size() - 1);
+            assertThat(page.ref()).isEqualTo("p" + pages);
+            assertThat(page.users().size()).isLessThanOrEqualTo(limit);
+            listed.addAll(page.users());
+            if (page.next() == null) {
+                return listed;
+            }
+            after = page.next();
+            between.run();
+        }
+        throw new AssertionError("paging did not end");
+    }
+}
