@@ -13,7 +13,7 @@
 
   const TRANSPORTS = ['websocket', 'sse', 'polling'];
   const ROOM_EVENTS = ['welcome', 'activeUsers', 'userConnected', 'userDisconnected', 'message',
-    'notRecovered', 'ack', 'error', 'heartbeat', 'close', 'tokenExpiring', 'members'];
+    'notRecovered', 'ack', 'error', 'heartbeat', 'close', 'tokenExpiring', 'members', 'presence'];
 
   /** WebSocket close codes the server uses for an end that is not "reconnect and resume" (docs/protocol.md). */
   const WS_CLOSE_REASONS = { 1000: 'ended', 1008: 'abuse', 4009: 'replaced', 4401: 'unknown-session' };
@@ -429,7 +429,7 @@
           this.emit('error', data);
           break;
         case 'message': this.emit('message', data); break;
-        case 'activeUsers': case 'userConnected': case 'userDisconnected':
+        case 'activeUsers': case 'userConnected': case 'userDisconnected': case 'presence':
           this.emit('presence', Object.assign({ type: event }, data));
           break;
         case 'notRecovered': this.emit('notRecovered', data); break;

@@ -84,15 +84,26 @@ public record ChatConfig(
      * How presence scales to big rooms.
      *
      * @param memberListLimit how many members a room's snapshot lists at most; a bigger room's lists its first ones,
-     *     says it is incomplete and gives its count, and the rest come page by page on request
+     *     says it is incomplete and gives its count, and the rest come page by page on request. Above it, arrivals
+     *     and departures are coalesced
+     * @param interval how often a big room's members get one frame of what changed
      */
-    public record Presence(int memberListLimit) {
-        public static final Presence DEFAULTS = new Presence(ChatLimits.DEFAULT_MEMBER_LIST_LIMIT);
+    public record Presence(int memberListLimit, Duration interval) {
+        public static final Presence DEFAULTS =
+                new Presence(ChatLimits.DEFAULT_MEMBER_LIST_LIMIT, ChatLimits.DEFAULT_PRESENCE_INTERVAL);
 
         public Presence {
             if (memberListLimit < 1) {
                 throw new IllegalArgumentException("CHAT_MEMBER_LIST_LIMIT must be at least 1");
             }
+            requireNonNull(interval, "interval");
+            if (interval.toMillis() < 10) {
+                throw new IllegalArgumentException("CHAT_PRESENCE_INTERVAL_MS must be at least 10");
+            }
+        }
+
+        public Presence(int memberListLimit) {
+            this(memberListLimit, ChatLimits.DEFAULT_PRESENCE_INTERVAL);
         }
     }
 

@@ -86,10 +86,15 @@ final class ChatConfigLoader {
                                 value("CHAT_JWT_PUBLIC_KEY_FILE", Function.identity(), null),
                                 value("CHAT_JWT_ISSUER", Function.identity(), null),
                                 value("CHAT_JWT_AUDIENCE", Function.identity(), null))),
-                new ChatConfig.Presence(value(
-                        "CHAT_MEMBER_LIST_LIMIT",
-                        Integer::parseInt,
-                        defaults.presence().memberListLimit())));
+                new ChatConfig.Presence(
+                        value(
+                                "CHAT_MEMBER_LIST_LIMIT",
+                                Integer::parseInt,
+                                defaults.presence().memberListLimit()),
+                        value(
+                                "CHAT_PRESENCE_INTERVAL_MS",
+                                ChatConfigLoader::millis,
+                                defaults.presence().interval())));
     }
 
     /** A budget: a rate of 0 disables it; a burst left unset follows a changed rate (twice it). */

@@ -161,7 +161,8 @@ final class CoreModule extends AbstractModule {
                         messaging.maxRoomsPerSession(),
                         messaging.reconnectGrace(),
                         ChatLimits.DEFAULTS.joinHistory(),
-                        config.presence().memberListLimit()));
+                        config.presence().memberListLimit(),
+                        config.presence().interval()));
     }
 
     @Provides

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chat.app.support.ChatClient;
+import dev.chat.app.support.EventLog;
 import dev.chat.app.support.RunningChat;
 import dev.chat.app.support.SseTestClient;
 import dev.chat.app.support.WsTestClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +24,8 @@ import org.junit.jupiter.api.Test;
 class BigRoomIT {
     private static final int LIMIT = 5;
 
-    private final ChatConfig config =
-            RunningChat.onTestRedis(ChatConfig.defaults(0)).withPresence(new ChatConfig.Presence(LIMIT));
+    private final ChatConfig config = RunningChat.onTestRedis(ChatConfig.defaults(0))
+            .withPresence(new ChatConfig.Presence(LIMIT, Duration.ofMillis(200)));
     private final RunningChat nodeA = RunningChat.start(config);
     private final RunningChat nodeB = RunningChat.start(config);
 
@@ -73,6 +75,38 @@ class BigRoomIT {
             after = answer.path("next").textValue();
         }
         assertThat(paged).containsExactlyElementsOf(everyone);
+    }
+
+    @Test
+    void givenARoomGrowingPastTheLimitOnTwoNodes_membersOnBothGetCoalescedFrames_whoseCountConverges() {
+        WsTestClient watcherOnA = nodeA.client();
+        WsTestClient watcherOnB = nodeB.client();
+        List<WsTestClient> others = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            others.add((i % 2 == 0 ? nodeA : nodeB).client());
+        }
+        int everyone = 12;
+
+        for (WsTestClient watcher : List.of(watcherOnA, watcherOnB)) {
+            EventLog.awaiting().until(() -> latestCount(watcher) == everyone);
+            // Arrivals up to the limit were told one by one, the rest only in frames.
+            assertThat(watcher.events("userConnected").size()).isLessThanOrEqualTo(LIMIT);
+            assertThat(watcher.events("presence"))
+                    .allSatisfy(frame -> assertThat(frame.path("joined").size()).isLessThanOrEqualTo(30));
+        }
+
+        others.subList(0, 4).forEach(client -> client.closeWith(1000));
+        for (WsTestClient watcher : List.of(watcherOnA, watcherOnB)) {
+            EventLog.awaiting().until(() -> latestCount(watcher) == everyone - 4);
+        }
+    }
+
+    /** The count of the client's latest presence frame, or -1 before any. */
+    private static int latestCount(WsTestClient client) {
+        List<JsonNode> frames = client.events("presence");
+        return frames.isEmpty()
+                ? -1
+                : frames.get(frames.size() - 1).path("count").intValue();
     }
 
     @Test

@@ -92,6 +92,12 @@ class ChatConfigLoaderTest {
                         .presence()
                         .memberListLimit())
                 .isEqualTo(50);
+        assertThat(ChatConfigLoader.load(Map.of(), new Properties()).presence().interval())
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThat(ChatConfigLoader.load(Map.of("CHAT_PRESENCE_INTERVAL_MS", "250"), new Properties())
+                        .presence()
+                        .interval())
+                .isEqualTo(Duration.ofMillis(250));
     }
 
     @Test

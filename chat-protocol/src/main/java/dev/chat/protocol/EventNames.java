@@ -7,6 +7,7 @@ import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.Heartbeat;
 import dev.chat.domain.model.MembersPage;
 import dev.chat.domain.model.NotRecovered;
+import dev.chat.domain.model.PresenceChange;
 import dev.chat.domain.model.ServerEvent;
 import dev.chat.domain.model.TokenExpiring;
 import dev.chat.domain.model.UserConnected;
@@ -28,6 +29,7 @@ public final class EventNames {
     public static final String LEAVE = "leave";
     public static final String REFRESH = "refresh";
     public static final String MEMBERS = "members";
+    public static final String PRESENCE = "presence";
     public static final String TOKEN_EXPIRING = "tokenExpiring";
 
     private EventNames() {}
@@ -55,6 +57,8 @@ public final class EventNames {
             return TOKEN_EXPIRING;
         } else if (event instanceof MembersPage) {
             return MEMBERS;
+        } else if (event instanceof PresenceChange) {
+            return PRESENCE;
         }
         throw new IllegalArgumentException(
                 "no wire name for " + event.getClass().getName());

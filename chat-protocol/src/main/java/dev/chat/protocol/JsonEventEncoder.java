@@ -12,6 +12,7 @@ import dev.chat.domain.model.MembersPage;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.OutboundEvent;
+import dev.chat.domain.model.PresenceChange;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.ServerEvent;
 import dev.chat.domain.model.TokenExpiring;
@@ -22,6 +23,7 @@ import dev.chat.domain.port.out.EventEncoder;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /** Encodes server events as the wire's JSON envelope {@code {"event": NAME, "data": {...}}}. Thread-safe. */
 public final class JsonEventEncoder implements EventEncoder {
@@ -100,6 +102,11 @@ public final class JsonEventEncoder implements EventEncoder {
                 json.writeStringField("room", ack.room().value());
                 json.writeNumberField("seq", ack.seq());
             }
+        } else if (event instanceof PresenceChange change) {
+            json.writeStringField("room", change.room().value());
+            json.writeNumberField("count", change.count());
+            writeNames(json, "joined", change.joined());
+            writeNames(json, "left", change.left());
         } else if (event instanceof MembersPage page) {
             json.writeStringField("room", page.room().value());
             json.writeArrayFieldStart("users");
@@ -130,6 +137,14 @@ public final class JsonEventEncoder implements EventEncoder {
             throw new IllegalArgumentException(
                     "no encoding for " + event.getClass().getName());
         }
+    }
+
+    private static void writeNames(JsonGenerator json, String field, List<Nickname> names) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (Nickname name : names) {
+            json.writeString(name.value());
+        }
+        json.writeEndArray();
     }
 
     private static void writePresence(JsonGenerator json, RoomName room, Nickname user) throws IOException {

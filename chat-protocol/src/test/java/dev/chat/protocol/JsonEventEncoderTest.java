@@ -13,6 +13,7 @@ import dev.chat.domain.model.MembersPage;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.OutboundEvent;
+import dev.chat.domain.model.PresenceChange;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.RoomPosition;
 import dev.chat.domain.model.SessionToken;
@@ -72,6 +73,10 @@ class JsonEventEncoderTest {
                         .envelopeJson())
                 .isEqualTo("{\"event\":\"members\",\"data\":{\"room\":\"dev\",\"users\":[\"AmyAnt\",\"Bo\"],"
                         + "\"next\":\"Bo\",\"ref\":\"m1\"}}");
+        assertThat(encoder.encode(new PresenceChange(DEV, 20_001, List.of(AMY), List.of(new Nickname("Bo"))))
+                        .envelopeJson())
+                .isEqualTo("{\"event\":\"presence\",\"data\":{\"room\":\"dev\",\"count\":20001,"
+                        + "\"joined\":[\"AmyAnt\"],\"left\":[\"Bo\"]}}");
         assertThat(encoder.encode(new MembersPage(DEV, List.of(), null, null)).dataJson())
                 .isEqualTo("{\"room\":\"dev\",\"users\":[]}");
         assertThat(encoder.encode(new NotRecovered(DEV, NotRecovered.Reason.HISTORY_TRIMMED))

@@ -82,8 +82,17 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         this.catchUp = new RoomCatchUp(
                 ports.history(), ports.presence(), ports.encoder(), limits.joinHistory(), limits.memberListLimit());
         // After a loss the room starts over: the new epoch's messages follow from seq 1.
-        this.hub =
-                new RoomHub(ports.bus(), ports.encoder(), catchUp::snapshotAfterLoss, ports.metrics(), ports.clock());
+        this.hub = new RoomHub(
+                ports.bus(),
+                ports.encoder(),
+                catchUp::snapshotAfterLoss,
+                ports.metrics(),
+                ports.clock(),
+                new RoomHub.BigRooms(
+                        ports.presence()::count,
+                        limits.memberListLimit(),
+                        ports.scheduler(),
+                        limits.presenceInterval()));
         this.rooms = new SessionRooms(
                 ports.sessions(), ports.presence(), ports.history(), ports.bus(), hub, catchUp, ports.metrics());
         this.expiry =

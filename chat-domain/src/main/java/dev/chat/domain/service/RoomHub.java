@@ -5,30 +5,52 @@ import static java.util.Objects.requireNonNull;
 import dev.chat.domain.model.ActiveUsers;
 import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.HistoryLost;
+import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.NotRecovered;
 import dev.chat.domain.model.OutboundEvent;
+import dev.chat.domain.model.PresenceChange;
 import dev.chat.domain.model.RoomEvent;
 import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.UserConnected;
+import dev.chat.domain.model.UserDisconnected;
 import dev.chat.domain.port.out.ChatMetrics;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.domain.port.out.Scheduler;
 import dev.chat.domain.port.out.Subscription;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * This node's local fan-out: which local connections are in which room. The node subscribes to a room on the
  * event bus while it has local members there (interest-based), and encodes each room event once for all of them.
+ *
+ * <p>Big rooms: each room's member count is followed from its arrivals and departures (read from the presence store
+ * when the node subscribes, and again at each flush). While it is above the member list limit, arrivals and
+ * departures are not passed on one by one: they are gathered, and every presence interval each member gets one
+ * {@link PresenceChange} with the count and some of the names, or nothing if nothing changed. So an arrival costs
+ * this node O(1), plus one frame per member per interval. A room back at or under the limit gets exact events again.
  */
 final class RoomHub {
+    /** What coalescing needs: where counts come from, the size above which it starts, and its interval. */
+    record BigRooms(ToIntFunction<RoomName> countOf, int limit, Scheduler scheduler, Duration interval) {
+        /** Never coalesces. */
+        static final BigRooms NONE = new BigRooms(room -> 0, Integer.MAX_VALUE, null, Duration.ofSeconds(1));
+    }
+
     private final EventBus bus;
     private final EventEncoder encoder;
     private final Function<RoomName, ActiveUsers> snapshotAfterLoss;
     private final ChatMetrics metrics;
     private final Clock clock;
+    private final BigRooms bigRooms;
     private final ConcurrentHashMap<RoomName, LocalRoom> rooms = new ConcurrentHashMap<>();
 
     /**
@@ -45,6 +67,17 @@ final class RoomHub {
             Function<RoomName, ActiveUsers> snapshotAfterLoss,
             ChatMetrics metrics,
             Clock clock) {
+        this(bus, encoder, snapshotAfterLoss, metrics, clock, BigRooms.NONE);
+    }
+
+    RoomHub(
+            EventBus bus,
+            EventEncoder encoder,
+            Function<RoomName, ActiveUsers> snapshotAfterLoss,
+            ChatMetrics metrics,
+            Clock clock,
+            BigRooms bigRooms) {
+        this.bigRooms = requireNonNull(bigRooms, "bigRooms");
         this.bus = requireNonNull(bus, "bus");
         this.encoder = requireNonNull(encoder, "encoder");
         this.snapshotAfterLoss = requireNonNull(snapshotAfterLoss, "snapshotAfterLoss");
@@ -98,6 +131,10 @@ final class RoomHub {
         private Subscription subscription;
         /** Guarded by this: the last member left; a late subscribe must not happen. */
         private boolean closed;
+        /** The room's member count as this node follows it; -1 until read. */
+        private final AtomicInteger count = new AtomicInteger(-1);
+        /** Arrivals and departures gathered since the last presence frame; guarded by {@code pending}. */
+        private final Pending pending = new Pending();
 
         LocalRoom(RoomName room) {
             this.room = room;
@@ -106,6 +143,78 @@ final class RoomHub {
         synchronized void subscribe() {
             if (subscription == null && !closed) {
                 subscription = bus.subscribe(room, this::deliver);
+            }
+        }
+
+        /**
+         * The store's count: at the first arrival or departure the node sees (the store has that change already), and
+         * at each flush (events may be missed or, in a race with that first read, counted twice).
+         */
+        private void readCount() {
+            if (bigRooms.limit() == Integer.MAX_VALUE) {
+                return;
+            }
+            try {
+                count.set(bigRooms.countOf().applyAsInt(room));
+            } catch (RuntimeException storeDown) {
+                // followed from events until the next read
+            }
+        }
+
+        /**
+         * A big room's arrival or departure: counted and gathered for the next frame.
+         *
+         * @return false when the room is not big and the event goes out as it is
+         */
+        private boolean gathered(RoomEvent event) {
+            boolean arrival = event instanceof UserConnected;
+            if (bigRooms.limit() == Integer.MAX_VALUE || !arrival && !(event instanceof UserDisconnected)) {
+                return false;
+            }
+            int after;
+            if (count.get() < 0) {
+                readCount(); // the store has this change already
+                after = count.get();
+            } else {
+                after = arrival ? count.incrementAndGet() : count.decrementAndGet();
+            }
+            // An arrival into a big room, or a departure from a room that was big before it, is gathered.
+            int bigOne = arrival ? after : after + 1;
+            if (bigOne <= bigRooms.limit()) {
+                return false;
+            }
+            if (arrival) {
+                pending.joined(((UserConnected) event).user());
+            } else {
+                pending.left(((UserDisconnected) event).user());
+            }
+            if (pending.armIfIdle()) {
+                bigRooms.scheduler().schedule(bigRooms.interval(), this::flush);
+            }
+            return true;
+        }
+
+        /** Sends what the interval gathered, one frame encoded once for every member; re-arms while changes come. */
+        private void flush() {
+            int before = count.get();
+            readCount();
+            PresenceChange change = pending.take(room, count.get(), before != count.get());
+            if (change == null) {
+                return; // quiet for a whole interval: nothing to say, and no timer until the next change
+            }
+            OutboundEvent encoded = encoder.encode(change);
+            int frames = 0;
+            for (RoomMembership member : members) {
+                try {
+                    member.deliverLocal(encoded);
+                    frames++;
+                } catch (RuntimeException e) {
+                    member.fail();
+                }
+            }
+            metrics.presenceFramesSent(frames);
+            if (pending.armIfIdle()) { // one more interval: the count is confirmed once churn stops
+                bigRooms.scheduler().schedule(bigRooms.interval(), this::flush);
             }
         }
 
@@ -119,6 +228,9 @@ final class RoomHub {
         private void deliver(RoomEvent event) {
             if (event instanceof HistoryLost lost) {
                 historyLost(lost.room());
+                return;
+            }
+            if (gathered(event)) {
                 return;
             }
             OutboundEvent encoded = encoder.encode(event);
@@ -156,6 +268,58 @@ final class RoomHub {
                     member.fail();
                 }
             }
+        }
+    }
+
+    /** A big room's gathered changes: bounded names, and whether a flush is due. Thread-safe. */
+    private static final class Pending {
+        private final Set<Nickname> joined = new LinkedHashSet<>();
+        private final Set<Nickname> left = new LinkedHashSet<>();
+        private boolean changed;
+        private boolean armed;
+        /** The flush after a change that found nothing new: it confirms the count, then the timer rests. */
+        private boolean confirming;
+
+        synchronized void joined(Nickname user) {
+            changed = true;
+            if (!left.remove(user) && joined.size() < PresenceChange.MAX_NAMES) {
+                joined.add(user);
+            }
+        }
+
+        synchronized void left(Nickname user) {
+            changed = true;
+            if (!joined.remove(user) && left.size() < PresenceChange.MAX_NAMES) {
+                left.add(user);
+            }
+        }
+
+        /** True if the caller must schedule a flush (none is pending). */
+        synchronized boolean armIfIdle() {
+            if (armed || !(changed || confirming)) {
+                return false;
+            }
+            armed = true;
+            return true;
+        }
+
+        /**
+         * What to send now, or null for nothing: a frame when something changed since the last one (or the count
+         * read now differs from the one followed), then one more quiet interval to confirm the count.
+         */
+        synchronized PresenceChange take(RoomName room, int count, boolean countCorrected) {
+            armed = false;
+            if (!changed && !countCorrected) {
+                confirming = false;
+                return null;
+            }
+            PresenceChange change =
+                    new PresenceChange(room, Math.max(0, count), List.copyOf(joined), List.copyOf(left));
+            joined.clear();
+            left.clear();
+            changed = false;
+            confirming = true;
+            return change;
         }
     }
 }

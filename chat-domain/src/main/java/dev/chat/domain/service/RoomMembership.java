@@ -75,6 +75,20 @@ final class RoomMembership {
         }
     }
 
+    /** A frame of this node's own about the room (a big room's presence change): held while priming, like events. */
+    void deliverLocal(OutboundEvent encoded) {
+        synchronized (this) {
+            if (failed) {
+                return;
+            }
+            if (heldBack != null) {
+                hold(encoded);
+                return;
+            }
+            connection.send(encoded);
+        }
+    }
+
     /**
      * The room's history was lost: the member is told so ({@code notice}) with a fresh {@code snapshot} (or without
      * one, if it could not be read), and the new epoch's messages follow from seq 1.

@@ -16,8 +16,11 @@ import dev.chat.domain.model.ListMembers;
 import dev.chat.domain.model.MembersPage;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.OutboundEvent;
+import dev.chat.domain.model.PresenceChange;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.model.UserConnected;
+import dev.chat.domain.model.UserDisconnected;
 import dev.chat.domain.model.Welcome;
 import dev.chat.domain.nickname.SeedNicknameGenerator;
 import dev.chat.domain.port.out.ClientConnection;
@@ -35,18 +38,22 @@ class BigRoomTest {
     private static final int LIMIT = 50;
     private static final int MEMBERS = 3_000;
 
+    private static final Duration INTERVAL = Duration.ofSeconds(1);
+
     private final InMemoryEventBus bus = new InMemoryEventBus();
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private final InMemoryPresenceStore presence = new InMemoryPresenceStore();
     private final ChatService chat = new ChatService(
             new ChatService.Ports(
                     new InMemorySessionStore(),
-                    new InMemoryPresenceStore(),
+                    presence,
                     new InMemoryMessageHistory(bus, 100),
                     bus,
                     new SeedNicknameGenerator(new Random(13)),
                     new CountingEncoder(),
                     Clock.systemUTC(),
-                    new ManualScheduler()),
-            new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT));
+                    scheduler),
+            new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT, INTERVAL));
 
     private final List<Nickname> everyone = new ArrayList<>();
     private final List<SessionToken> tokens = new ArrayList<>();
@@ -148,6 +155,78 @@ class BigRoomTest {
                 .isInstanceOfSatisfying(
                         ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD));
         assertThat(asker.received(MembersPage.class)).isEmpty();
+    }
+
+    @Test
+    void givenARoomGrowingPastTheLimit_arrivalsAreExactUpToIt_thenGatheredIntoOneFramePerInterval() {
+        RecordingConnection watcher = new RecordingConnection();
+        chat.connect(watcher);
+        fill(LIMIT - 1); // the room is at the limit: every arrival was told on its own
+        assertThat(watcher.received(UserConnected.class)).hasSize(LIMIT - 1);
+
+        fill(30);
+
+        assertThat(watcher.received(UserConnected.class)).hasSize(LIMIT - 1); // nothing one by one any more
+        assertThat(watcher.received(PresenceChange.class)).isEmpty(); // until the interval is up
+        scheduler.advance(INTERVAL);
+        List<PresenceChange> frames = watcher.received(PresenceChange.class);
+        assertThat(frames).hasSize(1);
+        assertThat(frames.get(0).count()).isEqualTo(LIMIT + 30);
+        assertThat(frames.get(0).joined())
+                .hasSize(PresenceChange.MAX_NAMES)
+                .isSubsetOf(everyone.subList(LIMIT - 1, everyone.size()));
+        assertThat(frames.get(0).left()).isEmpty();
+
+        scheduler.advance(INTERVAL.multipliedBy(5)); // quiet: no frame, and the timer rests
+        assertThat(watcher.received(PresenceChange.class)).hasSize(1);
+    }
+
+    @Test
+    void givenChurnInABigRoom_eachMemberGetsAtMostOneFramePerInterval_andTheLastCountIsTheTrueOne() {
+        RecordingConnection watcher = new RecordingConnection();
+        chat.connect(watcher);
+        fill(MEMBERS);
+        scheduler.advance(INTERVAL.multipliedBy(3));
+        int framesBefore = watcher.received(PresenceChange.class).size();
+        Random random = new Random(5);
+
+        for (int second = 0; second < 5; second++) {
+            for (int i = 0; i < 100; i++) {
+                int gone = random.nextInt(tokens.size());
+                chat.end(tokens.remove(gone), CloseReason.ENDED);
+                everyone.remove(gone);
+                if (random.nextBoolean()) {
+                    fill(1);
+                }
+            }
+            scheduler.advance(INTERVAL);
+        }
+        scheduler.advance(INTERVAL.multipliedBy(2));
+
+        List<PresenceChange> frames = watcher.received(PresenceChange.class);
+        assertThat(frames.size() - framesBefore).isBetween(5, 6); // one per busy interval, one to confirm at most
+        assertThat(frames.get(frames.size() - 1).count()).isEqualTo(presence.count(RoomName.GENERAL));
+        assertThat(watcher.received(UserDisconnected.class)).isEmpty();
+    }
+
+    @Test
+    void givenABigRoomShrinkingUnderTheLimit_itsDeparturesAreExactAgain() {
+        RecordingConnection watcher = new RecordingConnection();
+        chat.connect(watcher);
+        fill(LIMIT + 9); // with the watcher, ten over the limit
+        scheduler.advance(INTERVAL);
+
+        for (int i = 0; i < 20; i++) {
+            chat.end(tokens.remove(0), CloseReason.ENDED);
+        }
+
+        // The first ten left while the room was still above the limit; the rest one by one.
+        assertThat(watcher.received(UserDisconnected.class)).hasSize(10);
+        scheduler.advance(INTERVAL);
+        PresenceChange last = watcher.received(PresenceChange.class)
+                .get(watcher.received(PresenceChange.class).size() - 1);
+        assertThat(last.left()).hasSize(10);
+        assertThat(last.count()).isEqualTo(presence.count(RoomName.GENERAL));
     }
 
     /** Asks for pages of general until the last one, running {@code between} after each; returns what was listed. */
