@@ -8,13 +8,15 @@
   const chat = new ChatClient(Object.assign(
     forced ? { transports: [forced] } : {},
     token ? { getToken: () => token } : {}));
-  const rooms = new Map(); // name -> { users: Set, items: li[] }
+  // name -> { users: Set, items: li[], count, next }: users is what is known of the members (all of them in a room
+  // up to the server's list limit; in a bigger one the first ones and whatever pages were loaded)
+  const rooms = new Map();
   let current = 'general';
 
   const $ = (id) => document.getElementById(id);
 
   function room(name) {
-    if (!rooms.has(name)) rooms.set(name, { users: new Set(), items: [] });
+    if (!rooms.has(name)) rooms.set(name, { users: new Set(), items: [], count: 0, next: null });
     return rooms.get(name);
   }
 
@@ -52,14 +54,29 @@
   }
 
   function renderUsers() {
+    const shown = room(current);
     $('room-title').textContent = '#' + current;
+    $('online-count').textContent = `${Math.max(shown.count, shown.users.size)} online`;
     const list = $('users');
     list.replaceChildren();
-    for (const user of [...room(current).users].sort()) {
+    for (const user of [...shown.users].sort()) {
       const item = document.createElement('li');
       item.textContent = user;
       list.appendChild(item);
     }
+    $('more-members').hidden = !shown.next;
+  }
+
+  /** A big room lists its first members only: the next page, on request. */
+  function loadMoreMembers() {
+    const name = current;
+    const shown = room(name);
+    if (!shown.next) return;
+    chat.members(name, { after: shown.next }).then((page) => {
+      page.users.forEach((user) => shown.users.add(user));
+      shown.next = page.next || null;
+      if (name === current) renderUsers();
+    }, (error) => add(name, line('system error', error.message)));
   }
 
   function show(name) {
@@ -109,16 +126,24 @@
   });
 
   chat.on('presence', (event) => {
-    const members = room(event.room).users;
+    const shown = room(event.room);
+    const members = shown.users;
     if (event.type === 'activeUsers') {
       members.clear();
       event.users.forEach((user) => members.add(user));
+      shown.count = event.count ?? event.users.length;
+      shown.next = event.complete === false && event.users.length ? event.users[event.users.length - 1] : null;
     } else if (event.type === 'userConnected') {
       members.add(event.user);
+      shown.count += 1;
       add(event.room, line('system', `${event.user} joined`));
     } else if (event.type === 'userDisconnected') {
       members.delete(event.user);
+      shown.count = Math.max(0, shown.count - 1);
       add(event.room, line('system', `${event.user} left`));
+    } else if (event.type === 'presence') { // a big room: what changed in the last interval, and the count
+      event.left.forEach((user) => members.delete(user));
+      shown.count = event.count;
     }
     if (event.room === current) renderUsers();
     renderRooms();
@@ -126,6 +151,8 @@
 
   chat.on('notRecovered', (event) => add(event.room, line('system', 'Some earlier messages could not be recovered.')));
   chat.on('error', (error) => { if (!error.ref) add(current, line('system error', error.message)); });
+
+  $('more-members').addEventListener('click', loadMoreMembers);
 
   $('composer').addEventListener('submit', (event) => {
     event.preventDefault();
