@@ -45,11 +45,7 @@ class PollRelayShutdownIT {
                 .isEqualTo(200);
     }
 
-    private static double relayedRequests(RunningChat node) throws Exception {
-        String metrics = PollTestClient.get(node.httpUri("/metrics")).body();
-        return metrics.lines()
-                .filter(line -> line.startsWith("chat_relay_requests_total"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+    private static double relayedRequests(RunningChat node) {
+        return node.metricSum("chat_relay_requests_total");
     }
 }

@@ -73,11 +73,7 @@ public final class JsonEventEncoder implements EventEncoder {
             writePresence(json, disconnected.room(), disconnected.user());
         } else if (event instanceof ActiveUsers active) {
             json.writeStringField("room", active.room().value());
-            json.writeArrayFieldStart("users");
-            for (Nickname user : active.users()) {
-                json.writeString(user.value());
-            }
-            json.writeEndArray();
+            writeNames(json, "users", active.users());
             json.writeStringField("epoch", active.position().epoch());
             json.writeNumberField("seq", active.position().seq());
             json.writeNumberField("count", active.count());
@@ -109,11 +105,7 @@ public final class JsonEventEncoder implements EventEncoder {
             writeNames(json, "left", change.left());
         } else if (event instanceof MembersPage page) {
             json.writeStringField("room", page.room().value());
-            json.writeArrayFieldStart("users");
-            for (Nickname user : page.users()) {
-                json.writeString(user.value());
-            }
-            json.writeEndArray();
+            writeNames(json, "users", page.users());
             if (page.next() != null) {
                 json.writeStringField("next", page.next().value());
             }

@@ -160,10 +160,15 @@ public final class RunningChat implements AutoCloseable {
 
     /** Open connections of every transport, as {@code /metrics} counts them. */
     public int openConnections() {
+        return (int) metricSum("chat_connections{");
+    }
+
+    /** The sum of the {@code /metrics} samples whose line starts with {@code prefix} (every tag set of a meter). */
+    public double metricSum(String prefix) {
         try {
             String metrics = PollTestClient.get(httpUri("/metrics")).body();
-            return (int) metrics.lines()
-                    .filter(line -> line.startsWith("chat_connections{"))
+            return metrics.lines()
+                    .filter(line -> line.startsWith(prefix))
                     .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                     .sum();
         } catch (IOException e) {

@@ -47,6 +47,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The chat's use cases on one node: a thin façade that takes each session's lock and hands the work to the units
@@ -130,58 +131,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             requireNonNull(signIn, "signIn");
         }
 
-        /** Without sign-in. */
-        public Ports(
-                SessionStore sessions,
-                PresenceStore presence,
-                MessageHistory history,
-                EventBus bus,
-                NicknameGenerator nicknames,
-                EventEncoder encoder,
-                Clock clock,
-                Scheduler scheduler,
-                ChatMetrics metrics,
-                CommandRates rates) {
-            this(
-                    sessions,
-                    presence,
-                    history,
-                    bus,
-                    nicknames,
-                    encoder,
-                    clock,
-                    scheduler,
-                    metrics,
-                    rates,
-                    SignInVerifier.NONE);
-        }
-
-        /** Without rate limits. */
-        public Ports(
-                SessionStore sessions,
-                PresenceStore presence,
-                MessageHistory history,
-                EventBus bus,
-                NicknameGenerator nicknames,
-                EventEncoder encoder,
-                Clock clock,
-                Scheduler scheduler,
-                ChatMetrics metrics) {
-            this(
-                    sessions,
-                    presence,
-                    history,
-                    bus,
-                    nicknames,
-                    encoder,
-                    clock,
-                    scheduler,
-                    metrics,
-                    CommandRates.UNLIMITED,
-                    SignInVerifier.NONE);
-        }
-
-        /** Without metrics. */
+        /** Without metrics, rate limits or sign-in. */
         public Ports(
                 SessionStore sessions,
                 PresenceStore presence,
@@ -203,6 +153,16 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                     ChatMetrics.NONE,
                     CommandRates.UNLIMITED,
                     SignInVerifier.NONE);
+        }
+
+        public Ports withRates(CommandRates newRates) {
+            return new Ports(
+                    sessions, presence, history, bus, nicknames, encoder, clock, scheduler, metrics, newRates, signIn);
+        }
+
+        public Ports withSignIn(SignInVerifier newSignIn) {
+            return new Ports(
+                    sessions, presence, history, bus, nicknames, encoder, clock, scheduler, metrics, rates, newSignIn);
         }
     }
 
@@ -315,30 +275,30 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
 
     @Override
     public void disconnect(SessionToken token, ClientConnection connection) {
-        LocalSession session = localSessions.get(requireNonNull(token, "token"));
-        if (session == null) {
-            return;
-        }
-        synchronized (session) {
-            if (session.connection != connection) {
-                return; // a replaced connection ending: the session lives on elsewhere
-            }
+        whileServing(token, connection, session -> {
             expiry.detach(session);
             expiry.startGrace(session);
-        }
+        });
     }
 
     @Override
     public void quit(SessionToken token, ClientConnection connection) {
+        whileServing(token, connection, session -> endNow(session, null)); // it closed itself: nothing to close
+    }
+
+    /**
+     * Runs {@code action} under the session's lock if {@code connection} is its current one; a replaced connection
+     * ending changes nothing (the session lives on, maybe elsewhere).
+     */
+    private void whileServing(SessionToken token, ClientConnection connection, Consumer<LocalSession> action) {
         LocalSession session = localSessions.get(requireNonNull(token, "token"));
         if (session == null) {
             return;
         }
         synchronized (session) {
-            if (session.connection != connection) {
-                return; // a replaced connection ending: the session lives on elsewhere
+            if (session.connection == connection) {
+                action.accept(session);
             }
-            endNow(session, null);
         }
     }
 

@@ -58,11 +58,7 @@ final class RoomMembership {
             return; // you are told of others arriving and leaving, not of yourself
         }
         synchronized (this) {
-            if (failed) {
-                return;
-            }
-            if (heldBack != null) {
-                hold(encoded);
+            if (failedOrHeld(encoded)) {
                 return;
             }
             if (event instanceof ChatMessage message) {
@@ -78,15 +74,22 @@ final class RoomMembership {
     /** A frame of this node's own about the room (a big room's presence change): held while priming, like events. */
     void deliverLocal(OutboundEvent encoded) {
         synchronized (this) {
-            if (failed) {
-                return;
+            if (!failedOrHeld(encoded)) {
+                connection.send(encoded);
             }
-            if (heldBack != null) {
-                hold(encoded);
-                return;
-            }
-            connection.send(encoded);
         }
+    }
+
+    /** True if the frame is not to be sent now: the member failed, or is priming (then it is held). Caller locks. */
+    private boolean failedOrHeld(OutboundEvent encoded) {
+        if (failed) {
+            return true;
+        }
+        if (heldBack != null) {
+            hold(encoded);
+            return true;
+        }
+        return false;
     }
 
     /**

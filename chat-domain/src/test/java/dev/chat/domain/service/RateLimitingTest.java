@@ -3,6 +3,7 @@ package dev.chat.domain.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.chat.domain.contract.SettableClock;
 import dev.chat.domain.memory.InMemoryEventBus;
 import dev.chat.domain.memory.InMemoryMessageHistory;
 import dev.chat.domain.memory.InMemoryPresenceStore;
@@ -20,13 +21,9 @@ import dev.chat.domain.model.SendMessage;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.model.UserDisconnected;
 import dev.chat.domain.nickname.SeedNicknameGenerator;
-import dev.chat.domain.port.out.ChatMetrics;
 import dev.chat.domain.port.out.CommandRates;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -34,25 +31,25 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RateLimitingTest {
+    private static final Instant START = Instant.parse("2026-11-30T12:00:00Z");
     private static final RateLimits LIMITS =
             new RateLimits(new RateLimits.Budget(10, 20), new RateLimits.Budget(5, 10), Duration.ofSeconds(10));
 
-    private final SteppingClock clock = new SteppingClock();
+    private final SettableClock clock = new SettableClock(START);
     private final FixedBudgets rates = new FixedBudgets();
     private final ManualScheduler scheduler = new ManualScheduler();
     private final InMemoryEventBus bus = new InMemoryEventBus();
     private final ChatService chat = new ChatService(
             new ChatService.Ports(
-                    new InMemorySessionStore(),
-                    new InMemoryPresenceStore(),
-                    new InMemoryMessageHistory(bus, 100),
-                    bus,
-                    new SeedNicknameGenerator(new Random(5)),
-                    new CountingEncoder(),
-                    clock,
-                    scheduler,
-                    ChatMetrics.NONE,
-                    rates),
+                            new InMemorySessionStore(),
+                            new InMemoryPresenceStore(),
+                            new InMemoryMessageHistory(bus, 100),
+                            bus,
+                            new SeedNicknameGenerator(new Random(5)),
+                            new CountingEncoder(),
+                            clock,
+                            scheduler)
+                    .withRates(rates),
             ChatLimits.DEFAULTS);
 
     @Test
@@ -99,7 +96,7 @@ class RateLimitingTest {
         RateLimitedException last = floodFor(token, Duration.ofSeconds(11), 100);
 
         assertThat(last.sessionEnded()).isTrue();
-        assertThat(clock.instant()).isAfterOrEqualTo(clock.start.plusSeconds(10));
+        assertThat(clock.instant()).isAfterOrEqualTo(START.plusSeconds(10));
         assertThat(flooder.closes()).containsExactly(CloseReason.ABUSE);
         assertThat(bystander.received(UserDisconnected.class)).hasSize(1);
         assertThat(chat.localSessionTokens()).doesNotContain(token);
@@ -112,7 +109,7 @@ class RateLimitingTest {
         rates.allow(RateLimits.Kind.MESSAGES, 0);
 
         floodFor(token, Duration.ofSeconds(9), 100);
-        clock.step(Duration.ofSeconds(2)); // a calm second
+        clock.advance(Duration.ofSeconds(2)); // a calm second
         RateLimitedException last = floodFor(token, Duration.ofSeconds(9), 100);
 
         assertThat(last.sessionEnded()).isFalse();
@@ -149,7 +146,7 @@ class RateLimitingTest {
                     return refused;
                 }
             }
-            clock.step(Duration.ofNanos(gapNanos));
+            clock.advance(Duration.ofNanos(gapNanos));
         }
         return last;
     }
@@ -180,30 +177,6 @@ class RateLimitingTest {
         @Override
         public RateLimits limits() {
             return LIMITS;
-        }
-    }
-
-    private static final class SteppingClock extends Clock {
-        final Instant start = Instant.parse("2026-11-30T12:00:00Z");
-        private Instant now = start;
-
-        void step(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

@@ -25,8 +25,6 @@ import dev.chat.domain.model.UserConnected;
 import dev.chat.domain.model.UserDisconnected;
 import dev.chat.domain.model.Welcome;
 import dev.chat.domain.nickname.SeedNicknameGenerator;
-import dev.chat.domain.port.out.ChatMetrics;
-import dev.chat.domain.port.out.CommandRates;
 import dev.chat.domain.port.out.SignInVerifier;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,17 +46,15 @@ class SignInTest {
 
     private final ChatService chat = new ChatService(
             new ChatService.Ports(
-                    new InMemorySessionStore(),
-                    new InMemoryPresenceStore(),
-                    new InMemoryMessageHistory(bus, 100),
-                    bus,
-                    new SeedNicknameGenerator(new Random(11)),
-                    new CountingEncoder(),
-                    Clock.fixed(NOW, ZoneOffset.UTC),
-                    scheduler,
-                    ChatMetrics.NONE,
-                    CommandRates.UNLIMITED,
-                    new TableVerifier()),
+                            new InMemorySessionStore(),
+                            new InMemoryPresenceStore(),
+                            new InMemoryMessageHistory(bus, 100),
+                            bus,
+                            new SeedNicknameGenerator(new Random(11)),
+                            new CountingEncoder(),
+                            Clock.fixed(NOW, ZoneOffset.UTC),
+                            scheduler)
+                    .withSignIn(new TableVerifier()),
             ChatLimits.DEFAULTS);
 
     private static Identity ada(RoomAccess access, Instant until) {
@@ -141,6 +137,34 @@ class SignInTest {
         assertThatThrownBy(() -> chat.handle(token, new RefreshSignIn("forged", null)))
                 .isInstanceOfSatisfying(
                         ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED));
+        scheduler.advance(Duration.ofMinutes(10));
+        assertThat(connection.closes()).containsExactly(CloseReason.SIGNED_OUT);
+    }
+
+    @Test
+    void givenAStoreThatFailsTheRefresh_itIsRefused_andTheOldExpiryStillEndsTheSession() {
+        FailingStores stores = new FailingStores();
+        ChatService failing = new ChatService(
+                new ChatService.Ports(
+                                stores.sessions,
+                                stores.presence,
+                                stores.history,
+                                stores.bus,
+                                new SeedNicknameGenerator(new Random(17)),
+                                new CountingEncoder(),
+                                Clock.fixed(NOW, ZoneOffset.UTC),
+                                scheduler)
+                        .withSignIn(new TableVerifier()),
+                ChatLimits.DEFAULTS);
+        RecordingConnection connection = new RecordingConnection();
+        SessionToken token = failing.connect(connection, ada(RoomAccess.EVERY_ROOM, IN_TEN_MINUTES));
+        tokens.put("fresh", ada(RoomAccess.EVERY_ROOM, IN_TEN_MINUTES.plus(Duration.ofHours(1))));
+
+        stores.failCall(1, false); // the save of the extended sign-in
+        assertThatThrownBy(() -> failing.handle(token, new RefreshSignIn("fresh", "r")))
+                .isInstanceOfSatisfying(
+                        ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+
         scheduler.advance(Duration.ofMinutes(10));
         assertThat(connection.closes()).containsExactly(CloseReason.SIGNED_OUT);
     }
