@@ -90,6 +90,7 @@ public final class MovingClients {
 
         @Override
         public void onOpen(WebSocket webSocket) {
+            partial.setLength(0); // a connection that broke mid-frame leaves nothing for the next one
             webSocket.request(Long.MAX_VALUE);
         }
 
