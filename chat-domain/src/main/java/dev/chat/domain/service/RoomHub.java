@@ -133,6 +133,8 @@ final class RoomHub {
         private boolean closed;
         /** The room's member count as this node follows it; -1 until read. */
         private final AtomicInteger count = new AtomicInteger(-1);
+        /** Whether arrivals and departures are being gathered (the room was found above the limit). */
+        private volatile boolean coalescing;
         /** Arrivals and departures gathered since the last presence frame; guarded by {@code pending}. */
         private final Pending pending = new Pending();
 
@@ -180,7 +182,14 @@ final class RoomHub {
             }
             // An arrival into a big room, or a departure from a room that was big before it, is gathered.
             int bigOne = arrival ? after : after + 1;
-            if (bigOne <= bigRooms.limit()) {
+            if (bigOne > bigRooms.limit() && !coalescing) {
+                // Crossing the limit: the count followed from events may have counted an arrival twice (one the
+                // first read already held), so the store decides, and rooms up to the limit stay exact.
+                readCount();
+                bigOne = arrival ? count.get() : count.get() + 1;
+            }
+            coalescing = bigOne > bigRooms.limit();
+            if (!coalescing) {
                 return false;
             }
             if (arrival) {
