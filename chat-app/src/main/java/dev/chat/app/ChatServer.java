@@ -23,6 +23,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,12 @@ import org.slf4j.LoggerFactory;
 /** The running service: one Javalin (Jetty) server carrying every transport. Sockets open in start, close in stop. */
 public final class ChatServer {
     private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
+    /** How long stopping waits for requests already begun to be answered before it closes their connections. */
+    private static final Duration REQUESTS_FINISH_TIMEOUT = Duration.ofSeconds(2);
+
+    /** How long stopping leaves a connection that sends nothing (an idle keep-alive) before closing it. */
+    private static final Duration IDLE_CLOSE_WHEN_STOPPING = Duration.ofMillis(250);
+
     /** How long a drain keeps trying to hand off what the store refused during the window. */
     private static final Duration HAND_OFF_RETRIES = Duration.ofSeconds(2);
 
@@ -73,6 +81,10 @@ public final class ChatServer {
             // Jetty caches header fields per keep-alive connection: ~100 KB each once a second request arrives,
             // which every long-polling client sends. Chat requests carry few, small headers: no cache.
             javalin.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
+            // Stopping closes the listening socket first (a balancer's next connection goes to another node) and
+            // lets requests already begun finish: one cut off between its request line and its last header got
+            // Jetty's "500 EofException" page, which a balancer passes on instead of retrying elsewhere.
+            javalin.jetty.modifyServer(server -> server.setStopTimeout(REQUESTS_FINISH_TIMEOUT.toMillis()));
             javalin.staticFiles.add(
                     files -> { // the web page and chat-client.js
                         files.hostedPath = "/";
@@ -92,6 +104,11 @@ public final class ChatServer {
                             .result(metrics.scrape()));
         });
         app.start(config.server().host(), config.server().port());
+        for (Connector connector : app.jettyServer().server().getConnectors()) {
+            if (connector instanceof AbstractConnector stoppable) {
+                stoppable.setShutdownIdleTimeout(IDLE_CLOSE_WHEN_STOPPING.toMillis());
+            }
+        }
         bindServerMeters(app.jettyServer().server());
         readiness.serving();
         log.info("chat listening on {}:{}", config.server().host(), app.port());
