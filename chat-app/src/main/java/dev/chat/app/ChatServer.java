@@ -21,8 +21,13 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
@@ -32,8 +37,8 @@ import org.slf4j.LoggerFactory;
 /** The running service: one Javalin (Jetty) server carrying every transport. Sockets open in start, close in stop. */
 public final class ChatServer {
     private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
-    /** How long stopping waits for requests already begun to be answered before it closes their connections. */
-    private static final Duration REQUESTS_FINISH_TIMEOUT = Duration.ofSeconds(2);
+    /** How long stopping waits for requests already on the wire to be answered before it closes their connections. */
+    private static final Duration REQUESTS_FINISH_TIMEOUT = Duration.ofSeconds(1);
 
     /** How long stopping leaves a connection that sends nothing (an idle keep-alive) before closing it. */
     private static final Duration IDLE_CLOSE_WHEN_STOPPING = Duration.ofMillis(250);
@@ -81,10 +86,6 @@ public final class ChatServer {
             // Jetty caches header fields per keep-alive connection: ~100 KB each once a second request arrives,
             // which every long-polling client sends. Chat requests carry few, small headers: no cache.
             javalin.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
-            // Stopping closes the listening socket first (a balancer's next connection goes to another node) and
-            // lets requests already begun finish: one cut off between its request line and its last header got
-            // Jetty's "500 EofException" page, which a balancer passes on instead of retrying elsewhere.
-            javalin.jetty.modifyServer(server -> server.setStopTimeout(REQUESTS_FINISH_TIMEOUT.toMillis()));
             javalin.staticFiles.add(
                     files -> { // the web page and chat-client.js
                         files.hostedPath = "/";
@@ -221,6 +222,29 @@ public final class ChatServer {
         }
     }
 
+    /**
+     * Closes the listening socket (a balancer's next connection goes to another node) and lets the requests already
+     * on the wire be answered before their connections close: one cut off between its request line and its last
+     * header got Jetty's "500 EofException" page, which a balancer passes on instead of trying another node. Idle
+     * connections close within {@link #IDLE_CLOSE_WHEN_STOPPING}; one still open after the wait is closed by the stop.
+     */
+    private void finishRequestsOnTheWire() {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (Connector connector : app.jettyServer().server().getConnectors()) {
+            closing.add(connector.shutdown());
+        }
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+                    .get(REQUESTS_FINISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException stillOpen) {
+            log.info("stopping: connections still open after {} ms are closed now", REQUESTS_FINISH_TIMEOUT.toMillis());
+        } catch (ExecutionException e) {
+            log.warn("stopping: waiting for requests on the wire failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Tells every client the node is going away, then stops the server. Safe to call twice. */
     public synchronized void stop() {
         if (app == null) {
@@ -229,6 +253,7 @@ public final class ChatServer {
         readiness.draining();
         log.info("stopping: closing client connections");
         endpoints.forEach(endpoint -> endpoint.shutdown(config.server().shutdownGrace()));
+        finishRequestsOnTheWire();
         app.stop();
         managed.forEach(Managed::stop);
         scheduler.close();
