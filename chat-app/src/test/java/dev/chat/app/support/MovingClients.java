@@ -127,10 +127,19 @@ public final class MovingClients {
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
             if (!stopped) {
-                problem("connection failed: " + error);
+                problem("connection failed: " + withCauses(error));
                 moved();
             }
         }
+    }
+
+    /** The JDK's WebSocket reports a protocol error as a bare ProtocolException; what broke is in its cause. */
+    private static String withCauses(Throwable error) {
+        StringBuilder described = new StringBuilder(error.toString());
+        for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
+            described.append(" <- ").append(cause);
+        }
+        return described.toString();
     }
 
     private static final class OverSse extends MovingClient {
