@@ -22,6 +22,9 @@ final class Crowd implements AutoCloseable {
     interface Listener {
         void text(String frame, long nanoTime);
 
+        /** The server turned the handshake away for now (503, 429): come back after {@code retryAfterMillis}. */
+        void refused(long retryAfterMillis);
+
         void failed(String why);
     }
 
@@ -185,6 +188,12 @@ final class Crowd implements AutoCloseable {
             }
             String head = new String(in.array(), in.position(), end - in.position(), StandardCharsets.ISO_8859_1);
             in.position(end + 4);
+            if (head.startsWith("HTTP/1.1 503") || head.startsWith("HTTP/1.1 429")) {
+                closed = true;
+                closeQuietly();
+                listener.refused(retryAfterMillis(head));
+                return false;
+            }
             if (!head.startsWith("HTTP/1.1 101")) {
                 fail("handshake refused: " + head.lines().findFirst().orElse(head));
                 return false;
@@ -252,12 +261,16 @@ final class Crowd implements AutoCloseable {
                 return;
             }
             closed = true;
+            closeQuietly();
+            listener.failed(why);
+        }
+
+        private void closeQuietly() {
             try {
                 channel.close();
             } catch (IOException | RuntimeException ignored) {
                 // closing anyway
             }
-            listener.failed(why);
         }
 
         /** Drops the connection without a close frame (the end of a run). */
@@ -289,6 +302,20 @@ final class Crowd implements AutoCloseable {
             frame.put((byte) (payload[i] ^ MASK[i & 3]));
         }
         return frame.flip();
+    }
+
+    private static long retryAfterMillis(String head) {
+        return head.lines()
+                .filter(line -> line.regionMatches(true, 0, "Retry-After:", 0, 12))
+                .findFirst()
+                .map(line -> {
+                    try {
+                        return Long.parseLong(line.substring(12).trim()) * 1000;
+                    } catch (NumberFormatException e) {
+                        return 1000L;
+                    }
+                })
+                .orElse(1000L);
     }
 
     private static ByteBuffer grown(ByteBuffer buffer, int capacity) {

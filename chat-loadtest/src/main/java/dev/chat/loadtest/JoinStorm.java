@@ -45,6 +45,7 @@ public final class JoinStorm {
             long duplicates,
             int lost,
             String firstLoss,
+            int refusals,
             double p50,
             double p99,
             double max) {
@@ -52,7 +53,7 @@ public final class JoinStorm {
             return String.format(
                     Locale.ROOT,
                     "joined %d in %.1f s (%.0f/s); %d messages; deliveries %d of %d (missing %d, twice %d);"
-                            + " connections lost %d%s; latency ms p50 %.1f p99 %.1f max %.1f",
+                            + " connections lost %d%s; handshakes turned away %d; latency ms p50 %.1f p99 %.1f max %.1f",
                     joined,
                     joinSeconds,
                     joined / Math.max(joinSeconds, 1e-9),
@@ -63,6 +64,7 @@ public final class JoinStorm {
                     duplicates,
                     lost,
                     firstLoss == null ? "" : " (" + firstLoss + ")",
+                    refusals,
                     p50,
                     p99,
                     max);
@@ -72,7 +74,8 @@ public final class JoinStorm {
             return String.format(
                     Locale.ROOT,
                     "{\"joined\":%d,\"joinSeconds\":%.2f,\"messages\":%d,\"expected\":%d,\"delivered\":%d,"
-                            + "\"missing\":%d,\"duplicates\":%d,\"lost\":%d,\"p50Ms\":%.2f,\"p99Ms\":%.2f,"
+                            + "\"missing\":%d,\"duplicates\":%d,\"lost\":%d,\"refusals\":%d,\"p50Ms\":%.2f,"
+                            + "\"p99Ms\":%.2f,"
                             + "\"maxMs\":%.2f}",
                     joined,
                     joinSeconds,
@@ -82,6 +85,7 @@ public final class JoinStorm {
                     missing,
                     duplicates,
                     lost,
+                    refusals,
                     p50,
                     p99,
                     max);
@@ -97,6 +101,8 @@ public final class JoinStorm {
     private final AtomicInteger lost = new AtomicInteger();
 
     private final AtomicReference<String> firstLoss = new AtomicReference<>();
+    /** Handshakes turned away for now (503, 429) and tried again after their Retry-After. */
+    private final AtomicInteger refusals = new AtomicInteger();
     /** Marks this run's messages: a joiner's replayed history may hold an earlier run's. */
     private final String mark = "storm-" + Long.toHexString(System.nanoTime() ^ Double.doubleToLongBits(Math.random()));
 
@@ -172,6 +178,7 @@ public final class JoinStorm {
             Client client = new Client();
             clients.add(client);
             client.welcomed.whenComplete((at, failure) -> inFlight.release());
+            client.crowd = crowd;
             client.connection = crowd.open(client);
         }
         if (!inFlight.tryAcquire(
@@ -221,6 +228,7 @@ public final class JoinStorm {
                 duplicates,
                 lost.get(),
                 firstLoss.get(),
+                refusals.get(),
                 percentileMillis(sorted, 0.50),
                 percentileMillis(sorted, 0.99),
                 percentileMillis(sorted, 1.0));
@@ -258,6 +266,14 @@ public final class JoinStorm {
         private long[] arrivals = new long[64];
         private int duplicates;
         private volatile Crowd.Connection connection;
+        private Crowd crowd;
+
+        @Override
+        public void refused(long retryAfterMillis) {
+            refusals.incrementAndGet(); // admission control: come back when told, as the browser library does
+            CompletableFuture.delayedExecutor(retryAfterMillis, TimeUnit.MILLISECONDS)
+                    .execute(() -> connection = crowd.open(this));
+        }
 
         @Override
         public void failed(String why) {
