@@ -25,6 +25,9 @@ final class Crowd implements AutoCloseable {
         /** The server turned the handshake away for now (503, 429): come back after {@code retryAfterMillis}. */
         void refused(long retryAfterMillis);
 
+        /** The server closed the connection with this close code. */
+        void closed(int code);
+
         void failed(String why);
     }
 
@@ -225,7 +228,10 @@ final class Crowd implements AutoCloseable {
                     in.get(from, ping);
                     write(frame(0xA, ping));
                 } else if (opcode == 0x8) {
-                    fail("closed by the server with a close frame");
+                    int code = length >= 2 ? in.getShort(from) & 0xffff : 1005;
+                    closed = true;
+                    closeQuietly();
+                    listener.closed(code);
                 }
                 in.position(from + (int) length);
             }

@@ -269,6 +269,15 @@ public final class JoinStorm {
         private Crowd crowd;
 
         @Override
+        public void closed(int code) {
+            if (code == 1013 && !welcomed.isDone()) {
+                refused(1_000); // overloaded (its store's queue was full): the library backs off and tries again
+            } else {
+                failed("closed by the server with " + code);
+            }
+        }
+
+        @Override
         public void refused(long retryAfterMillis) {
             refusals.incrementAndGet(); // admission control: come back when told, as the browser library does
             CompletableFuture.delayedExecutor(retryAfterMillis, TimeUnit.MILLISECONDS)
