@@ -7,27 +7,42 @@ import dev.chat.domain.model.RoomName;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.Subscription;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
  * In-process event bus. Single node only.
  *
  * <p>Each room has a queue that one thread at a time drains: a publisher enqueues and, if nobody is draining the
- * room, delivers until the queue is empty. Delivery thus keeps one order per room, holds no lock while listeners
- * run, and never makes a publisher wait for another room's (or its own room's) delivery in progress.
+ * room, delivers until the queue is empty. Delivery thus keeps one order per room and holds no lock while listeners
+ * run.
+ *
+ * <p>A publisher that finds the room being drained waits (briefly) until its own event is out. Without that, a
+ * crowd joining one room left the thread draining it with one share of the CPU among hundreds of joining threads:
+ * the room's events piled up, and a message waited behind them for seconds (docs/performance.md). Waiting takes
+ * the publishers off the CPU, so the queue empties as fast as it fills. A thread that is itself delivering some
+ * room's events never waits, so rooms cannot wait on each other.
  */
 public final class InMemoryEventBus implements EventBus {
+    /** How long a publisher waits for its event at most; then it leaves it to the thread draining. */
+    private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private static final ThreadLocal<Boolean> DELIVERING = ThreadLocal.withInitial(() -> false);
+
     private final ConcurrentHashMap<RoomName, Topic> topics = new ConcurrentHashMap<>();
 
     @Override
     public void publish(RoomEvent event) {
-        Topic topic = enqueue(event);
-        if (topic != null) {
-            topic.drain();
+        Queued queued = enqueue(event);
+        if (queued != null) {
+            queued.drain();
         }
     }
 
@@ -53,45 +68,118 @@ public final class InMemoryEventBus implements EventBus {
 
     /**
      * Queues the event without delivering it, so a caller can fix its place in the room's order while holding its
-     * own lock and deliver after releasing it. Returns the topic to {@link Topic#drain()}, or null if nobody
-     * listens.
+     * own lock and deliver after releasing it. Returns what to {@link Queued#drain()}, or null if nobody listens.
      */
-    Topic enqueue(RoomEvent event) {
+    Queued enqueue(RoomEvent event) {
         Topic topic = topics.get(event.room());
         if (topic == null) {
             return null;
         }
-        topic.enqueue(event);
-        return topic;
+        return new Queued(topic, topic.enqueue(event));
+    }
+
+    /** An event in its room's queue; {@link #drain()} sees it delivered (call it holding no lock). */
+    record Queued(Topic topic, long ticket) {
+        void drain() {
+            topic.drain(ticket);
+        }
     }
 
     static final class Topic {
         private final List<Consumer<RoomEvent>> listeners = new CopyOnWriteArrayList<>();
+        /** Guarded by this, as are the counters and the waiters. */
         private final Queue<RoomEvent> pending = new ArrayDeque<>();
-        private boolean draining;
 
-        private synchronized void enqueue(RoomEvent event) {
-            pending.add(event);
+        private boolean draining;
+        private long enqueued;
+        private long delivered;
+        /** Publishers waiting for their event, the earliest ticket first. */
+        private final PriorityQueue<Waiter> waiters = new PriorityQueue<>(Comparator.comparingLong(Waiter::ticket));
+
+        private static final class Waiter {
+            private final long ticket;
+            private final Thread thread = Thread.currentThread();
+            private volatile boolean released;
+
+            Waiter(long ticket) {
+                this.ticket = ticket;
+            }
+
+            long ticket() {
+                return ticket;
+            }
+
+            void release() {
+                released = true;
+                LockSupport.unpark(thread);
+            }
         }
 
-        void drain() {
+        private synchronized long enqueue(RoomEvent event) {
+            pending.add(event);
+            return ++enqueued;
+        }
+
+        void drain(long ticket) {
+            Waiter waiter;
             synchronized (this) {
-                if (draining) {
-                    return; // the thread already draining will deliver our event in order
+                if (!draining) {
+                    draining = true;
+                    waiter = null;
+                } else if (DELIVERING.get() || delivered >= ticket) {
+                    return; // left to the thread draining (which may be this one, further up)
+                } else {
+                    waiter = new Waiter(ticket);
+                    waiters.add(waiter);
                 }
-                draining = true;
             }
+            if (waiter != null) {
+                awaitRelease(waiter);
+                return;
+            }
+            DELIVERING.set(true);
+            try {
+                deliverAll();
+            } finally {
+                DELIVERING.set(false);
+            }
+        }
+
+        private void awaitRelease(Waiter waiter) {
+            long deadline = System.nanoTime() + MAX_WAIT_NANOS;
+            while (!waiter.released) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || Thread.currentThread().isInterrupted()) {
+                    synchronized (this) {
+                        waiters.remove(waiter);
+                    }
+                    return;
+                }
+                LockSupport.parkNanos(this, left);
+            }
+        }
+
+        private void deliverAll() {
             while (true) {
                 RoomEvent next;
                 synchronized (this) {
                     next = pending.poll();
                     if (next == null) {
                         draining = false;
+                        while (!waiters.isEmpty()) {
+                            waiters.poll().release();
+                        }
                         return;
                     }
                 }
                 for (Consumer<RoomEvent> listener : listeners) {
                     deliver(listener, next);
+                }
+                synchronized (this) {
+                    delivered++;
+                    while (!waiters.isEmpty() && waiters.peek().ticket() <= delivered) {
+                        waiters.poll().release();
+                    }
                 }
             }
         }

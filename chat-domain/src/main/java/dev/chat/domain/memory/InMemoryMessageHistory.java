@@ -209,7 +209,7 @@ public final class InMemoryMessageHistory implements MessageHistory {
 
     private record Kept(ChatMessage message, String key, long bytes) {}
 
-    private record Appended(ChatMessage message, InMemoryEventBus.Topic topic) {}
+    private record Appended(ChatMessage message, InMemoryEventBus.Queued topic) {}
 
     /** One room's kept messages. Guarded by its own lock, but for the last-use time, which is read without it. */
     private final class RoomLog {

@@ -1,11 +1,71 @@
 package dev.chat.domain.memory;
 
+import static dev.chat.domain.contract.ContractSupport.uniqueNickname;
+import static dev.chat.domain.contract.ContractSupport.uniqueRoom;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.chat.domain.contract.EventBusContract;
+import dev.chat.domain.model.RoomEvent;
+import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.UserConnected;
 import dev.chat.domain.port.out.EventBus;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 class InMemoryEventBusTest extends EventBusContract {
     @Override
     protected EventBus createBus() {
         return new InMemoryEventBus();
+    }
+
+    @Test
+    void givenTheRoomBeingDrainedByAnotherThread_aPublisherReturnsOnlyOnceItsEventIsDelivered() throws Exception {
+        InMemoryEventBus bus = new InMemoryEventBus();
+        RoomName room = uniqueRoom();
+        CountDownLatch firstHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<RoomEvent> received = new CopyOnWriteArrayList<>();
+        RoomEvent first = new UserConnected(room, uniqueNickname());
+        RoomEvent second = new UserConnected(room, uniqueNickname());
+        bus.subscribe(room, event -> {
+            if (event.equals(first)) {
+                firstHeld.countDown();
+                awaitLatch(release);
+            }
+            received.add(event);
+        });
+        CompletableFuture<Void> draining = CompletableFuture.runAsync(() -> bus.publish(first));
+        awaitLatch(firstHeld);
+
+        Thread[] publisher = new Thread[1];
+        CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
+            publisher[0] = Thread.currentThread();
+            bus.publish(second);
+        });
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> publisher[0] != null && publisher[0].getState() == Thread.State.TIMED_WAITING);
+        assertThat(waiting).as("its event is still queued behind the held one").isNotDone();
+
+        release.countDown();
+        waiting.get(5, TimeUnit.SECONDS);
+        assertThat(received).as("delivered before its publisher returned").containsExactly(first, second);
+        draining.get(5, TimeUnit.SECONDS);
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("latch not released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
