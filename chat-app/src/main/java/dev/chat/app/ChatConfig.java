@@ -28,18 +28,6 @@ public record ChatConfig(
         requireNonNull(presence, "presence");
     }
 
-    /** Before big rooms: the previous components, with the default presence settings. */
-    public ChatConfig(
-            Server server,
-            Messaging messaging,
-            Connections connections,
-            Polling polling,
-            Store store,
-            Operations operations,
-            Abuse abuse) {
-        this(server, messaging, connections, polling, store, operations, abuse, Presence.DEFAULTS);
-    }
-
     /** Defaults everywhere, on the given port (0 picks a free one). */
     public static ChatConfig defaults(int port) {
         return new ChatConfig(
@@ -49,7 +37,8 @@ public record ChatConfig(
                 new Polling(Duration.ofSeconds(25), Duration.ofSeconds(5)),
                 new Store(null, "chat", Duration.ofSeconds(15), Duration.ofSeconds(30)),
                 Operations.DEFAULTS,
-                Abuse.DEFAULTS);
+                Abuse.DEFAULTS,
+                Presence.DEFAULTS);
     }
 
     public ChatConfig withServer(Server newServer) {

@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -119,6 +121,7 @@ public final class JoinStorm {
     public static void main(String[] args) throws Exception {
         Options options = parse(args);
         Result result = new JoinStorm(options).run();
+        // The tool's output is its result (a line to read, a line of JSON to keep), not a log: standard output.
         System.out.println(result.summary());
         System.out.println(result.json());
     }
@@ -332,69 +335,32 @@ public final class JoinStorm {
     }
 
     private static Options parse(String[] args) {
-        Options o = Options.defaults(URI.create("ws://127.0.0.1:8080/chat"));
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            String value = args[i + 1];
-            o = switch (args[i]) {
-                case "--url" ->
-                    new Options(
-                            URI.create(value),
-                            o.members(),
-                            o.joiners(),
-                            o.concurrency(),
-                            o.interval(),
-                            o.settle(),
-                            o.timeout());
-                case "--members" ->
-                    new Options(
-                            o.url(),
-                            Integer.parseInt(value),
-                            o.joiners(),
-                            o.concurrency(),
-                            o.interval(),
-                            o.settle(),
-                            o.timeout());
-                case "--joiners" ->
-                    new Options(
-                            o.url(),
-                            o.members(),
-                            Integer.parseInt(value),
-                            o.concurrency(),
-                            o.interval(),
-                            o.settle(),
-                            o.timeout());
-                case "--concurrency" ->
-                    new Options(
-                            o.url(),
-                            o.members(),
-                            o.joiners(),
-                            Integer.parseInt(value),
-                            o.interval(),
-                            o.settle(),
-                            o.timeout());
-                case "--interval-ms" ->
-                    new Options(
-                            o.url(),
-                            o.members(),
-                            o.joiners(),
-                            o.concurrency(),
-                            Duration.ofMillis(Long.parseLong(value)),
-                            o.settle(),
-                            o.timeout());
-                case "--settle-ms" ->
-                    new Options(
-                            o.url(),
-                            o.members(),
-                            o.joiners(),
-                            o.concurrency(),
-                            o.interval(),
-                            Duration.ofMillis(Long.parseLong(value)),
-                            o.timeout());
-                default ->
-                    throw new IllegalArgumentException("unknown option " + args[i]
-                            + " (--url, --members, --joiners, --concurrency, --interval-ms, --settle-ms)");
-            };
+        Options defaults = Options.defaults(URI.create("ws://127.0.0.1:8080/chat"));
+        Map<String, String> given = new HashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            if (!OPTIONS.contains(args[i]) || i + 1 == args.length) {
+                throw new IllegalArgumentException("usage: " + String.join(" VALUE ", OPTIONS) + " VALUE");
+            }
+            given.put(args[i], args[i + 1]);
         }
-        return o;
+        return new Options(
+                given.containsKey("--url") ? URI.create(given.get("--url")) : defaults.url(),
+                intOr(given.get("--members"), defaults.members()),
+                intOr(given.get("--joiners"), defaults.joiners()),
+                intOr(given.get("--concurrency"), defaults.concurrency()),
+                millisOr(given.get("--interval-ms"), defaults.interval()),
+                millisOr(given.get("--settle-ms"), defaults.settle()),
+                defaults.timeout());
+    }
+
+    private static final List<String> OPTIONS =
+            List.of("--url", "--members", "--joiners", "--concurrency", "--interval-ms", "--settle-ms");
+
+    private static int intOr(String value, int otherwise) {
+        return value == null ? otherwise : Integer.parseInt(value);
+    }
+
+    private static Duration millisOr(String value, Duration otherwise) {
+        return value == null ? otherwise : Duration.ofMillis(Long.parseLong(value));
     }
 }
