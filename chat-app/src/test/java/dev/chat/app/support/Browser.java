@@ -90,16 +90,24 @@ public final class Browser implements AutoCloseable {
     }
 
     public List<String> users() {
-        return driver.findElements(By.cssSelector("#users li")).stream()
-                .map(WebElement::getText)
-                .toList();
+        return texts("#users li", "innerText").stream().map(String::strip).toList(); // as getText() read it
     }
 
     /** The texts of the messages shown in the current room, in order. */
     public List<String> messageTexts() {
-        return driver.findElements(By.cssSelector("#messages li.message .text")).stream()
-                .map(e -> e.getDomProperty("textContent"))
-                .toList();
+        return texts("#messages li.message .text", "textContent");
+    }
+
+    /**
+     * The texts of the elements matching {@code cssSelector}, read in one script: the page re-renders its lists as
+     * events come, and an element found in one call could be gone ("stale") by the next.
+     */
+    private List<String> texts(String cssSelector, String property) {
+        Object texts = driver.executeScript(
+                "return Array.from(document.querySelectorAll(arguments[0])).map(e => e[arguments[1]])",
+                cssSelector,
+                property);
+        return ((List<?>) texts).stream().map(String::valueOf).toList();
     }
 
     public int count(String cssSelector) {
