@@ -170,9 +170,10 @@ public final class MovingClients {
             HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()).whenComplete((response, failure) -> {
                 if (failure != null) {
                     comeBackLater(REFUSED_RETRY, "stream failed: " + failure);
-                } else if (response.statusCode() == 503) {
+                } else if (response.statusCode() == 503 || response.statusCode() == 502) {
+                    // 502: the balancer lost the node it had picked (a stopping one); retried as the library does
                     response.body().close();
-                    comeBackLater(retryAfter(response), "stream refused with 503");
+                    comeBackLater(retryAfter(response), "stream refused with " + response.statusCode());
                 } else if (response.statusCode() == 401) {
                     lastEventId = null;
                     sessionGone("stream refused with 401: "
@@ -264,8 +265,10 @@ public final class MovingClients {
                         if (failure != null) {
                             problem("poll failed: " + failure);
                             comeBackLater(REFUSED_RETRY, "poll failed: " + failure);
-                        } else if (response.statusCode() == 503) {
-                            comeBackLater(retryAfter(response), "poll answered 503: " + response.body());
+                        } else if (response.statusCode() == 503 || response.statusCode() == 502) {
+                            comeBackLater(
+                                    retryAfter(response),
+                                    "poll answered " + response.statusCode() + ": " + response.body());
                         } else if (response.statusCode() == 401) {
                             pollCursor = null;
                             sessionGone("poll answered 401: " + response.body());
