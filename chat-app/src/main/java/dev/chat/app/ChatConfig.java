@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.ChatLimits;
 import dev.chat.domain.model.RateLimits;
+import dev.chat.transport.core.Admission;
 import java.time.Duration;
 import java.util.List;
 
@@ -168,21 +169,27 @@ public record ChatConfig(
      *
      * @param maxConnections open connections (all transports) beyond which new ones get 503; 0 for no limit
      * @param maxConnectsPerSecond new connections per second (token bucket, one second's burst); 0 for no limit
+     * @param maxOpening connections being opened at once, the next ones wait their turn; 0 for no limit
      * @param drainAccept how long after SIGTERM the node still takes new connections (while balancers notice it is
      *     unready)
      * @param drain the window over which its clients are moved to other nodes, each at its own moment
      */
-    public record Operations(int maxConnections, int maxConnectsPerSecond, Duration drainAccept, Duration drain) {
+    public record Operations(
+            int maxConnections, int maxConnectsPerSecond, int maxOpening, Duration drainAccept, Duration drain) {
         /** Sized on the development machine: see README. */
-        public static final Operations DEFAULTS =
-                new Operations(20_000, 250, Duration.ofSeconds(2), Duration.ofSeconds(10));
-        /** No admission limits (benchmarks and tests that fill a node on purpose), default drain. */
-        public static final Operations UNLIMITED = new Operations(0, 0, DEFAULTS.drainAccept(), DEFAULTS.drain());
+        public static final Operations DEFAULTS = new Operations(
+                20_000, 250, Admission.defaultMaxOpening(), Duration.ofSeconds(2), Duration.ofSeconds(10));
+        /**
+         * No admission limits (benchmarks and tests that fill a node on purpose), default drain. Connections are still
+         * opened a few at a time: that refuses nobody, it only orders them.
+         */
+        public static final Operations UNLIMITED =
+                new Operations(0, 0, DEFAULTS.maxOpening(), DEFAULTS.drainAccept(), DEFAULTS.drain());
 
         public Operations {
             requireNonNull(drainAccept, "drainAccept");
             requireNonNull(drain, "drain");
-            if (maxConnections < 0 || maxConnectsPerSecond < 0) {
+            if (maxConnections < 0 || maxConnectsPerSecond < 0 || maxOpening < 0) {
                 throw new IllegalArgumentException("admission limits must not be negative (0 disables one)");
             }
             if (drainAccept.isNegative() || drain.isNegative()) {

@@ -66,6 +66,7 @@ final class ChatConfigLoader {
                 new ChatConfig.Operations(
                         value("CHAT_MAX_CONNECTIONS", Integer::parseInt, operations.maxConnections()),
                         value("CHAT_MAX_CONNECTS_PER_SECOND", Integer::parseInt, operations.maxConnectsPerSecond()),
+                        value("CHAT_MAX_OPENING", Integer::parseInt, operations.maxOpening()),
                         value("CHAT_DRAIN_ACCEPT_SECONDS", ChatConfigLoader::seconds, operations.drainAccept()),
                         value("CHAT_DRAIN_SECONDS", ChatConfigLoader::seconds, operations.drain())),
                 new ChatConfig.Abuse(

@@ -90,12 +90,17 @@ final class CoreModule extends AbstractModule {
     @Singleton
     Admission admission(MeterRegistry registry) {
         ChatConfig.Operations operations = config.operations();
-        return new Admission(
+        Admission admission = new Admission(
                 operations.maxConnections(),
                 operations.maxConnectsPerSecond(),
+                operations.maxOpening(),
                 () -> (int) registry.find("chat_connections").gauges().stream()
                         .mapToDouble(Gauge::value)
                         .sum());
+        Gauge.builder("chat_connects_waiting", admission, Admission::waitingCount)
+                .description("New connections waiting for their turn to be opened (CHAT_MAX_OPENING at a time)")
+                .register(registry);
+        return admission;
     }
 
     @Provides

@@ -16,7 +16,7 @@ class AdmissionIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final RunningChat chat = RunningChat.start(
-            ChatConfig.defaults(0).withOperations(new ChatConfig.Operations(3, 0, Duration.ZERO, Duration.ZERO)));
+            ChatConfig.defaults(0).withOperations(new ChatConfig.Operations(3, 0, 0, Duration.ZERO, Duration.ZERO)));
 
     @AfterEach
     void stop() {

@@ -23,7 +23,7 @@ class DrainIT {
     private static final int MOVERS = 8;
 
     private final ChatConfig nodeConfig = RunningChat.onTestRedis(ChatConfig.defaults(0))
-            .withOperations(new ChatConfig.Operations(0, 0, Duration.ofMillis(200), Duration.ofMillis(1_500)));
+            .withOperations(new ChatConfig.Operations(0, 0, 0, Duration.ofMillis(200), Duration.ofMillis(1_500)));
     private final RunningChat draining = RunningChat.start(nodeConfig);
     private final RunningChat staying = RunningChat.start(nodeConfig);
 

@@ -7,6 +7,10 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 /**
@@ -14,6 +18,13 @@ import java.util.function.IntSupplier;
  * session is made: not while it is draining, not beyond {@code maxConnections} open ones, not faster than
  * {@code connectsPerSecond} (a token bucket with a burst of one second's worth, so a reconnect storm after a
  * neighbour died is spread instead of served all at once). A refusal says how long to wait. Thread-safe.
+ *
+ * <p>At most {@code maxOpening} connections are being opened at once (handshake, session, presence, first snapshot);
+ * the next ones wait their turn in arrival order, at most {@link #OPENING_WAIT}, and are refused when more than
+ * {@link #MAX_WAITING} already wait. Opening is CPU work: a crowd of hundreds opened at once on a few cores takes the
+ * CPU from the threads delivering messages to those already in (a message then took seconds to reach a busy room),
+ * and from the JIT compiler that would make opening cheap. Opened a few at a time, the same crowd gets in as fast or
+ * faster and a message still arrives in milliseconds (docs/performance.md, "Big rooms").
  */
 public final class Admission {
     /** Why a connection was refused, and when to try again (a {@code Retry-After}). */
@@ -24,20 +35,60 @@ public final class Admission {
         }
     }
 
+    /**
+     * The answer to one new connection: refused, or admitted with a place among those being opened, which
+     * {@link #opened()} gives back once the connection is open or has failed.
+     */
+    public static final class Entry {
+        private final Refusal refusal;
+        private final Semaphore place;
+        private final AtomicBoolean givenBack = new AtomicBoolean();
+
+        private Entry(Refusal refusal, Semaphore place) {
+            this.refusal = refusal;
+            this.place = place;
+        }
+
+        /** Present if the connection must not be made. */
+        public Optional<Refusal> refusal() {
+            return Optional.ofNullable(refusal);
+        }
+
+        /** The connection is open, or will not be: the next one may start opening. Idempotent. */
+        public void opened() {
+            if (place != null && givenBack.compareAndSet(false, true)) {
+                place.release();
+            }
+        }
+    }
+
+    /** How long a connect waits for its turn to be opened before it is refused. */
+    public static final Duration OPENING_WAIT = Duration.ofSeconds(1);
+
+    /**
+     * Connects that may wait for their turn; more are refused at once. Each waits on a server thread, and Jetty's pool
+     * (250 threads) must keep threads for the connections already open.
+     */
+    public static final int MAX_WAITING = 100;
+
     private static final Duration RETRY_WHEN_FULL = Duration.ofSeconds(5);
+    private static final Duration RETRY_WHEN_BUSY = Duration.ofSeconds(1);
 
     private final int maxConnections;
     private final IntSupplier openConnections;
     private final Bucket connects;
+    private final Semaphore opening;
+    private final AtomicInteger waiting = new AtomicInteger();
     private volatile Duration closedFor;
 
     /**
      * @param maxConnections open connections beyond which new ones are refused; 0 for no limit
      * @param connectsPerSecond new connections per second; 0 for no limit
+     * @param maxOpening connections being opened at once; 0 for no limit
      * @param openConnections how many are open now, over all transports
      */
-    public Admission(int maxConnections, int connectsPerSecond, IntSupplier openConnections) {
-        if (maxConnections < 0 || connectsPerSecond < 0) {
+    public Admission(int maxConnections, int connectsPerSecond, int maxOpening, IntSupplier openConnections) {
+        if (maxConnections < 0 || connectsPerSecond < 0 || maxOpening < 0) {
             throw new IllegalArgumentException("limits must not be negative (0 disables one)");
         }
         this.maxConnections = maxConnections;
@@ -50,11 +101,17 @@ public final class Admission {
                                 .refillGreedy(connectsPerSecond, Duration.ofSeconds(1))
                                 .build())
                         .build();
+        this.opening = maxOpening == 0 ? null : new Semaphore(maxOpening, true);
     }
 
-    /** Takes every connection. */
+    /** Takes every connection at once. */
     public static Admission unlimited() {
-        return new Admission(0, 0, () -> 0);
+        return new Admission(0, 0, 0, () -> 0);
+    }
+
+    /** Twice the cores this JVM may use: the default number of connections opened at once. */
+    public static int defaultMaxOpening() {
+        return 2 * Runtime.getRuntime().availableProcessors();
     }
 
     /** From now on every new connection is refused (the node is draining); clients try again after {@code retry}. */
@@ -62,23 +119,55 @@ public final class Admission {
         closedFor = requireNonNull(retry, "retry");
     }
 
-    /** Empty if a new connection may be made now (it is counted against the rate); else why not. */
-    public Optional<Refusal> admit() {
+    /**
+     * Decides on a new connection; may wait (at most {@link #OPENING_WAIT}) for its turn to be opened. An admitted
+     * one is counted against the rate, and its {@link Entry#opened()} must be called.
+     */
+    public Entry admit() {
         Duration closed = closedFor;
         if (closed != null) {
-            return Optional.of(new Refusal("this node is restarting; connect to another", closed));
+            return refused("this node is restarting; connect to another", closed);
         }
         if (maxConnections > 0 && openConnections.getAsInt() >= maxConnections) {
-            return Optional.of(new Refusal("this node is full", RETRY_WHEN_FULL));
+            return refused("this node is full", RETRY_WHEN_FULL);
         }
         if (connects != null) {
             ConsumptionProbe probe = connects.tryConsumeAndReturnRemaining(1);
             if (!probe.isConsumed()) {
                 Duration wait = Duration.ofNanos(probe.getNanosToWaitForRefill());
-                return Optional.of(new Refusal("too many new connections; try again shortly", atLeastASecond(wait)));
+                return refused("too many new connections; try again shortly", atLeastASecond(wait));
             }
         }
-        return Optional.empty();
+        if (opening == null) {
+            return new Entry(null, null);
+        }
+        return takeTurn()
+                ? new Entry(null, opening)
+                : refused("busy opening other connections; try again shortly", RETRY_WHEN_BUSY);
+    }
+
+    /** Connects waiting for their turn now. */
+    public int waitingCount() {
+        return waiting.get();
+    }
+
+    private boolean takeTurn() {
+        if (waiting.incrementAndGet() > MAX_WAITING) {
+            waiting.decrementAndGet();
+            return false;
+        }
+        try {
+            return opening.tryAcquire(OPENING_WAIT.toNanos(), TimeUnit.NANOSECONDS); // in turn, as it is fair
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            waiting.decrementAndGet();
+        }
+    }
+
+    private static Entry refused(String reason, Duration retryAfter) {
+        return new Entry(new Refusal(reason, retryAfter), null);
     }
 
     /** Retry-After is in whole seconds. */

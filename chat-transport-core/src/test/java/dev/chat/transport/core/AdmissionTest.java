@@ -1,20 +1,35 @@
 package dev.chat.transport.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class AdmissionTest {
+    private final ExecutorService connecting = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        connecting.shutdownNow();
+    }
+
     @Test
     void givenARateLimit_aBurstOfOneSecondsWorthIsTaken_thenConnectsAreRefusedWithWhenToComeBack() {
-        Admission admission = new Admission(0, 5, () -> 0);
+        Admission admission = new Admission(0, 5, 0, () -> 0);
         for (int i = 0; i < 5; i++) {
-            assertThat(admission.admit()).as("connect %d", i).isEmpty();
+            assertThat(admission.admit().refusal()).as("connect %d", i).isEmpty();
         }
 
-        assertThat(admission.admit()).hasValueSatisfying(refusal -> {
+        assertThat(admission.admit().refusal()).hasValueSatisfying(refusal -> {
             assertThat(refusal.reason()).contains("too many new connections");
             assertThat(refusal.retryAfter()).isEqualTo(Duration.ofSeconds(1));
             assertThat(refusal.retryAfterHeader()).isEqualTo("1");
@@ -24,22 +39,99 @@ class AdmissionTest {
     @Test
     void givenAConnectionLimit_connectsAreRefusedWhileTheNodeIsFull_andTakenAgainWhenOneLeaves() {
         AtomicInteger open = new AtomicInteger(3);
-        Admission admission = new Admission(3, 0, open::get);
+        Admission admission = new Admission(3, 0, 0, open::get);
 
-        assertThat(admission.admit())
+        assertThat(admission.admit().refusal())
                 .hasValueSatisfying(refusal -> assertThat(refusal.reason()).contains("full"));
         open.decrementAndGet();
-        assertThat(admission.admit()).isEmpty();
+        assertThat(admission.admit().refusal()).isEmpty();
     }
 
     @Test
     void givenClosedDoors_everyConnectIsRefused_withTheRetryAsked() {
         Admission admission = Admission.unlimited();
-        assertThat(admission.admit()).isEmpty();
+        assertThat(admission.admit().refusal()).isEmpty();
 
         admission.closeDoors(Duration.ofSeconds(11));
 
-        assertThat(admission.admit())
+        assertThat(admission.admit().refusal())
                 .hasValueSatisfying(refusal -> assertThat(refusal.retryAfter()).isEqualTo(Duration.ofSeconds(11)));
+    }
+
+    @Test
+    void givenTwoOpening_aThirdConnectWaitsForItsTurn_andGoesOnOnceOneOfThemIsOpen() throws Exception {
+        Admission admission = new Admission(0, 0, 2, () -> 0);
+        Admission.Entry first = admitted(admission);
+        admitted(admission);
+
+        CompletableFuture<Admission.Entry> third = CompletableFuture.supplyAsync(admission::admit, connecting);
+        awaitWaiting(admission, 1);
+        assertThat(third).isNotDone();
+
+        first.opened();
+        first.opened(); // twice gives back one turn, not two
+        assertThat(third.get(5, TimeUnit.SECONDS).refusal()).isEmpty();
+        assertThat(admission.waitingCount()).isZero();
+        CompletableFuture<Admission.Entry> fourth = CompletableFuture.supplyAsync(admission::admit, connecting);
+        awaitWaiting(admission, 1);
+        assertThat(fourth).isNotDone();
+    }
+
+    @Test
+    void givenAConnectThatWaitedItsLongestWait_itIsRefusedWithARetrySoon() throws Exception {
+        Admission admission = new Admission(0, 0, 1, () -> 0);
+        admitted(admission);
+
+        Admission.Entry late = CompletableFuture.supplyAsync(admission::admit, connecting)
+                .get(Admission.OPENING_WAIT.toSeconds() + 5, TimeUnit.SECONDS);
+
+        assertThat(late.refusal()).hasValueSatisfying(refusal -> {
+            assertThat(refusal.reason()).contains("busy opening");
+            assertThat(refusal.retryAfterHeader()).isEqualTo("1");
+        });
+        late.opened(); // a refused entry holds no turn: giving it back frees nothing
+        CompletableFuture<Admission.Entry> next = CompletableFuture.supplyAsync(admission::admit, connecting);
+        awaitWaiting(admission, 1);
+        assertThat(next).isNotDone();
+    }
+
+    @Test
+    void givenAFullWaitingLine_theNextConnectIsRefusedAtOnce() throws Exception {
+        Admission admission = new Admission(0, 0, 1, () -> 0);
+        Admission.Entry opening = admitted(admission);
+        List<CompletableFuture<Admission.Entry>> line = new ArrayList<>();
+        for (int i = 0; i < Admission.MAX_WAITING; i++) {
+            line.add(CompletableFuture.supplyAsync(admission::admit, connecting));
+        }
+        awaitWaiting(admission, Admission.MAX_WAITING);
+
+        long start = System.nanoTime();
+        Admission.Entry refused = admission.admit();
+
+        assertThat(refused.refusal()).isPresent();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Admission.OPENING_WAIT);
+        opening.opened();
+        assertThat(line.get(0).get(5, TimeUnit.SECONDS).refusal())
+                .as("the first in line goes on")
+                .isEmpty();
+    }
+
+    @Test
+    void givenNoOpeningLimit_connectsNeverWait() {
+        Admission admission = new Admission(0, 0, 0, () -> 0);
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(admission.admit().refusal()).isEmpty();
+        }
+        assertThat(admission.waitingCount()).isZero();
+    }
+
+    private static Admission.Entry admitted(Admission admission) {
+        Admission.Entry entry = admission.admit();
+        assertThat(entry.refusal()).isEmpty();
+        return entry;
+    }
+
+    private static void awaitWaiting(Admission admission, int count) {
+        await().atMost(Duration.ofSeconds(5)).until(admission::waitingCount, waiting -> waiting >= count);
     }
 }

@@ -200,10 +200,20 @@ public final class PollingTransport {
      * node: answered at once.
      */
     private CompletableFuture<HttpAnswer> open(Optional<SessionToken> resume, Cursor positions, Identity identity) {
-        Optional<Admission.Refusal> notAdmitted = admission.admit();
+        Admission.Entry admitted = admission.admit();
+        Optional<Admission.Refusal> notAdmitted = admitted.refusal();
         if (notAdmitted.isPresent()) {
             return CompletableFuture.completedFuture(HttpAnswer.notAdmitted(notAdmitted.get(), encoder));
         }
+        try {
+            return openAdmitted(resume, positions, identity);
+        } finally {
+            admitted.opened();
+        }
+    }
+
+    private CompletableFuture<HttpAnswer> openAdmitted(
+            Optional<SessionToken> resume, Cursor positions, Identity identity) {
         PollFeed feed = newFeed();
         Poller poller = new Poller(feed, new ClientLink(useCases, feed));
         Optional<ErrorEvent> refusal = poller.link().open(resume, positions, identity);

@@ -49,11 +49,26 @@ final class SseServlet extends HttpServlet {
                 return;
             }
         }
-        Optional<Admission.Refusal> notAdmitted = transport.admission().admit();
+        Admission.Entry admitted = transport.admission().admit();
+        Optional<Admission.Refusal> notAdmitted = admitted.refusal();
         if (notAdmitted.isPresent()) {
             write(response, HttpAnswer.notAdmitted(notAdmitted.get(), transport.encoder()));
             return;
         }
+        try {
+            open(request, response, session, cursorText, identity);
+        } finally {
+            admitted.opened();
+        }
+    }
+
+    private void open(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            String session,
+            String cursorText,
+            Identity identity)
+            throws IOException {
         response.setBufferSize(RESPONSE_BUFFER_BYTES);
         SseTransport.Stream stream = transport.newStream(response.getOutputStream());
         Optional<ErrorEvent> refusal;

@@ -15,10 +15,14 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * In front of the WebSocket endpoint. It answers a malformed upgrade plainly (400, or 426 naming the supported
@@ -33,11 +37,20 @@ final class HandshakeFilter extends HttpFilter {
     /** The request attribute that hands the signed-in identity of a new session to the WebSocket. */
     static final String IDENTITY = "chat.identity";
 
+    /** The request attribute that hands the connection's {@link Admission.Entry} to the WebSocket, once open. */
+    static final String ADMITTED = "chat.admitted";
+
+    /** An upgraded socket is open well within this; past it, its turn among those opening is given back anyway. */
+    private static final Duration OPEN_DEADLINE = Duration.ofSeconds(10);
+
     private final transient Admission admission;
     private final transient AddressGate addresses;
     private final transient SignInVerifier signIn;
+    private final transient ScheduledExecutorService openDeadline;
 
-    HandshakeFilter(Admission admission, AddressGate addresses, SignInVerifier signIn) {
+    HandshakeFilter(
+            Admission admission, AddressGate addresses, SignInVerifier signIn, ScheduledExecutorService openDeadline) {
+        this.openDeadline = requireNonNull(openDeadline, "openDeadline");
         this.admission = requireNonNull(admission, "admission");
         this.addresses = requireNonNull(addresses, "addresses");
         this.signIn = requireNonNull(signIn, "signIn");
@@ -77,7 +90,8 @@ final class HandshakeFilter extends HttpFilter {
             refuse(response, TOO_MANY_REQUESTS, "too many connections from your address");
             return;
         }
-        Optional<Admission.Refusal> notAdmitted = admission.admit();
+        Admission.Entry entry = admission.admit();
+        Optional<Admission.Refusal> notAdmitted = entry.refusal();
         if (notAdmitted.isPresent()) {
             place.get().run();
             response.setHeader("Retry-After", notAdmitted.get().retryAfterHeader());
@@ -88,11 +102,20 @@ final class HandshakeFilter extends HttpFilter {
             return;
         }
         request.setAttribute(ADDRESS_PLACE, place.get());
+        request.setAttribute(ADMITTED, entry);
         try {
             chain.doFilter(new Sessionless(request), response);
         } finally {
             if (response.getStatus() != HttpServletResponse.SC_SWITCHING_PROTOCOLS) {
                 place.get().run(); // no WebSocket came of it
+                entry.opened();
+            } else {
+                // The socket opens on another thread, which gives the turn back; this one if that never happens.
+                try {
+                    openDeadline.schedule(entry::opened, OPEN_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException stopping) {
+                    entry.opened(); // the transport is shut down: nothing opens any more
+                }
             }
         }
     }

@@ -100,7 +100,7 @@ public final class WebSocketTransport {
         AtomicReference<ServletContextHandler> context = new AtomicReference<>();
         config.jetty.modifyServletContextHandler(context::set);
         config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-                new FilterHolder(new HandshakeFilter(admission, addresses, signIn)),
+                new FilterHolder(new HandshakeFilter(admission, addresses, signIn, scheduler)),
                 settings.path(),
                 EnumSet.of(DispatcherType.REQUEST)));
         config.events.serverStarting(() -> disableCompression(context.get()));
@@ -151,6 +151,17 @@ public final class WebSocketTransport {
     }
 
     private void onConnect(WsConnectContext ctx) {
+        Admission.Entry admitted = ctx.attribute(HandshakeFilter.ADMITTED);
+        try {
+            open(ctx);
+        } finally {
+            if (admitted != null) {
+                admitted.opened();
+            }
+        }
+    }
+
+    private void open(WsConnectContext ctx) {
         String id = ctx.sessionId();
         WebSocketConnection connection =
                 new WebSocketConnection(ctx.session, settings.maxQueuedBytes(), scheduler, metrics, () -> release(id));
