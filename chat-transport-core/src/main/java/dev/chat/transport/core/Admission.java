@@ -63,13 +63,14 @@ public final class Admission {
     }
 
     /** How long a connect waits for its turn to be opened before it is refused. */
-    public static final Duration OPENING_WAIT = Duration.ofSeconds(1);
+    public static final Duration OPENING_WAIT = Duration.ofSeconds(2);
 
     /**
      * Connects that may wait for their turn; more are refused at once. Each waits on a server thread, and Jetty's pool
-     * (250 threads) must keep threads for the connections already open.
+     * (250 threads) must keep threads for the connections already open; 200 covers a load generator's 200 handshakes
+     * in flight without turning any away.
      */
-    public static final int MAX_WAITING = 100;
+    public static final int MAX_WAITING = 200;
 
     private static final Duration RETRY_WHEN_FULL = Duration.ofSeconds(5);
     private static final Duration RETRY_WHEN_BUSY = Duration.ofSeconds(1);
