@@ -31,6 +31,8 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,8 @@ public final class ChatServer {
 
     /** How long stopping leaves a connection that sends nothing (an idle keep-alive) before closing it. */
     private static final Duration IDLE_CLOSE_WHEN_STOPPING = Duration.ofMillis(250);
+    /** Threads serving open connections and requests: Javalin's default maximum. */
+    private static final int SERVING_THREADS = 250;
 
     /** How long a drain keeps trying to hand off what the store refused during the window. */
     private static final Duration HAND_OFF_RETRIES = Duration.ofSeconds(2);
@@ -86,6 +90,7 @@ public final class ChatServer {
             // Jetty caches header fields per keep-alive connection: ~100 KB each once a second request arrives,
             // which every long-polling client sends. Chat requests carry few, small headers: no cache.
             javalin.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
+            javalin.jetty.threadPool = serverThreads();
             javalin.staticFiles.add(
                     files -> { // the web page and chat-client.js
                         files.hostedPath = "/";
@@ -114,6 +119,17 @@ public final class ChatServer {
         readiness.serving();
         log.info("chat listening on {}:{}", config.server().host(), app.port());
         return this;
+    }
+
+    /**
+     * Javalin's default pool (250 threads at most, 8 kept, idle ones retired after a minute), plus one thread for
+     * each connect that may wait its turn to be opened: a waiting connect is parked on its thread, and must never
+     * take one the open connections need.
+     */
+    private static ThreadPool serverThreads() {
+        QueuedThreadPool pool = new QueuedThreadPool(SERVING_THREADS + Admission.MAX_WAITING, 8, 60_000);
+        pool.setName("JettyServerThreadPool");
+        return pool;
     }
 
     /** 200 while this node accepts clients; 503 with the reasons (starting, draining, Redis not answering). */

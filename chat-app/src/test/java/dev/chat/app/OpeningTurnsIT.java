@@ -6,6 +6,7 @@ import dev.chat.app.support.PollTestClient;
 import dev.chat.app.support.RawUpgrade;
 import dev.chat.app.support.RunningChat;
 import dev.chat.app.support.SseTestClient;
+import dev.chat.transport.core.Admission;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -49,5 +50,11 @@ class OpeningTurnsIT {
         assertThat(chat.client().log().first("welcome"))
                 .as("still taking connections")
                 .isNotNull();
+        assertThat(chat.metricSum("chat_connects_waiting")).isZero();
+    }
+
+    @Test
+    void givenTheServersPool_itHoldsAThreadForEveryConnectThatMayWait_beyondThoseServingConnections() {
+        assertThat(chat.metricSum("jetty_threads_config_max")).isEqualTo(250.0 + Admission.MAX_WAITING);
     }
 }
