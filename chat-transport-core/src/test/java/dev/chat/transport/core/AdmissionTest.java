@@ -64,17 +64,13 @@ class AdmissionTest {
         Admission.Entry first = admitted(admission);
         admitted(admission);
 
-        CompletableFuture<Admission.Entry> third = CompletableFuture.supplyAsync(admission::admit, connecting);
-        awaitWaiting(admission, 1);
-        assertThat(third).isNotDone();
+        CompletableFuture<Admission.Entry> third = waitingConnect(admission);
 
         first.opened();
         first.opened(); // twice gives back one turn, not two
         assertThat(third.get(5, TimeUnit.SECONDS).refusal()).isEmpty();
         assertThat(admission.waitingCount()).isZero();
-        CompletableFuture<Admission.Entry> fourth = CompletableFuture.supplyAsync(admission::admit, connecting);
-        awaitWaiting(admission, 1);
-        assertThat(fourth).isNotDone();
+        waitingConnect(admission);
     }
 
     @Test
@@ -90,9 +86,7 @@ class AdmissionTest {
             assertThat(refusal.retryAfterHeader()).isEqualTo("1");
         });
         late.opened(); // a refused entry holds no turn: giving it back frees nothing
-        CompletableFuture<Admission.Entry> next = CompletableFuture.supplyAsync(admission::admit, connecting);
-        awaitWaiting(admission, 1);
-        assertThat(next).isNotDone();
+        waitingConnect(admission);
     }
 
     @Test
@@ -123,6 +117,14 @@ class AdmissionTest {
             assertThat(admission.admit().refusal()).isEmpty();
         }
         assertThat(admission.waitingCount()).isZero();
+    }
+
+    /** A connect started now, found waiting for its turn (every turn is taken). */
+    private CompletableFuture<Admission.Entry> waitingConnect(Admission admission) {
+        CompletableFuture<Admission.Entry> connect = CompletableFuture.supplyAsync(admission::admit, connecting);
+        awaitWaiting(admission, 1);
+        assertThat(connect).isNotDone();
+        return connect;
     }
 
     private static Admission.Entry admitted(Admission admission) {

@@ -40,8 +40,11 @@ final class HandshakeFilter extends HttpFilter {
     /** The request attribute that hands the connection's {@link Admission.Entry} to the WebSocket, once open. */
     static final String ADMITTED = "chat.admitted";
 
-    /** An upgraded socket is open well within this; past it, its turn among those opening is given back anyway. */
-    private static final Duration OPEN_DEADLINE = Duration.ofSeconds(10);
+    /**
+     * An upgraded socket is open well within this; past it, its turn among those opening is given back anyway, before
+     * connects waiting behind it would give up ({@link Admission#OPENING_WAIT}).
+     */
+    private static final Duration OPEN_DEADLINE = Duration.ofSeconds(3);
 
     private final transient Admission admission;
     private final transient AddressGate addresses;

@@ -32,6 +32,7 @@ import io.javalin.http.ForbiddenResponse;
 import io.javalin.websocket.WsBinaryMessageContext;
 import io.javalin.websocket.WsCloseContext;
 import io.javalin.websocket.WsConnectContext;
+import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsErrorContext;
 import io.javalin.websocket.WsMessageContext;
 import jakarta.servlet.DispatcherType;
@@ -151,13 +152,18 @@ public final class WebSocketTransport {
     }
 
     private void onConnect(WsConnectContext ctx) {
-        Admission.Entry admitted = ctx.attribute(HandshakeFilter.ADMITTED);
         try {
             open(ctx);
         } finally {
-            if (admitted != null) {
-                admitted.opened();
-            }
+            giveBackTurn(ctx);
+        }
+    }
+
+    /** The connection is open, refused or gone: the next one may be opened (idempotent). */
+    private static void giveBackTurn(WsContext ctx) {
+        Admission.Entry admitted = ctx.attribute(HandshakeFilter.ADMITTED);
+        if (admitted != null) {
+            admitted.opened();
         }
     }
 
@@ -223,6 +229,7 @@ public final class WebSocketTransport {
      */
     private void onClose(WsCloseContext ctx) {
         log.debug("connection {} closed: {} {}", ctx.sessionId(), ctx.status(), ctx.reason());
+        giveBackTurn(ctx); // a socket that dropped before it opened never reached onConnect
         ClientLink link = connections.remove(ctx.sessionId());
         if (link == null) {
             return; // the server closed it and let go already
@@ -242,6 +249,7 @@ public final class WebSocketTransport {
 
     private void onError(WsErrorContext ctx) {
         log.debug("connection {} failed: {}", ctx.sessionId(), String.valueOf(ctx.error()));
+        giveBackTurn(ctx);
         ClientLink link = connections.get(ctx.sessionId());
         if (link != null) {
             ((WebSocketConnection) link.connection()).failed();
