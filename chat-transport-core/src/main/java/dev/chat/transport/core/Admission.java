@@ -131,7 +131,7 @@ public final class Admission {
     public Entry admit() {
         Duration closed = closedFor;
         if (closed != null) {
-            return refused("this node is restarting; connect to another", closed);
+            return restarting(closed);
         }
         if (maxConnections > 0 && openConnections.getAsInt() >= maxConnections) {
             return refused("this node is full", RETRY_WHEN_FULL);
@@ -146,9 +146,15 @@ public final class Admission {
         if (opening == null) {
             return new Entry(null, null);
         }
-        return takeTurn()
-                ? new Entry(null, opening)
-                : refused("busy opening other connections; try again shortly", RETRY_WHEN_BUSY);
+        if (!takeTurn()) {
+            return refused("busy opening other connections; try again shortly", RETRY_WHEN_BUSY);
+        }
+        Duration closedWhileWaiting = closedFor;
+        if (closedWhileWaiting != null) { // the node began draining meanwhile: open nothing more here
+            opening.release();
+            return restarting(closedWhileWaiting);
+        }
+        return new Entry(null, opening);
     }
 
     /** Connects waiting for their turn now. */
@@ -169,6 +175,10 @@ public final class Admission {
         } finally {
             waiting.decrementAndGet();
         }
+    }
+
+    private static Entry restarting(Duration retryAfter) {
+        return refused("this node is restarting; connect to another", retryAfter);
     }
 
     private static Entry refused(String reason, Duration retryAfter) {

@@ -90,6 +90,19 @@ class AdmissionTest {
     }
 
     @Test
+    void givenAConnectWaitingForItsTurn_whenTheDoorsCloseMeanwhile_itIsRefusedAndOpensNothing() throws Exception {
+        Admission admission = new Admission(0, 0, 1, () -> 0);
+        Admission.Entry opening = admitted(admission);
+        CompletableFuture<Admission.Entry> waiting = waitingConnect(admission);
+
+        admission.closeDoors(Duration.ofSeconds(7));
+        opening.opened();
+
+        assertThat(waiting.get(5, TimeUnit.SECONDS).refusal())
+                .hasValueSatisfying(refusal -> assertThat(refusal.retryAfter()).isEqualTo(Duration.ofSeconds(7)));
+    }
+
+    @Test
     void givenAFullWaitingLine_theNextConnectIsRefusedAtOnce() throws Exception {
         Admission admission = new Admission(0, 0, 1, () -> 0);
         Admission.Entry opening = admitted(admission);
@@ -105,7 +118,14 @@ class AdmissionTest {
         assertThat(refused.refusal()).isPresent();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Admission.OPENING_WAIT);
         opening.opened();
-        assertThat(line.get(0).get(5, TimeUnit.SECONDS).refusal())
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> line.stream().filter(CompletableFuture::isDone).count() == 1);
+        assertThat(line.stream()
+                        .filter(CompletableFuture::isDone)
+                        .findFirst()
+                        .orElseThrow()
+                        .join()
+                        .refusal())
                 .as("the first in line goes on")
                 .isEmpty();
     }
