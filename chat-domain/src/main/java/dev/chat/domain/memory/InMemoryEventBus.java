@@ -7,6 +7,8 @@ import dev.chat.domain.model.RoomName;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.Subscription;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -15,14 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 /**
  * In-process event bus. Single node only.
  *
  * <p>Each room has a queue that one thread at a time drains: a publisher enqueues and, if nobody is draining the
  * room, delivers until the queue is empty. Delivery thus keeps one order per room and holds no lock while listeners
- * run.
+ * run. Events that queued up while the room was being delivered are handed to listeners together
+ * ({@link Listener#acceptAll}), so the busier the room, the more frames each recipient's socket write carries.
  *
  * <p>A publisher that finds the room being drained waits (briefly) until its own event is out. Without that, a
  * crowd joining one room left the thread draining it with one share of the CPU among hundreds of joining threads:
@@ -33,6 +35,12 @@ import java.util.function.Consumer;
 public final class InMemoryEventBus implements EventBus {
     /** How long a publisher waits for its event at most; then it leaves it to the thread draining. */
     private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * The most events a listener is handed at once. Events that queued up while the room was being delivered go out
+     * together (one write per recipient instead of one per event); a bound keeps each run's per-member work short.
+     */
+    static final int MAX_RUN = 64;
 
     private static final ThreadLocal<Boolean> DELIVERING = ThreadLocal.withInitial(() -> false);
 
@@ -47,7 +55,7 @@ public final class InMemoryEventBus implements EventBus {
     }
 
     @Override
-    public Subscription subscribe(RoomName room, Consumer<RoomEvent> listener) {
+    public Subscription subscribe(RoomName room, Listener listener) {
         requireNonNull(listener, "listener");
         topics.compute(room, (name, topic) -> {
             Topic existing = topic != null ? topic : new Topic();
@@ -86,7 +94,7 @@ public final class InMemoryEventBus implements EventBus {
     }
 
     static final class Topic {
-        private final List<Consumer<RoomEvent>> listeners = new CopyOnWriteArrayList<>();
+        private final List<Listener> listeners = new CopyOnWriteArrayList<>();
         /** Guarded by this, as are the counters and the waiters. */
         private final Queue<RoomEvent> pending = new ArrayDeque<>();
 
@@ -161,22 +169,26 @@ public final class InMemoryEventBus implements EventBus {
 
         private void deliverAll() {
             while (true) {
-                RoomEvent next;
+                List<RoomEvent> run;
                 synchronized (this) {
-                    next = pending.poll();
-                    if (next == null) {
+                    if (pending.isEmpty()) {
                         draining = false;
                         while (!waiters.isEmpty()) {
                             waiters.poll().release();
                         }
                         return;
                     }
+                    run = new ArrayList<>(Math.min(pending.size(), MAX_RUN));
+                    while (run.size() < MAX_RUN && !pending.isEmpty()) {
+                        run.add(pending.poll());
+                    }
                 }
-                for (Consumer<RoomEvent> listener : listeners) {
-                    deliver(listener, next);
+                List<RoomEvent> events = Collections.unmodifiableList(run);
+                for (Listener listener : listeners) {
+                    deliver(listener, events);
                 }
                 synchronized (this) {
-                    delivered++;
+                    delivered += run.size();
                     while (!waiters.isEmpty() && waiters.peek().ticket() <= delivered) {
                         waiters.poll().release();
                     }
@@ -184,9 +196,13 @@ public final class InMemoryEventBus implements EventBus {
             }
         }
 
-        private static void deliver(Consumer<RoomEvent> listener, RoomEvent event) {
+        private static void deliver(Listener listener, List<RoomEvent> events) {
             try {
-                listener.accept(event);
+                if (events.size() == 1) {
+                    listener.accept(events.get(0));
+                } else {
+                    listener.acceptAll(events);
+                }
             } catch (RuntimeException e) {
                 // A broken listener must not starve the others; surface it where the thread reports failures.
                 Thread current = Thread.currentThread();

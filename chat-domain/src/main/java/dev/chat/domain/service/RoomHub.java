@@ -20,6 +20,7 @@ import dev.chat.domain.port.out.Scheduler;
 import dev.chat.domain.port.out.Subscription;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -124,7 +125,7 @@ final class RoomHub {
         return rooms.size();
     }
 
-    private final class LocalRoom {
+    private final class LocalRoom implements EventBus.Listener {
         private final RoomName room;
         private final Set<RoomMembership> members = ConcurrentHashMap.newKeySet();
         /** Guarded by this. */
@@ -144,7 +145,7 @@ final class RoomHub {
 
         synchronized void subscribe() {
             if (subscription == null && !closed) {
-                subscription = bus.subscribe(room, this::deliver);
+                subscription = bus.subscribe(room, this);
             }
         }
 
@@ -234,7 +235,8 @@ final class RoomHub {
             }
         }
 
-        private void deliver(RoomEvent event) {
+        @Override
+        public void accept(RoomEvent event) {
             if (event instanceof HistoryLost lost) {
                 historyLost(lost.room());
                 return;
@@ -252,7 +254,50 @@ final class RoomHub {
                     member.fail(); // one broken member must not cost the others the event
                 }
             }
-            // Counted once per event, not per recipient.
+            counted(event, frames);
+        }
+
+        /** Events that queued up meanwhile: each member gets its share in one go, so a transport writes it at once. */
+        @Override
+        public void acceptAll(List<RoomEvent> events) {
+            List<RoomEvent> run = new ArrayList<>(events.size());
+            for (RoomEvent event : events) {
+                if (event instanceof HistoryLost) {
+                    deliverRun(run); // what came before the loss goes out first
+                    run.clear();
+                    accept(event);
+                } else if (!gathered(event)) {
+                    run.add(event);
+                }
+            }
+            deliverRun(run);
+        }
+
+        private void deliverRun(List<RoomEvent> run) {
+            if (run.size() < 2) {
+                run.forEach(this::accept);
+                return;
+            }
+            List<OutboundEvent> encoded = new ArrayList<>(run.size());
+            for (RoomEvent event : run) {
+                encoded.add(encoder.encode(event));
+            }
+            int frames = 0;
+            for (RoomMembership member : members) {
+                try {
+                    member.deliverAll(run, encoded);
+                    frames++;
+                } catch (RuntimeException e) {
+                    member.fail();
+                }
+            }
+            for (RoomEvent event : run) {
+                counted(event, frames);
+            }
+        }
+
+        /** Counted once per event, not per recipient. */
+        private void counted(RoomEvent event, int frames) {
             if (event instanceof ChatMessage message) {
                 long sincePosted =
                         Duration.between(message.time(), clock.instant()).toNanos();

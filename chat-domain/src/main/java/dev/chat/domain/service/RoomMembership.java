@@ -54,21 +54,43 @@ final class RoomMembership {
     }
 
     void deliver(RoomEvent event, OutboundEvent encoded) {
-        if (isAboutSelf(event)) {
-            return; // you are told of others arriving and leaving, not of yourself
-        }
         synchronized (this) {
-            if (failedOrHeld(encoded)) {
-                return;
+            if (passesNow(event, encoded)) {
+                connection.send(encoded);
             }
-            if (event instanceof ChatMessage message) {
-                if (message.seq() <= hasThroughSeq) {
-                    return;
-                }
-                hasThroughSeq = message.seq();
-            }
-            connection.send(encoded);
         }
+    }
+
+    /** A run of the room's events ({@code encoded} in the same order), as {@link #deliver} each, sent at once. */
+    void deliverAll(List<RoomEvent> events, List<OutboundEvent> encoded) {
+        synchronized (this) {
+            List<OutboundEvent> now = new ArrayList<>(events.size());
+            for (int i = 0; i < events.size(); i++) {
+                if (passesNow(events.get(i), encoded.get(i))) {
+                    now.add(encoded.get(i));
+                }
+            }
+            if (!now.isEmpty()) {
+                connection.sendAll(now);
+            }
+        }
+    }
+
+    /**
+     * True if the event goes to the member now; false if it is about the member (you are told of others arriving
+     * and leaving, not of yourself), a repeat, held back while priming, or the member failed. Caller locks.
+     */
+    private boolean passesNow(RoomEvent event, OutboundEvent encoded) {
+        if (isAboutSelf(event) || failedOrHeld(encoded)) {
+            return false;
+        }
+        if (event instanceof ChatMessage message) {
+            if (message.seq() <= hasThroughSeq) {
+                return false;
+            }
+            hasThroughSeq = message.seq();
+        }
+        return true;
     }
 
     /** A frame of this node's own about the room (a big room's presence change): held while priming, like events. */
@@ -127,7 +149,8 @@ final class RoomMembership {
             if (failed) {
                 return; // its connection is closed: the client resumes
             }
-            catchUp.forEach(connection::send);
+            List<OutboundEvent> now = new ArrayList<>(catchUp.size() + heldBack.size());
+            now.addAll(catchUp);
             long has = coveredThroughSeq;
             for (OutboundEvent event : heldBack) {
                 if (event.event() instanceof NotRecovered) {
@@ -138,10 +161,13 @@ final class RoomMembership {
                     }
                     has = message.seq();
                 }
-                connection.send(event);
+                now.add(event);
             }
             hasThroughSeq = has;
             heldBack = null;
+            if (!now.isEmpty()) {
+                connection.sendAll(now);
+            }
         }
     }
 

@@ -58,6 +58,50 @@ class InMemoryEventBusTest extends EventBusContract {
         draining.get(5, TimeUnit.SECONDS);
     }
 
+    @Test
+    void givenEventsThatQueuedUpMeanwhile_aBatchingListenerGetsThemTogetherInOrder() throws Exception {
+        InMemoryEventBus bus = new InMemoryEventBus();
+        RoomName room = uniqueRoom();
+        CountDownLatch firstHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<List<RoomEvent>> runs = new CopyOnWriteArrayList<>();
+        RoomEvent first = new UserConnected(room, uniqueNickname());
+        List<RoomEvent> queued = List.of(
+                new UserConnected(room, uniqueNickname()),
+                new UserConnected(room, uniqueNickname()),
+                new UserConnected(room, uniqueNickname()));
+        bus.subscribe(room, new EventBus.Listener() {
+            @Override
+            public void accept(RoomEvent event) {
+                if (event.equals(first)) {
+                    firstHeld.countDown();
+                    awaitLatch(release);
+                }
+                runs.add(List.of(event));
+            }
+
+            @Override
+            public void acceptAll(List<RoomEvent> events) {
+                runs.add(List.copyOf(events));
+            }
+        });
+        CompletableFuture<Void> draining = CompletableFuture.runAsync(() -> bus.publish(first));
+        awaitLatch(firstHeld);
+        for (RoomEvent event : queued) { // one at a time, so that their order in the queue is known
+            Thread[] publisher = new Thread[1];
+            CompletableFuture.runAsync(() -> {
+                publisher[0] = Thread.currentThread();
+                bus.publish(event);
+            });
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> publisher[0] != null && publisher[0].getState() == Thread.State.TIMED_WAITING);
+        }
+
+        release.countDown();
+        draining.get(5, TimeUnit.SECONDS);
+        assertThat(runs).containsExactly(List.of(first), queued);
+    }
+
     private static void awaitLatch(CountDownLatch latch) {
         try {
             if (!latch.await(10, TimeUnit.SECONDS)) {

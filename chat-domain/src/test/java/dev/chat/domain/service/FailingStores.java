@@ -184,7 +184,7 @@ final class FailingStores {
         }
 
         @Override
-        public Subscription subscribe(RoomName room, Consumer<RoomEvent> listener) {
+        public Subscription subscribe(RoomName room, EventBus.Listener listener) {
             return call(() -> realBus.subscribe(room, listener));
         }
     };

@@ -14,11 +14,13 @@ import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.RoomEvent;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.RoomPosition;
+import dev.chat.domain.model.ServerEvent;
+import dev.chat.domain.model.UserConnected;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.Subscription;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class RoomHubTest {
@@ -62,7 +64,7 @@ class RoomHubTest {
             }
 
             @Override
-            public Subscription subscribe(RoomName room, Consumer<RoomEvent> listener) {
+            public Subscription subscribe(RoomName room, EventBus.Listener listener) {
                 if (refuse[0]) {
                     throw new ChatException(ErrorCode.UNAVAILABLE, "down");
                 }
@@ -81,6 +83,41 @@ class RoomHubTest {
         refusing.publish(message(1));
         assertThat(connection.received(ChatMessage.class)).hasSize(1);
         assertThat(bus.listenerCount(ROOM)).isEqualTo(1);
+    }
+
+    @Test
+    void givenARunOfEvents_eachMemberGetsItsShareInOneSend_inOrder_withoutEventsAboutItselfOrRepeats() {
+        EventBus.Listener[] room = new EventBus.Listener[1];
+        EventBus handingOverRuns = new EventBus() {
+            @Override
+            public void publish(RoomEvent event) {}
+
+            @Override
+            public Subscription subscribe(RoomName name, EventBus.Listener listener) {
+                room[0] = listener;
+                return () -> {};
+            }
+        };
+        RoomHub runHub = new RoomHub(handingOverRuns, encoder, name -> null);
+        List<List<ServerEvent>> sends = new ArrayList<>();
+        RecordingConnection connection = new RecordingConnection() {
+            @Override
+            public void send(OutboundEvent event) {
+                sends.add(List.of(event.event()));
+            }
+
+            @Override
+            public void sendAll(List<OutboundEvent> events) {
+                sends.add(events.stream().map(OutboundEvent::event).toList());
+            }
+        };
+        Nickname me = new Nickname("Me");
+        runHub.attach(live(new RoomMembership(ROOM, me, connection)));
+        UserConnected other = new UserConnected(ROOM, new Nickname("Other"));
+
+        room[0].acceptAll(List.of(message(1), new UserConnected(ROOM, me), other, message(1), message(2)));
+
+        assertThat(sends).containsExactly(List.of(message(1), other, message(2)));
     }
 
     @Test

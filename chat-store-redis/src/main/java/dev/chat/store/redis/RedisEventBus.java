@@ -60,7 +60,7 @@ final class RedisEventBus implements EventBus, AutoCloseable {
     private final String nodeChannel;
     private final Consumer<String> nodeMessages;
     private final Runnable afterReconnect;
-    private final Map<RoomName, List<Consumer<RoomEvent>>> listeners = new ConcurrentHashMap<>();
+    private final Map<RoomName, List<EventBus.Listener>> listeners = new ConcurrentHashMap<>();
     /** Per subscribed room, where delivery stands; written by the subscriber thread once the room is subscribed. */
     private final Map<RoomName, Delivered> delivered = new ConcurrentHashMap<>();
 
@@ -122,7 +122,7 @@ final class RedisEventBus implements EventBus, AutoCloseable {
     }
 
     @Override
-    public Subscription subscribe(RoomName room, Consumer<RoomEvent> listener) {
+    public Subscription subscribe(RoomName room, EventBus.Listener listener) {
         requireNonNull(listener, "listener");
         // Where the room stands before its channel is subscribed: a back-fill starts no later than this.
         Delivered before = calls.call(() -> {
@@ -132,7 +132,7 @@ final class RedisEventBus implements EventBus, AutoCloseable {
         });
         boolean[] first = {false};
         listeners.compute(room, (name, list) -> {
-            List<Consumer<RoomEvent>> target = list != null ? list : new CopyOnWriteArrayList<>();
+            List<EventBus.Listener> target = list != null ? list : new CopyOnWriteArrayList<>();
             first[0] = target.isEmpty();
             if (first[0]) {
                 delivered.put(room, before);
@@ -195,7 +195,7 @@ final class RedisEventBus implements EventBus, AutoCloseable {
         }
     }
 
-    private void unsubscribe(RoomName room, Consumer<RoomEvent> listener) {
+    private void unsubscribe(RoomName room, EventBus.Listener listener) {
         boolean[] last = {false};
         listeners.computeIfPresent(room, (name, list) -> {
             list.remove(listener);
@@ -303,7 +303,7 @@ final class RedisEventBus implements EventBus, AutoCloseable {
     }
 
     private void notifyListeners(RoomName room, RoomEvent event) {
-        for (Consumer<RoomEvent> listener : listeners.getOrDefault(room, List.of())) {
+        for (EventBus.Listener listener : listeners.getOrDefault(room, List.of())) {
             try {
                 listener.accept(event);
             } catch (RuntimeException e) {

@@ -3,6 +3,8 @@ package dev.chat.transport.core;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.function.ToIntFunction;
 
 /**
  * The one bounded outbound queue every transport writes through. Frames leave in the order they were offered; the
@@ -74,6 +76,39 @@ public final class OutboundQueue<F> {
             }
             overflowedAt = unconfirmedBytes;
             closeQuietly();
+        }
+        sink.overflowed(overflowedAt); // outside the lock: closing may call back into the transport
+        return false;
+    }
+
+    /**
+     * Queues frames as one run: the sink gets them one after another and then one {@link Sink#flush}, so a sink that
+     * buffers writes them together. Otherwise as {@link #offer} for each, in order.
+     *
+     * @param bytesOf each frame's size on the wire (UTF-8 bytes)
+     * @return false if not all were queued: the queue is closed, or a frame overflowed it (and closed it)
+     */
+    public boolean offerAll(List<? extends F> frames, ToIntFunction<? super F> bytesOf) {
+        long overflowedAt;
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            overflowedAt = -1;
+            for (F frame : frames) {
+                int bytes = bytesOf.applyAsInt(requireNonNull(frame, "frame"));
+                if (unconfirmedBytes + bytes > maxBytes) {
+                    overflowedAt = unconfirmedBytes;
+                    closeQuietly();
+                    break;
+                }
+                waiting.add(new Pending<>(frame, bytes));
+                unconfirmedBytes += bytes;
+            }
+            if (overflowedAt < 0) {
+                drain();
+                return true;
+            }
         }
         sink.overflowed(overflowedAt); // outside the lock: closing may call back into the transport
         return false;

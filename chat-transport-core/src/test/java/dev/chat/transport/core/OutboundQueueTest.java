@@ -73,6 +73,29 @@ class OutboundQueueTest {
     }
 
     @Test
+    void givenARun_theSinkGetsItsFramesInOrderThenOneFlush() {
+        assertThat(queue.offerAll(List.of("a", "bb", "ccc"), String::length)).isTrue();
+
+        assertThat(sink.written).containsExactly("a", "bb", "ccc");
+        assertThat(sink.flushes).isEqualTo(1);
+        assertThat(queue.unconfirmedBytes()).isEqualTo(6);
+    }
+
+    @Test
+    void givenARunThatOverflows_theQueueClosesAndTellsTheSinkOnceWritingNoneOfIt() {
+        queue.offer("a", 60);
+
+        assertThat(queue.offerAll(List.of("b", "c"), frame -> 30)).isFalse();
+
+        assertThat(sink.written).containsExactly("a");
+        assertThat(sink.overflows).isEqualTo(1);
+        assertThat(sink.overflowedAt).isEqualTo(90);
+        assertThat(queue.isClosed()).isTrue();
+        assertThat(queue.offerAll(List.of("d"), frame -> 1)).isFalse();
+        assertThat(sink.overflows).isEqualTo(1);
+    }
+
+    @Test
     void givenASinkThatIsNotReady_framesWaitUntilItResumes() {
         sink.ready = false;
         queue.offer("a", 10);

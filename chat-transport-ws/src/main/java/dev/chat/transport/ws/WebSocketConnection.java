@@ -7,12 +7,17 @@ import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.port.out.ClientConnection;
 import dev.chat.transport.core.OutboundQueue;
 import dev.chat.transport.core.TransportMetrics;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,14 +25,25 @@ import org.slf4j.LoggerFactory;
  * A Jetty WebSocket session as the domain sees it: framing and I/O only. Frames go through the shared
  * {@link OutboundQueue}; Jetty keeps them in order, and their bytes count until Jetty reports them written, so a
  * client that stops reading is closed as a slow consumer once its backlog passes the limit.
+ *
+ * <p>A run of frames (a joiner's catch-up, or messages that queued up for a member while others were being served)
+ * goes to the socket in one write: every frame of the run but the last is handed to Jetty as batchable, which
+ * gathers them in its buffer, and the last one writes them all. One write system call per frame was most of what a
+ * delivery cost (docs/performance.md).
  */
-final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<String> {
+final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<OutboundEvent> {
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
     /** How long a closing connection may take to flush its close frame before it is dropped. */
     private static final long CLOSE_GRACE_SECONDS = 5;
 
     private final Session session;
-    private final OutboundQueue<String> queue;
+    /** Jetty's session beneath the API one: only it takes frames that may wait for the next one. */
+    private final CoreSession frames;
+
+    private final OutboundQueue<OutboundEvent> queue;
+    /** The latest frame of the run being written, handed to Jetty when the next comes or the run ends. */
+    private OutboundEvent lastOfRun; // guarded by the queue's lock, as the sink's calls are
+
     private final ScheduledExecutorService scheduler;
     private final Runnable onServerClose;
     private final TransportMetrics metrics;
@@ -48,6 +64,7 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
             TransportMetrics metrics,
             Runnable onServerClose) {
         this.session = requireNonNull(session, "session");
+        this.frames = ((WebSocketSession) session).getCoreSession();
         this.queue = new OutboundQueue<>(maxQueuedBytes, this);
         this.scheduler = requireNonNull(scheduler, "scheduler");
         this.onServerClose = requireNonNull(onServerClose, "onServerClose");
@@ -84,7 +101,12 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
 
     @Override
     public void send(OutboundEvent event) {
-        queue.offer(event.envelopeJson(), event.envelopeBytes());
+        queue.offer(event, event.envelopeBytes());
+    }
+
+    @Override
+    public void sendAll(List<OutboundEvent> events) {
+        queue.offerAll(events, OutboundEvent::envelopeBytes);
     }
 
     @Override
@@ -93,7 +115,7 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
             return;
         }
         queue.close(); // the client resumes from its cursor after reconnecting
-        session.close(CloseCodes.of(reason), CloseCodes.phrase(reason), Callback.NOOP);
+        session.close(CloseCodes.of(reason), CloseCodes.phrase(reason), org.eclipse.jetty.websocket.api.Callback.NOOP);
         try {
             // A peer that does not read will never take the close frame: drop it after a grace period.
             scheduler.schedule(
@@ -116,11 +138,32 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
     }
 
     @Override
-    public void write(String frame, int bytes) {
-        session.sendText(frame, Callback.from(() -> queue.written(bytes), failure -> {
-            queue.written(bytes);
-            log.debug("send to {} failed: {}", session.getRemoteSocketAddress(), failure.toString());
-        }));
+    public void write(OutboundEvent event, int bytes) {
+        if (lastOfRun != null) {
+            hand(lastOfRun, true);
+        }
+        lastOfRun = event;
+    }
+
+    @Override
+    public void flush() {
+        if (lastOfRun != null) {
+            hand(lastOfRun, false);
+            lastOfRun = null;
+        }
+    }
+
+    /** @param more another frame of the run follows: Jetty may keep this one in its buffer until then */
+    private void hand(OutboundEvent event, boolean more) {
+        int bytes = event.envelopeBytes();
+        Frame frame = new Frame(OpCode.TEXT).setPayload(event.envelopeJson());
+        frames.sendFrame(
+                frame,
+                Callback.from(() -> queue.written(bytes), failure -> {
+                    queue.written(bytes);
+                    log.debug("send to {} failed: {}", session.getRemoteSocketAddress(), failure.toString());
+                }),
+                more);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.chat.domain.port.out;
 
 import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.OutboundEvent;
+import java.util.List;
 
 /**
  * One client's live connection, as a transport hands it to the domain. The domain never knows which transport.
@@ -12,6 +13,14 @@ import dev.chat.domain.model.OutboundEvent;
  */
 public interface ClientConnection {
     void send(OutboundEvent event);
+
+    /**
+     * Sends the events in order, as {@link #send} one after another would; a transport may write them together (one
+     * socket write for a joiner's catch-up, or for the messages that queued up for a member meanwhile).
+     */
+    default void sendAll(List<OutboundEvent> events) {
+        events.forEach(this::send);
+    }
 
     void close(CloseReason reason);
 }

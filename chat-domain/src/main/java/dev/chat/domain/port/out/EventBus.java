@@ -2,6 +2,7 @@ package dev.chat.domain.port.out;
 
 import dev.chat.domain.model.RoomEvent;
 import dev.chat.domain.model.RoomName;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -19,5 +20,17 @@ import java.util.function.Consumer;
 public interface EventBus {
     void publish(RoomEvent event);
 
-    Subscription subscribe(RoomName room, Consumer<RoomEvent> listener);
+    Subscription subscribe(RoomName room, Listener listener);
+
+    /**
+     * Takes a room's events. A bus that finds several of a room's events queued may hand them over together, in
+     * order: a listener can then write each recipient's share at once (one socket write for several frames).
+     */
+    @FunctionalInterface
+    interface Listener extends Consumer<RoomEvent> {
+        /** The events, in order; the same as taking them one at a time, unless the listener does better. */
+        default void acceptAll(List<RoomEvent> events) {
+            events.forEach(this);
+        }
+    }
 }
