@@ -1,0 +1,160 @@
+package dev.chat.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chat.app.support.RunningChat;
+import dev.chat.app.support.WsTestClient;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The WebSocket byte stream itself, read by a strict parser over a plain socket: a joiner's catch-up and the messages
+ * that queue up for a member leave in runs, several frames per socket write (Jetty gathers them), and every frame of
+ * such a run must still arrive whole, unmasked, with no reserved bit, as valid UTF-8, and in seq order.
+ */
+class WebSocketFramingIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration READ_FOR = Duration.ofSeconds(10);
+    /** Enough frames that a joiner reads its whole catch-up and a good run of live messages behind it. */
+    private static final int FRAMES_PER_JOINER = 120;
+
+    private final RunningChat chat = RunningChat.startDefault();
+    private final AtomicBoolean posting = new AtomicBoolean(true);
+    private final ExecutorService posters = Executors.newFixedThreadPool(3);
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        posting.set(false);
+        posters.shutdown();
+        posters.awaitTermination(10, TimeUnit.SECONDS);
+        chat.close();
+    }
+
+    @Test
+    void givenJoinersArrivingWhileMessagesFlow_everyFrameTheyReadIsWellFormed_andMessagesComeInSeqOrder()
+            throws Exception {
+        List<Future<?>> running = new ArrayList<>();
+        for (int poster = 0; poster < 3; poster++) {
+            WsTestClient client = chat.client();
+            int id = poster;
+            running.add(posters.submit(() -> {
+                for (int n = 0; posting.get(); n++) {
+                    client.sendJson(Map.of(
+                            "event",
+                            "message",
+                            "data",
+                            Map.of("room", "general", "text", "héllo wörld ✓ " + id + "/" + n)));
+                }
+            }));
+        }
+
+        for (int joiner = 0; joiner < 40; joiner++) {
+            List<JsonNode> events = readAsJoiner();
+            assertThat(events).as("joiner %d's frames", joiner).hasSizeGreaterThanOrEqualTo(FRAMES_PER_JOINER);
+            assertThat(events.get(0).get("event").asText()).isEqualTo("welcome");
+            long previous = 0;
+            for (JsonNode event : events) {
+                if (event.get("event").asText().equals("message")) {
+                    long seq = event.get("data").get("seq").asLong();
+                    assertThat(seq)
+                            .as("joiner %d: seq after %d", joiner, previous)
+                            .isEqualTo(previous == 0 ? seq : previous + 1);
+                    previous = seq;
+                }
+            }
+        }
+        for (Future<?> poster : running) {
+            assertThat(poster.isDone()).as("posters still posting").isFalse();
+        }
+    }
+
+    /** Opens a connection, reads {@link #FRAMES_PER_JOINER} text frames strictly, and drops it. */
+    private List<JsonNode> readAsJoiner() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", chat.chatUri().getPort())) {
+            socket.setSoTimeout((int) READ_FOR.toMillis());
+            OutputStream out = socket.getOutputStream();
+            byte[] key = new byte[16];
+            ThreadLocalRandom.current().nextBytes(key);
+            out.write(("GET /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
+                            + "Sec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            assertThat(readHead(in)).startsWith("HTTP/1.1 101");
+            List<JsonNode> events = new ArrayList<>();
+            long deadline = System.nanoTime() + READ_FOR.toNanos();
+            while (events.size() < FRAMES_PER_JOINER && System.nanoTime() < deadline) {
+                int first = in.readUnsignedByte();
+                int second = in.readUnsignedByte();
+                assertThat(first & 0x70).as("reserved bits").isZero();
+                assertThat(first & 0x80).as("every message in one frame").isNotZero();
+                assertThat(second & 0x80).as("server frames are not masked").isZero();
+                long length = second & 0x7f;
+                if (length == 126) {
+                    length = in.readUnsignedShort();
+                } else if (length == 127) {
+                    length = in.readLong();
+                }
+                byte[] payload = new byte[Math.toIntExact(length)];
+                in.readFully(payload);
+                int opcode = first & 0x0f;
+                if (opcode == 0x9 || opcode == 0xA) {
+                    continue; // ping, pong
+                }
+                assertThat(opcode).as("a text frame").isEqualTo(0x1);
+                events.add(JSON.readTree(strictUtf8(payload)));
+            }
+            return events;
+        } catch (SocketTimeoutException stalled) {
+            throw new AssertionError("the stream stalled mid-frame or the server went quiet", stalled);
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) { // up to the blank line, and not one byte further
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed during the handshake");
+            }
+            head.write(b);
+            matched = (b == '\r' && matched % 2 == 0) || (b == '\n' && matched % 2 == 1) ? matched + 1 : 0;
+        }
+        return head.toString(StandardCharsets.US_ASCII);
+    }
+
+    private static String strictUtf8(byte[] payload) throws CharacterCodingException {
+        return StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(payload))
+                .toString();
+    }
+}
