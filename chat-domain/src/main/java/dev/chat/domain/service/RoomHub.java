@@ -241,9 +241,13 @@ final class RoomHub {
                 historyLost(lost.room());
                 return;
             }
-            if (gathered(event)) {
-                return;
+            if (!gathered(event)) {
+                send(event);
             }
+        }
+
+        /** An event that goes out as it is (not a big room's gathered arrival or departure). */
+        private void send(RoomEvent event) {
             OutboundEvent encoded = encoder.encode(event);
             int frames = 0;
             for (RoomMembership member : members) {
@@ -275,7 +279,7 @@ final class RoomHub {
 
         private void deliverRun(List<RoomEvent> run) {
             if (run.size() < 2) {
-                run.forEach(this::accept);
+                run.forEach(this::send); // gathered() already saw them: it counts arrivals, so once only
                 return;
             }
             List<OutboundEvent> encoded = new ArrayList<>(run.size());
