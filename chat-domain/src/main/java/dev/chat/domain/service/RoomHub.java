@@ -242,23 +242,8 @@ final class RoomHub {
                 return;
             }
             if (!gathered(event)) {
-                send(event);
+                deliverRun(List.of(event));
             }
-        }
-
-        /** An event that goes out as it is (not a big room's gathered arrival or departure). */
-        private void send(RoomEvent event) {
-            OutboundEvent encoded = encoder.encode(event);
-            int frames = 0;
-            for (RoomMembership member : members) {
-                try {
-                    member.deliver(event, encoded);
-                    frames++;
-                } catch (RuntimeException e) {
-                    member.fail(); // one broken member must not cost the others the event
-                }
-            }
-            counted(event, frames);
         }
 
         /** Events that queued up meanwhile: each member gets its share in one go, so a transport writes it at once. */
@@ -277,9 +262,9 @@ final class RoomHub {
             deliverRun(run);
         }
 
+        /** Events that go out as they are (not a big room's gathered arrivals and departures), encoded once. */
         private void deliverRun(List<RoomEvent> run) {
-            if (run.size() < 2) {
-                run.forEach(this::send); // gathered() already saw them: it counts arrivals, so once only
+            if (run.isEmpty()) {
                 return;
             }
             List<OutboundEvent> encoded = new ArrayList<>(run.size());
@@ -289,10 +274,14 @@ final class RoomHub {
             int frames = 0;
             for (RoomMembership member : members) {
                 try {
-                    member.deliverAll(run, encoded);
+                    if (run.size() == 1) {
+                        member.deliver(run.get(0), encoded.get(0));
+                    } else {
+                        member.deliverAll(run, encoded);
+                    }
                     frames++;
                 } catch (RuntimeException e) {
-                    member.fail();
+                    member.fail(); // one broken member must not cost the others the events
                 }
             }
             for (RoomEvent event : run) {

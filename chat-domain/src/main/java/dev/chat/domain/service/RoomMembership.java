@@ -61,15 +61,22 @@ final class RoomMembership {
         }
     }
 
-    /** A run of the room's events ({@code encoded} in the same order), as {@link #deliver} each, sent at once. */
+    /**
+     * A run of the room's events ({@code encoded} in the same order, shared by every member), as {@link #deliver}
+     * each, sent at once. A member's own list is made only when something of the run is not for it.
+     */
     void deliverAll(List<RoomEvent> events, List<OutboundEvent> encoded) {
         synchronized (this) {
-            List<OutboundEvent> now = new ArrayList<>(events.size());
+            List<OutboundEvent> some = null;
             for (int i = 0; i < events.size(); i++) {
-                if (passesNow(events.get(i), encoded.get(i))) {
-                    now.add(encoded.get(i));
+                boolean passes = passesNow(events.get(i), encoded.get(i));
+                if (some != null && passes) {
+                    some.add(encoded.get(i));
+                } else if (some == null && !passes) {
+                    some = new ArrayList<>(encoded.subList(0, i));
                 }
             }
+            List<OutboundEvent> now = some == null ? encoded : some;
             if (!now.isEmpty()) {
                 connection.sendAll(now);
             }

@@ -43,13 +43,7 @@ class InMemoryEventBusTest extends EventBusContract {
         CompletableFuture<Void> draining = CompletableFuture.runAsync(() -> bus.publish(first));
         awaitLatch(firstHeld);
 
-        Thread[] publisher = new Thread[1];
-        CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
-            publisher[0] = Thread.currentThread();
-            bus.publish(second);
-        });
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> publisher[0] != null && publisher[0].getState() == Thread.State.TIMED_WAITING);
+        CompletableFuture<Void> waiting = publishAndAwaitWaiting(bus, second);
         assertThat(waiting).as("its event is still queued behind the held one").isNotDone();
 
         release.countDown();
@@ -88,18 +82,24 @@ class InMemoryEventBusTest extends EventBusContract {
         CompletableFuture<Void> draining = CompletableFuture.runAsync(() -> bus.publish(first));
         awaitLatch(firstHeld);
         for (RoomEvent event : queued) { // one at a time, so that their order in the queue is known
-            Thread[] publisher = new Thread[1];
-            CompletableFuture.runAsync(() -> {
-                publisher[0] = Thread.currentThread();
-                bus.publish(event);
-            });
-            await().atMost(Duration.ofSeconds(5))
-                    .until(() -> publisher[0] != null && publisher[0].getState() == Thread.State.TIMED_WAITING);
+            publishAndAwaitWaiting(bus, event);
         }
 
         release.countDown();
         draining.get(5, TimeUnit.SECONDS);
         assertThat(runs).containsExactly(List.of(first), queued);
+    }
+
+    /** Publishes on another thread and returns once that publisher waits behind the room's delivery. */
+    private static CompletableFuture<Void> publishAndAwaitWaiting(InMemoryEventBus bus, RoomEvent event) {
+        Thread[] publisher = new Thread[1];
+        CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
+            publisher[0] = Thread.currentThread();
+            bus.publish(event);
+        });
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> publisher[0] != null && publisher[0].getState() == Thread.State.TIMED_WAITING);
+        return publishing;
     }
 
     private static void awaitLatch(CountDownLatch latch) {

@@ -133,6 +133,27 @@ class RoomMembershipTest {
         assertThat(connection.closes()).hasSize(1);
     }
 
+    @Test
+    void givenRuns_theyAreHeldWhilePriming_thenPassLikeSingleEvents_withoutRepeatsOrEventsAboutYourself() {
+        ChatMessage first = message(1);
+        ChatMessage second = message(2);
+        deliverAll(List.of(first, second));
+        assertThat(connection.received()).isEmpty();
+
+        ActiveUsers snapshot = new ActiveUsers(ROOM, List.of(ME, OTHER), new RoomPosition("e", 1));
+        membership.completePriming(List.of(encoder.encode(first), encoder.encode(snapshot)), 1);
+        UserConnected other = new UserConnected(ROOM, OTHER);
+        ChatMessage third = message(3);
+        deliverAll(List.of(new UserConnected(ROOM, ME), second, other, third));
+        deliverAll(List.of(third, message(4)));
+
+        assertThat(connection.received()).containsExactly(first, snapshot, second, other, third, message(4));
+    }
+
+    private void deliverAll(List<RoomEvent> events) {
+        membership.deliverAll(events, events.stream().map(encoder::encode).toList());
+    }
+
     private void deliver(RoomEvent event) {
         membership.deliver(event, encoder.encode(event));
     }
