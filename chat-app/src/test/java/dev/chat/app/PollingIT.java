@@ -6,7 +6,9 @@ import dev.chat.app.support.HttpSender;
 import dev.chat.app.support.PollTestClient;
 import dev.chat.app.support.RunningChat;
 import dev.chat.app.support.WsTestClient;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +69,27 @@ class PollingIT {
         String again = bob.pollWith(older, 0).join().body();
 
         assertThat(again).isEqualTo(firstAnswer).contains("\"one\"").contains("\"two\"");
+    }
+
+    @Test
+    void givenAPollOvertakenByTheClientsLaterPolls_itIsAnsweredAsThingsStand_andTheHeldPollIsLeftAlone()
+            throws Exception {
+        PollTestClient bob = chat.pollClient();
+        String overtaken = bob.cursor();
+        sender.message(bob.session(), "general", "one", "1");
+        assertThat(bob.poll(5).join().body()).contains("\"one\"");
+        bob.poll(0).join(); // acknowledges "one"
+        CompletableFuture<HttpResponse<String>> held = bob.poll(30);
+
+        HttpResponse<String> late = PollTestClient.get(chat.httpUri("/chat/poll?session=" + bob.session()
+                + "&timeout=30&cursor=" + URLEncoder.encode(overtaken, StandardCharsets.UTF_8)));
+
+        assertThat(late.statusCode()).isEqualTo(200);
+        assertThat(late.body()).doesNotContain("\"closed\"").doesNotContain("welcome");
+        assertThat(held).isNotDone();
+        sender.message(bob.session(), "general", "two", "2");
+        assertThat(held.get(10, TimeUnit.SECONDS).body()).contains("\"two\"").doesNotContain("\"closed\"");
+        assertThat(bob.log().data("welcome")).hasSize(1);
     }
 
     @Test

@@ -130,6 +130,21 @@ final class PollFeed implements ClientConnection, OutboundQueue.Sink<PollFeed.En
     }
 
     /**
+     * True if the cursor names this open feed but fewer events than its client has already acknowledged: a poll the
+     * client's later polls overtook (one a balancer retried elsewhere while the first node still relayed it, say).
+     * Its client has moved on, so it must take nothing over; a client that starts afresh resumes with a cursor of its
+     * own instead.
+     */
+    synchronized boolean isOvertaken(PollCursor cursor) {
+        return !closed && cursor.feedId().equals(id) && cursor.received() < acknowledged;
+    }
+
+    /** What a poll would get now, without acknowledging anything or answering the poll held. */
+    synchronized String peek() {
+        return response();
+    }
+
+    /**
      * Acknowledges the events up to {@code received} and answers with the ones after it, at once if there are any
      * (or {@code timeout} is zero), else when the next event comes or the timeout passes.
      *
