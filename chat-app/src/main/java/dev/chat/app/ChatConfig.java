@@ -173,9 +173,18 @@ public record ChatConfig(
      * @param drainAccept how long after SIGTERM the node still takes new connections (while balancers notice it is
      *     unready)
      * @param drain the window over which its clients are moved to other nodes, each at its own moment
+     * @param warmUp how long the process exercises its own code on a private loopback server before it opens its
+     *     port, so that its first clients do not wait on the JIT compiler (see {@link WarmUp}); zero for none
      */
     public record Operations(
-            int maxConnections, int maxConnectsPerSecond, int maxOpening, Duration drainAccept, Duration drain) {
+            int maxConnections,
+            int maxConnectsPerSecond,
+            int maxOpening,
+            Duration drainAccept,
+            Duration drain,
+            Duration warmUp) {
+        /** Measured on the development machine: see docs/performance.md. */
+        public static final Duration DEFAULT_WARM_UP = Duration.ofSeconds(5);
         /** Sized on the development machine: see README. */
         public static final Operations DEFAULTS = new Operations(
                 20_000, 250, Admission.defaultMaxOpening(), Duration.ofSeconds(2), Duration.ofSeconds(10));
@@ -189,12 +198,21 @@ public record ChatConfig(
         public Operations {
             requireNonNull(drainAccept, "drainAccept");
             requireNonNull(drain, "drain");
+            requireNonNull(warmUp, "warmUp");
             if (maxConnections < 0 || maxConnectsPerSecond < 0 || maxOpening < 0) {
                 throw new IllegalArgumentException("admission limits must not be negative (0 disables one)");
             }
             if (drainAccept.isNegative() || drain.isNegative()) {
                 throw new IllegalArgumentException("drain times must not be negative");
             }
+            if (warmUp.isNegative()) {
+                throw new IllegalArgumentException("CHAT_WARMUP_SECONDS must not be negative");
+            }
+        }
+
+        public Operations(
+                int maxConnections, int maxConnectsPerSecond, int maxOpening, Duration drainAccept, Duration drain) {
+            this(maxConnections, maxConnectsPerSecond, maxOpening, drainAccept, drain, DEFAULT_WARM_UP);
         }
     }
 

@@ -59,6 +59,8 @@ public final class ChatServer {
     private final PrometheusMeterRegistry metrics;
     private final Admission admission;
     private Javalin app;
+    /** Listens to the JVM's collectors until stopped: a stopped server (the warm-up's) must not stay reachable. */
+    private JvmGcMetrics gcMetrics;
 
     ChatServer(
             ChatConfig config,
@@ -146,7 +148,8 @@ public final class ChatServer {
     /** The JVM's and Jetty's own meters, beside the chat's. */
     private void bindServerMeters(Server server) {
         new JvmMemoryMetrics().bindTo(metrics);
-        new JvmGcMetrics().bindTo(metrics);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new ClassLoaderMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
@@ -273,6 +276,7 @@ public final class ChatServer {
         app.stop();
         managed.forEach(Managed::stop);
         scheduler.close();
+        gcMetrics.close();
         app = null;
         log.info("stopped");
     }

@@ -18,6 +18,11 @@ public final class Main {
             System.exit(2);
             return;
         }
+        try {
+            WarmUp.run(config);
+        } catch (RuntimeException e) {
+            log.warn("warm-up failed; starting anyway", e);
+        }
         ChatServer server = ChatApplication.create(config);
         try {
             server.start();

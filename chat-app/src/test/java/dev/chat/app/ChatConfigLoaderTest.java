@@ -22,6 +22,17 @@ class ChatConfigLoaderTest {
         assertThat(config.connections().pingInterval()).isEqualTo(Duration.ofSeconds(25));
         assertThat(config.messaging().reconnectGrace()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.store().redisTimeout()).isEqualTo(Duration.ofMillis(1000));
+        assertThat(config.operations().warmUp()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void givenAWarmUpOfZero_thereIsNone_andANegativeOneIsRefused() {
+        ChatConfig config = ChatConfigLoader.load(Map.of("CHAT_WARMUP_SECONDS", "0"), new Properties());
+
+        assertThat(config.operations().warmUp()).isZero();
+        assertThatThrownBy(() -> ChatConfigLoader.load(Map.of("CHAT_WARMUP_SECONDS", "-1"), new Properties()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("CHAT_WARMUP_SECONDS");
     }
 
     @Test

@@ -1,0 +1,184 @@
+package dev.chat.app;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the service's hot paths for a while on a private loopback server before the real one opens its port. On a
+ * core or two the JIT compiler otherwise takes the CPU from the first clients: a fresh server's echo round trip is
+ * twice a warm one's at the median, and connects are slowest exactly when a restarted node takes its share of a
+ * rolling deploy (docs/performance.md, "Warm-up at start"). What runs: WebSocket connects and goodbyes, messages
+ * echoed to their senders, and their fan-out (with presence) to a roomful of listeners.
+ *
+ * <p>The private server is built from the same configuration but keeps everything in memory, has no limits, and
+ * listens on 127.0.0.1 only, so nothing of it reaches Redis, another node or a client. A warm-up that fails only
+ * leaves the process less warm: startup goes on.
+ */
+final class WarmUp {
+    private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
+    private static final int LISTENERS = 4;
+    private static final int ECHOERS = 2;
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+
+    /** What the warm-up did, and on which port of 127.0.0.1 (0: none). */
+    record Report(Duration took, int port, long echoes, long framesReceived, long connects, List<String> failures) {}
+
+    private final long deadlineNanos;
+    private final AtomicLong echoes = new AtomicLong();
+    private final AtomicLong framesReceived = new AtomicLong();
+    private final AtomicLong connects = new AtomicLong();
+    private final List<String> failures = new ArrayList<>();
+    private volatile boolean stopping;
+
+    private WarmUp(Duration budget) {
+        this.deadlineNanos = System.nanoTime() + budget.toNanos();
+    }
+
+    /** Warms up for {@code config}'s {@code warmUp} duration (nothing when it is zero). */
+    static Report run(ChatConfig config) {
+        Duration budget = config.operations().warmUp();
+        if (budget.isZero()) {
+            return new Report(Duration.ZERO, 0, 0, 0, 0, List.of());
+        }
+        log.info("warming up for {} s on a private loopback server (CHAT_WARMUP_SECONDS)", budget.toSeconds());
+        long started = System.nanoTime();
+        WarmUp warmUp = new WarmUp(budget);
+        ChatServer server = ChatApplication.create(privateConfig(config)).start();
+        int port = server.port();
+        try {
+            warmUp.exercise(port);
+        } finally {
+            server.stop();
+        }
+        Report report = warmUp.report(Duration.ofNanos(System.nanoTime() - started), port);
+        if (report.failures().isEmpty()) {
+            log.info(
+                    "warmed up in {} ms: {} messages echoed, {} frames fanned out, {} connects",
+                    report.took().toMillis(),
+                    report.echoes(),
+                    report.framesReceived(),
+                    report.connects());
+        } else {
+            log.warn("warm-up cut short ({}); starting anyway", report.failures());
+        }
+        return report;
+    }
+
+    static ChatConfig privateConfig(ChatConfig config) {
+        ChatConfig.Store store = config.store();
+        ChatConfig.Operations operations = config.operations();
+        return config.withServer(new ChatConfig.Server("127.0.0.1", 0, List.of(), Duration.ofSeconds(1)))
+                .withStore(new ChatConfig.Store(
+                        null, store.redisNamespace(), store.presenceLease(), store.startupWait(), store.redisTimeout()))
+                .withOperations(new ChatConfig.Operations(
+                        0, 0, operations.maxOpening(), Duration.ZERO, Duration.ZERO, Duration.ZERO))
+                .withAbuse(ChatConfig.Abuse.NONE);
+    }
+
+    private void exercise(int port) {
+        List<WarmUpClient> listeners = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        try {
+            for (int i = 0; i < LISTENERS; i++) {
+                WarmUpClient listener = WarmUpClient.connect(port, READ_TIMEOUT);
+                connects.incrementAndGet();
+                listeners.add(listener);
+                threads.add(start("warm-up-listener-" + i, () -> listen(listener)));
+            }
+            for (int i = 0; i < ECHOERS; i++) {
+                String name = "warm-up-echo-" + i;
+                threads.add(start(name, () -> echo(port, name)));
+            }
+            threads.add(start("warm-up-connects", () -> connectAndLeave(port)));
+            for (Thread thread : threads.subList(LISTENERS, threads.size())) {
+                thread.join(); // each stops by itself at the deadline
+            }
+        } catch (IOException e) {
+            failed(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopping = true;
+            listeners.forEach(WarmUpClient::close);
+            for (Thread thread : threads) {
+                try {
+                    thread.join(READ_TIMEOUT.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private void listen(WarmUpClient listener) {
+        try {
+            while (!stopping) {
+                listener.readText();
+                framesReceived.incrementAndGet();
+            }
+        } catch (IOException closed) {
+            // closed when the warm-up ends
+        }
+    }
+
+    /** Posts a message and waits for it to come back, one at a time: the round trip a chatting user makes. */
+    private void echo(int port, String name) {
+        try (WarmUpClient client = WarmUpClient.connect(port, READ_TIMEOUT)) {
+            connects.incrementAndGet();
+            for (long n = 0; !isOver(); n++) {
+                String marker = name + "-" + n;
+                client.sendText("{\"event\":\"message\",\"data\":{\"room\":\"general\",\"text\":\"warming up " + marker
+                        + "\",\"ref\":\"" + marker + "\"}}");
+                String frame;
+                do {
+                    frame = client.readText();
+                } while (!(frame.startsWith("{\"event\":\"message\"") && frame.contains(marker)));
+                echoes.incrementAndGet();
+            }
+        } catch (IOException e) {
+            failed(e);
+        }
+    }
+
+    /** Connects, reads what a newcomer gets up to the member list, and leaves: the room sees each come and go. */
+    private void connectAndLeave(int port) {
+        while (!isOver()) {
+            try (WarmUpClient client = WarmUpClient.connect(port, READ_TIMEOUT)) {
+                connects.incrementAndGet();
+                while (!client.readText().startsWith("{\"event\":\"activeUsers\"")) {
+                    // welcome, then the room's recent history
+                }
+            } catch (IOException e) {
+                failed(e);
+                return;
+            }
+        }
+    }
+
+    private boolean isOver() {
+        return stopping || System.nanoTime() - deadlineNanos >= 0;
+    }
+
+    private synchronized void failed(IOException e) {
+        if (!stopping) {
+            failures.add(e.toString());
+            stopping = true;
+        }
+    }
+
+    private synchronized Report report(Duration took, int port) {
+        return new Report(took, port, echoes.get(), framesReceived.get(), connects.get(), List.copyOf(failures));
+    }
+
+    private static Thread start(String name, Runnable task) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+}
