@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the service's hot paths for a while on a private loopback server before the real one opens its port. On a
  * core or two the JIT compiler otherwise takes the CPU from the first clients: a fresh server's echo round trip is
- * twice a warm one's at the median, and connects are slowest exactly when a restarted node takes its share of a
- * rolling deploy (docs/performance.md, "Warm-up at start"). What runs: WebSocket connects and goodbyes, messages
- * echoed to their senders, and their fan-out (with presence) to a roomful of listeners.
+ * twice a warm one's at the median (docs/performance.md, "Warm-up at start and runtime defaults"). What runs:
+ * WebSocket connects and goodbyes, messages echoed to their senders, and their fan-out (with presence) to a few
+ * listeners.
  *
  * <p>The private server is built from the same configuration but keeps everything in memory, has no limits, and
  * listens on 127.0.0.1 only, so nothing of it reaches Redis, another node or a client. A warm-up that fails only
@@ -23,6 +23,9 @@ final class WarmUp {
     private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
     private static final int LISTENERS = 4;
     private static final int ECHOERS = 2;
+    /** Messages each echoing client has in flight. */
+    private static final int ECHO_WINDOW = 4;
+
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
     /** What the warm-up did, and on which port of 127.0.0.1 (0: none). */
@@ -126,19 +129,30 @@ final class WarmUp {
         }
     }
 
-    /** Posts a message and waits for it to come back, one at a time: the round trip a chatting user makes. */
+    /**
+     * Posts messages and reads them back, a few in flight at a time: the round trip a chatting user makes, with
+     * enough of them for the per-message code to reach the optimising compiler within the warm-up.
+     */
     private void echo(int port, String name) {
         try (WarmUpClient client = WarmUpClient.connect(port, READ_TIMEOUT)) {
             connects.incrementAndGet();
-            for (long n = 0; !isOver(); n++) {
-                String marker = name + "-" + n;
-                client.sendText("{\"event\":\"message\",\"data\":{\"room\":\"general\",\"text\":\"warming up " + marker
-                        + "\",\"ref\":\"" + marker + "\"}}");
-                String frame;
-                do {
-                    frame = client.readText();
-                } while (!(frame.startsWith("{\"event\":\"message\"") && frame.contains(marker)));
-                echoes.incrementAndGet();
+            long sent = 0;
+            long back = 0;
+            while (true) {
+                while (!isOver() && sent - back < ECHO_WINDOW) {
+                    String marker = name + "-" + sent++;
+                    client.sendText("{\"event\":\"message\",\"data\":{\"room\":\"general\",\"text\":\"warming up "
+                            + marker + "\",\"ref\":\"" + marker + "\"}}");
+                }
+                if (back == sent) {
+                    return;
+                }
+                String frame = client.readText();
+                // the message's text ends with its marker; the ack carries it as the ref, after a quote, not a space
+                if (frame.startsWith("{\"event\":\"message\"") && frame.contains(" " + name + "-" + back + "\"")) {
+                    back++;
+                    echoes.incrementAndGet();
+                }
             }
         } catch (IOException e) {
             failed(e);
