@@ -121,37 +121,26 @@ final class PollFeed implements ClientConnection, OutboundQueue.Sink<PollFeed.En
         return !closed;
     }
 
-    /** True if a poll with this many events received can be answered from this feed, exactly. */
+    /** True if a poll with this many events received can be answered from this feed ({@link #poll}). */
     synchronized boolean canServe(PollCursor cursor) {
-        return !closed
-                && cursor.feedId().equals(id)
-                && cursor.received() >= acknowledged
-                && cursor.received() <= lastNumber;
-    }
-
-    /**
-     * True if the cursor names this open feed but fewer events than its client has already acknowledged: a poll the
-     * client's later polls overtook (one a balancer retried elsewhere while the first node still relayed it, say).
-     * Its client has moved on, so it must take nothing over; a client that starts afresh resumes with a cursor of its
-     * own instead.
-     */
-    synchronized boolean isOvertaken(PollCursor cursor) {
-        return !closed && cursor.feedId().equals(id) && cursor.received() < acknowledged;
-    }
-
-    /** What a poll would get now, without acknowledging anything or answering the poll held. */
-    synchronized String peek() {
-        return response();
+        return !closed && cursor.feedId().equals(id) && cursor.received() <= lastNumber;
     }
 
     /**
      * Acknowledges the events up to {@code received} and answers with the ones after it, at once if there are any
-     * (or {@code timeout} is zero), else when the next event comes or the timeout passes.
+     * (or {@code timeout} is zero), else when the next event comes or the timeout passes. A poll with fewer events
+     * than already acknowledged is one the client's later polls overtook (a balancer retried it elsewhere while the
+     * first node still relayed it, say): its client has moved on, so it is answered with what the feed holds now and
+     * takes nothing over, neither the poll held nor, by resuming, the session. A client that starts afresh resumes
+     * with a cursor of no feed instead.
      *
      * @return the JSON response body {@code {"events": [...], "cursor": "..."}}
      */
     CompletableFuture<String> poll(long received, Duration timeout) {
         synchronized (this) {
+            if (received < acknowledged) {
+                return CompletableFuture.completedFuture(response());
+            }
             while (!pending.isEmpty() && pending.peek().number() <= received) {
                 queue.written(pending.poll().bytes());
             }

@@ -190,12 +190,7 @@ public final class PollingTransport {
         if (current != null && cursor.isPresent() && current.feed().canServe(cursor.get())) {
             return current.feed().poll(cursor.get().received(), timeout).thenApply(HttpAnswer::ok);
         }
-        if (current != null && cursor.isPresent() && current.feed().isOvertaken(cursor.get())) {
-            // Resuming would close the feed the client polls now, as replaced.
-            return CompletableFuture.completedFuture(
-                    HttpAnswer.ok(current.feed().peek()));
-        }
-        // Not ours to answer exactly (an expired feed, an older cursor, a session served elsewhere until now):
+        // Not ours to answer exactly (an expired feed, another feed's cursor, a session served elsewhere until now):
         // resume from history.
         return open(Optional.of(token), cursor.map(PollCursor::positions).orElse(Cursor.EMPTY), Identity.ANONYMOUS);
     }
