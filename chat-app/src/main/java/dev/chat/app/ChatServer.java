@@ -276,7 +276,9 @@ public final class ChatServer {
         app.stop();
         managed.forEach(Managed::stop);
         scheduler.close();
-        gcMetrics.close();
+        if (gcMetrics != null) { // null when the start failed before the meters were bound
+            gcMetrics.close();
+        }
         app = null;
         log.info("stopped");
     }

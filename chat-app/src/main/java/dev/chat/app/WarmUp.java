@@ -51,12 +51,13 @@ final class WarmUp {
         log.info("warming up for {} s on a private loopback server (CHAT_WARMUP_SECONDS)", budget.toSeconds());
         long started = System.nanoTime();
         WarmUp warmUp = new WarmUp(budget);
-        ChatServer server = ChatApplication.create(privateConfig(config)).start();
-        int port = server.port();
+        ChatServer server = ChatApplication.create(privateConfig(config));
+        int port;
         try {
+            port = server.start().port();
             warmUp.exercise(port);
         } finally {
-            server.stop();
+            server.stop(); // also after a failed start: what did start (stores, scheduler, sockets) is let go
         }
         Report report = warmUp.report(Duration.ofNanos(System.nanoTime() - started), port);
         if (report.failures().isEmpty()) {

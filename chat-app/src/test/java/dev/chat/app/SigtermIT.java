@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,9 +40,10 @@ class SigtermIT {
     @Test
     void givenRunningJar_whenSigtermArrives_itDrainsItsClientsOverTheWindowAndExits() throws Exception {
         int port = freePort();
+        File log = File.createTempFile("chat-sigterm", ".log");
         ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", JAR.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(File.createTempFile("chat-sigterm", ".log"));
+                .redirectOutput(log);
         builder.environment().put("CHAT_PORT", Integer.toString(port));
         builder.environment().put("CHAT_HOST", "127.0.0.1");
         builder.environment().put("CHAT_DRAIN_ACCEPT_SECONDS", "1");
@@ -51,6 +53,9 @@ class SigtermIT {
                 .pollInterval(Duration.ofMillis(100))
                 .ignoreExceptions()
                 .until(() -> status(port, "/ready") == 200);
+        assertThat(Files.readString(log.toPath()))
+                .as("the jar warms up before it opens its port")
+                .contains("WarmUp - warmed up in");
         URI chat = URI.create("ws://127.0.0.1:" + port + "/chat");
         List<WsTestClient> clients = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
