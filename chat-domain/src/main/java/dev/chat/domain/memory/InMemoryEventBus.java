@@ -30,7 +30,9 @@ import java.util.concurrent.locks.LockSupport;
  * crowd joining one room left the thread draining it with one share of the CPU among hundreds of joining threads:
  * the room's events piled up, and a message waited behind them for seconds (docs/performance.md). Waiting takes
  * the publishers off the CPU, so the queue empties as fast as it fills. A thread that is itself delivering some
- * room's events never waits, so rooms cannot wait on each other.
+ * room's events never waits, so rooms cannot wait on each other. The thread delivering stops once its own event is
+ * out and hands the rest to the earliest publisher waiting: each publisher's share is bounded, and none is kept from
+ * reading its own connection for long.
  */
 public final class InMemoryEventBus implements EventBus {
     /** How long a publisher waits for its event at most; then it leaves it to the thread draining. */
@@ -107,6 +109,9 @@ public final class InMemoryEventBus implements EventBus {
         private static final class Waiter {
             private final long ticket;
             private final Thread thread = Thread.currentThread();
+            /** Set before {@link #released}: the waiter is to take over delivering the room. */
+            private volatile boolean takesOver;
+
             private volatile boolean released;
 
             Waiter(long ticket) {
@@ -120,6 +125,11 @@ public final class InMemoryEventBus implements EventBus {
             void release() {
                 released = true;
                 LockSupport.unpark(thread);
+            }
+
+            void handOver() {
+                takesOver = true;
+                release();
             }
         }
 
@@ -141,33 +151,43 @@ public final class InMemoryEventBus implements EventBus {
                     waiters.add(waiter);
                 }
             }
-            if (waiter != null) {
-                awaitRelease(waiter);
+            if (waiter != null && !awaitRelease(waiter)) {
                 return;
             }
+            boolean outer = DELIVERING.get();
             DELIVERING.set(true);
             try {
-                deliverAll();
+                deliverThrough(ticket);
             } finally {
-                DELIVERING.set(false);
+                DELIVERING.set(outer);
             }
         }
 
-        private void awaitRelease(Waiter waiter) {
+        /** @return true if the waiter was handed the room's delivery, false once its event is out or it gave up */
+        private boolean awaitRelease(Waiter waiter) {
             long deadline = System.nanoTime() + MAX_WAIT_NANOS;
             while (!waiter.released) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || Thread.currentThread().isInterrupted()) {
                     synchronized (this) {
-                        waiters.remove(waiter);
+                        if (waiters.remove(waiter)) {
+                            return false;
+                        }
                     }
-                    return;
+                    break; // released meanwhile: see how
                 }
                 LockSupport.parkNanos(this, left);
             }
+            return waiter.takesOver;
         }
 
-        private void deliverAll() {
+        /**
+         * Delivers the room's queue in runs until the caller's own event is out; then, if publishers wait, hands the
+         * rest to the earliest of them and returns. A publisher thus delivers a share bounded by its own wait, and
+         * gets back to reading its own connection: one that kept delivering a busy room for everyone else would
+         * leave its own client's messages unread meanwhile.
+         */
+        private void deliverThrough(long ticket) {
             while (true) {
                 List<RoomEvent> run;
                 synchronized (this) {
@@ -176,6 +196,10 @@ public final class InMemoryEventBus implements EventBus {
                         while (!waiters.isEmpty()) {
                             waiters.poll().release();
                         }
+                        return;
+                    }
+                    if (delivered >= ticket && !waiters.isEmpty()) {
+                        waiters.poll().handOver(); // every waiter left has its event still queued
                         return;
                     }
                     run = new ArrayList<>(Math.min(pending.size(), MAX_RUN));

@@ -33,9 +33,11 @@ import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * Room events across nodes over Redis pub/sub, one channel per room, and only for rooms this node has subscribers
- * in. Publishing uses the shared connection pool; receiving uses one dedicated connection read by one thread, so a
- * room's events reach listeners in publish order. The same connection carries this node's own channel, on which other
- * nodes reach it (takeover notices, relayed requests), first: once it is subscribed, the connection listens.
+ * in. Publishing uses the shared connection pool; receiving uses one dedicated connection read by one thread, and
+ * listeners run on another ({@link RoomDeliveries}), so a room's events reach listeners in publish order, and what
+ * arrived while a big room was being delivered goes out as one run. The same connection carries this node's own
+ * channel, on which other nodes reach it (takeover notices, relayed requests), first: once it is subscribed, the
+ * connection listens.
  *
  * <p>Pub/sub is at-most-once: after the subscriber connection drops and comes back, each room is back-filled from its
  * message stream since the last message delivered (or where the room stood when subscribed), so connected clients
@@ -63,6 +65,8 @@ final class RedisEventBus implements EventBus, AutoCloseable {
     private final Map<RoomName, List<EventBus.Listener>> listeners = new ConcurrentHashMap<>();
     /** Per subscribed room, where delivery stands; written by the subscriber thread once the room is subscribed. */
     private final Map<RoomName, Delivered> delivered = new ConcurrentHashMap<>();
+    /** Listeners run there, not on the subscriber thread; from {@link #start}. */
+    private RoomDeliveries deliveries;
 
     private final Map<String, CompletableFuture<Void>> pendingSubscribes = new ConcurrentHashMap<>();
     private volatile Receiver receiver;
@@ -106,6 +110,7 @@ final class RedisEventBus implements EventBus, AutoCloseable {
         if (thread != null) {
             return;
         }
+        deliveries = new RoomDeliveries(room -> listeners.getOrDefault(room, List.of()));
         thread = new Thread(this::receiveUntilClosed, "redis-subscriber");
         thread.setDaemon(true);
         thread.start();
@@ -185,6 +190,11 @@ final class RedisEventBus implements EventBus, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        synchronized (this) {
+            if (deliveries != null) {
+                deliveries.close();
+            }
+        }
         Receiver current = receiver;
         if (current != null && current.isSubscribed()) {
             try {
@@ -303,13 +313,7 @@ final class RedisEventBus implements EventBus, AutoCloseable {
     }
 
     private void notifyListeners(RoomName room, RoomEvent event) {
-        for (EventBus.Listener listener : listeners.getOrDefault(room, List.of())) {
-            try {
-                listener.accept(event);
-            } catch (RuntimeException e) {
-                log.error("room event listener failed", e);
-            }
-        }
+        deliveries.add(room, event);
     }
 
     /** Where a room's delivery stands: the epoch of its messages and the last seq delivered. */
