@@ -92,6 +92,58 @@ class PollingIT {
         assertThat(bob.log().data("welcome")).hasSize(1);
     }
 
+    /**
+     * A rolling deploy: the poll that moved the session here (naming the old node's feed) reached a stopping node
+     * first, which passed it on and then answered 503, so the balancer retried it here. A copy the stopping node
+     * passed on arriving after that must not resume the session a second time (closing the client's poll).
+     */
+    @Test
+    void givenALateCopyOfThePollThatResumedTheSessionHere_itTakesNothingOver() throws Exception {
+        PollTestClient bob = chat.pollClient();
+        String moved = "elsewhere~7~" + bob.cursor().split("~", 3)[2];
+        bob.pollWith(moved, 0).join(); // resumed here: a new feed
+        String resumedFeed = bob.cursor().split("~", 2)[0];
+        bob.poll(0).join();
+        CompletableFuture<HttpResponse<String>> held = bob.poll(30);
+
+        HttpResponse<String> late = PollTestClient.get(chat.httpUri("/chat/poll?session=" + bob.session()
+                + "&timeout=30&cursor=" + URLEncoder.encode(moved, StandardCharsets.UTF_8)));
+
+        assertThat(late.statusCode()).isEqualTo(200);
+        assertThat(late.body()).doesNotContain("\"closed\"").doesNotContain("welcome");
+        assertThat(late.body()).contains("\"cursor\":\"" + resumedFeed + "~");
+        assertThat(held).isNotDone();
+        sender.message(bob.session(), "general", "after", "a");
+        assertThat(held.get(10, TimeUnit.SECONDS).body()).contains("\"after\"").doesNotContain("\"closed\"");
+        assertThat(bob.log().data("welcome")).hasSize(2);
+    }
+
+    @Test
+    void givenTheAnswerThatResumedTheSessionWasLost_askingAgainGetsTheSameFeedFromItsStart() throws Exception {
+        PollTestClient bob = chat.pollClient();
+        String moved = "elsewhere~7~" + bob.cursor().split("~", 3)[2];
+        HttpResponse<String> first = PollTestClient.get(chat.httpUri("/chat/poll?session=" + bob.session()
+                + "&timeout=0&cursor=" + URLEncoder.encode(moved, StandardCharsets.UTF_8)));
+
+        HttpResponse<String> again = PollTestClient.get(chat.httpUri("/chat/poll?session=" + bob.session()
+                + "&timeout=0&cursor=" + URLEncoder.encode(moved, StandardCharsets.UTF_8)));
+
+        assertThat(again.body()).isEqualTo(first.body()).contains("\"resumed\":true");
+    }
+
+    @Test
+    void givenAClientStartingOverTwice_eachStartGetsAFreshFeedAndWelcome() {
+        PollTestClient bob = chat.pollClient();
+        String startOver = "resume~0~" + bob.cursor().split("~", 3)[2];
+        bob.pollWith(startOver, 0).join();
+        String firstFeed = bob.cursor().split("~", 2)[0];
+
+        bob.pollWith(startOver, 0).join(); // a page reload
+
+        assertThat(bob.cursor()).doesNotStartWith(firstFeed + "~");
+        assertThat(bob.log().data("welcome")).hasSize(3);
+    }
+
     @Test
     void givenCursorOfAFeedThisNodeDoesNotHave_thePollResumesFromHistory() {
         WsTestClient alice = chat.client();

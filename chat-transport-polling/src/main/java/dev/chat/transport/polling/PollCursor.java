@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  */
 record PollCursor(String feedId, long received, Cursor positions) {
     private static final Pattern FEED_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+    /** The feed a client names when it starts over (a page reload, a switch of transport): always a fresh feed. */
+    static final String START_OVER = "resume";
 
     static Optional<PollCursor> parse(String text) {
         if (text == null || text.length() > Cursor.MAX_TEXT_LENGTH) {
@@ -26,6 +28,11 @@ record PollCursor(String feedId, long received, Cursor positions) {
             return Optional.empty();
         }
         return Optional.of(new PollCursor(parts[0], Long.parseLong(parts[1]), positions));
+    }
+
+    /** True if the client starts over: it names no feed of the server's on purpose. */
+    boolean startsOver() {
+        return feedId.equals(START_OVER);
     }
 
     String text() {

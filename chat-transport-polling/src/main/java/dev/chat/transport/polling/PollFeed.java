@@ -139,7 +139,7 @@ final class PollFeed implements ClientConnection, OutboundQueue.Sink<PollFeed.En
     CompletableFuture<String> poll(long received, Duration timeout) {
         synchronized (this) {
             if (received < acknowledged) {
-                return CompletableFuture.completedFuture(response());
+                return asItStands();
             }
             while (!pending.isEmpty() && pending.peek().number() <= received) {
                 queue.written(pending.poll().bytes());
@@ -162,6 +162,11 @@ final class PollFeed implements ClientConnection, OutboundQueue.Sink<PollFeed.En
             }
             return answer;
         }
+    }
+
+    /** Answers at once with the events after the acknowledged ones, changing nothing (the poll held stays held). */
+    synchronized CompletableFuture<String> asItStands() {
+        return CompletableFuture.completedFuture(response());
     }
 
     /** True if the client stopped polling: no poll held and the last one should have been followed up by now. */

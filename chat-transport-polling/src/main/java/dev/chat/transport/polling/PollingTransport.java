@@ -74,7 +74,11 @@ public final class PollingTransport {
     });
 
     /** A session's feed on this node and its life with the domain. */
-    private record Poller(PollFeed feed, ClientLink link) {}
+    /**
+     * A session's feed on this node, and the feed the client's cursor named when this one was opened to resume it (null
+     * for a new session or a client starting over): a poll naming that one is a copy the client has moved past.
+     */
+    private record Poller(PollFeed feed, ClientLink link, String resumedFrom) {}
 
     public PollingTransport(
             ChatUseCases useCases,
@@ -155,7 +159,7 @@ public final class PollingTransport {
             String session, String cursorText, Duration timeout, String signInToken) {
         if (session == null) {
             Identity identity = signIn.required() ? signIn.verify(signInToken) : Identity.ANONYMOUS;
-            return open(Optional.empty(), Cursor.EMPTY, identity);
+            return open(Optional.empty(), Cursor.EMPTY, null, identity);
         }
         SessionToken token = new SessionToken(session);
         Poller here = feeds.get(token);
@@ -187,35 +191,50 @@ public final class PollingTransport {
     private CompletableFuture<HttpAnswer> answerHere(SessionToken token, String cursorText, Duration timeout) {
         Optional<PollCursor> cursor = PollCursor.parse(cursorText);
         Poller current = feeds.get(token);
-        if (current != null && cursor.isPresent() && current.feed().canServe(cursor.get())) {
-            return current.feed().poll(cursor.get().received(), timeout).thenApply(HttpAnswer::ok);
+        if (current != null && cursor.isPresent()) {
+            if (current.feed().canServe(cursor.get())) {
+                return current.feed().poll(cursor.get().received(), timeout).thenApply(HttpAnswer::ok);
+            }
+            if (current.feed().isOpen() && cursor.get().feedId().equals(current.resumedFrom())) {
+                // A copy of the poll that opened this feed, late: a stopping node still passed it on after the balancer
+                // had retried it here. It must not resume the session again (the client's poll on this feed would be
+                // closed as replaced); if its answer was lost instead, what the feed holds is that answer.
+                return current.feed().asItStands().thenApply(HttpAnswer::ok);
+            }
         }
         // Not ours to answer exactly (an expired feed, another feed's cursor, a session served elsewhere until now):
         // resume from history.
-        return open(Optional.of(token), cursor.map(PollCursor::positions).orElse(Cursor.EMPTY), Identity.ANONYMOUS);
+        return open(
+                Optional.of(token),
+                cursor.map(PollCursor::positions).orElse(Cursor.EMPTY),
+                cursor.filter(named -> !named.startsOver())
+                        .map(PollCursor::feedId)
+                        .orElse(null),
+                Identity.ANONYMOUS);
     }
 
     /**
      * A new session (of {@code identity}), or one resumed from history (which keeps its own), with a new feed on this
      * node: answered at once.
      */
-    private CompletableFuture<HttpAnswer> open(Optional<SessionToken> resume, Cursor positions, Identity identity) {
+    private CompletableFuture<HttpAnswer> open(
+            Optional<SessionToken> resume, Cursor positions, String resumedFrom, Identity identity) {
         Admission.Entry admitted = admission.admit();
         Optional<Admission.Refusal> notAdmitted = admitted.refusal();
         if (notAdmitted.isPresent()) {
             return CompletableFuture.completedFuture(HttpAnswer.notAdmitted(notAdmitted.get(), encoder));
         }
         try {
-            return openAdmitted(resume, positions, identity);
+            return openAdmitted(resume, positions, resumedFrom, identity);
         } finally {
             admitted.opened();
         }
     }
 
     private CompletableFuture<HttpAnswer> openAdmitted(
-            Optional<SessionToken> resume, Cursor positions, Identity identity) {
+            Optional<SessionToken> resume, Cursor positions, String resumedFrom, Identity identity) {
         PollFeed feed = newFeed();
-        Poller poller = new Poller(feed, new ClientLink(useCases, feed));
+        Poller poller = new Poller(feed, new ClientLink(useCases, feed), resumedFrom);
         Optional<ErrorEvent> refusal = poller.link().open(resume, positions, identity);
         if (refusal.isPresent()) {
             return CompletableFuture.completedFuture(HttpAnswer.of(refusal.get(), encoder));
