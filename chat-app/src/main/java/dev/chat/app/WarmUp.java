@@ -31,7 +31,10 @@ final class WarmUp {
     /** What the warm-up did, and on which port of 127.0.0.1 (0: none). */
     record Report(Duration took, int port, long echoes, long framesReceived, long connects, List<String> failures) {}
 
-    private final long deadlineNanos;
+    private final Duration budget;
+    /** Set when the traffic starts, before any client thread. */
+    private long deadlineNanos;
+
     private final AtomicLong echoes = new AtomicLong();
     private final AtomicLong framesReceived = new AtomicLong();
     private final AtomicLong connects = new AtomicLong();
@@ -39,7 +42,7 @@ final class WarmUp {
     private volatile boolean stopping;
 
     private WarmUp(Duration budget) {
-        this.deadlineNanos = System.nanoTime() + budget.toNanos();
+        this.budget = budget;
     }
 
     /** Warms up for {@code config}'s {@code warmUp} duration (nothing when it is zero). */
@@ -84,7 +87,12 @@ final class WarmUp {
                 .withAbuse(ChatConfig.Abuse.NONE);
     }
 
+    /**
+     * Runs the traffic for the whole budget, counted from here: a private server slow to start (a loaded machine
+     * starting several JVMs at once) would otherwise leave no time for any traffic, and the warm-up would do nothing.
+     */
     private void exercise(int port) {
+        deadlineNanos = System.nanoTime() + budget.toNanos();
         List<WarmUpClient> listeners = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         try {
