@@ -360,6 +360,13 @@ final class RedisSessionStore implements SessionStore {
                 return; // released meanwhile: gone for good
             }
             SessionRecord record = mine.record;
+            // Two renewals at once (the periodic one and the one after a reconnect) may both have found it lost; the
+            // first restored it, and its nickname, held by this very session, must not read as taken by another.
+            Object renewed = redis.eval(
+                    RENEW_IF_OWNER, List.of(keys.session(token)), List.of(mine.claim, Long.toString(ttl.toMillis())));
+            if (Long.valueOf(1).equals(renewed)) {
+                return;
+            }
             Object taken = redis.eval(
                     TAKE_NICKNAME,
                     List.of(keys.nickname(record.nickname())),
