@@ -232,11 +232,7 @@ public final class InMemoryEventBus implements EventBus {
 
         private static void deliver(Listener listener, List<RoomEvent> events) {
             try {
-                if (events.size() == 1) {
-                    listener.accept(events.get(0));
-                } else {
-                    listener.acceptAll(events);
-                }
+                listener.acceptRun(events);
             } catch (RuntimeException e) {
                 // A broken listener must not starve the others; surface it where the thread reports failures.
                 Thread current = Thread.currentThread();

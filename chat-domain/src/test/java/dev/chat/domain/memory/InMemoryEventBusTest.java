@@ -1,5 +1,6 @@
 package dev.chat.domain.memory;
 
+import static dev.chat.domain.contract.ContractSupport.awaitLatch;
 import static dev.chat.domain.contract.ContractSupport.uniqueNickname;
 import static dev.chat.domain.contract.ContractSupport.uniqueRoom;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -180,16 +181,5 @@ class InMemoryEventBusTest extends EventBusContract {
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> publisher[0] != null && publisher[0].getState() == Thread.State.TIMED_WAITING);
         return publishing;
-    }
-
-    private static void awaitLatch(CountDownLatch latch) {
-        try {
-            if (!latch.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("latch not released");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -107,11 +107,7 @@ final class RoomDeliveries implements AutoCloseable {
     private void deliver(RoomName room, List<RoomEvent> events) {
         for (EventBus.Listener listener : listenersOf.apply(room)) {
             try {
-                if (events.size() == 1) {
-                    listener.accept(events.get(0));
-                } else {
-                    listener.acceptAll(events);
-                }
+                listener.acceptRun(events);
             } catch (RuntimeException e) {
                 log.error("room event listener failed", e);
             }

@@ -1,5 +1,6 @@
 package dev.chat.store.redis;
 
+import static dev.chat.domain.contract.ContractSupport.awaitLatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -96,16 +97,5 @@ class RoomDeliveriesTest {
 
     private static RoomEvent event(RoomName room) {
         return new UserConnected(room, new Nickname("User" + System.nanoTime()));
-    }
-
-    private static void awaitLatch(CountDownLatch latch) {
-        try {
-            if (!latch.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("latch not released");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -73,7 +73,6 @@ public final class PollingTransport {
         return thread;
     });
 
-    /** A session's feed on this node and its life with the domain. */
     /**
      * A session's feed on this node, and the feed the client's cursor named when this one was opened to resume it (null
      * for a new session or a client starting over): a poll naming that one is a copy the client has moved past.

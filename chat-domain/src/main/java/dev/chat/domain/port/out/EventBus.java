@@ -32,5 +32,14 @@ public interface EventBus {
         default void acceptAll(List<RoomEvent> events) {
             events.forEach(this);
         }
+
+        /** What a bus calls with the events it has for the listener at once: a lone one goes to {@link #accept}. */
+        default void acceptRun(List<RoomEvent> events) {
+            if (events.size() == 1) {
+                accept(events.get(0));
+            } else {
+                acceptAll(events);
+            }
+        }
     }
 }
