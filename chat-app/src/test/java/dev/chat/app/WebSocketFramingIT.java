@@ -92,47 +92,91 @@ class WebSocketFramingIT {
         }
     }
 
+    @Test
+    void givenAClientThatOnlyListens_theServerPingsIt_andSendsHeartbeats_atThePingInterval() throws Exception {
+        ChatConfig defaults = ChatConfig.defaults(0);
+        ChatConfig.Connections connections = defaults.connections();
+        try (RunningChat pinging = RunningChat.start(defaults.withConnections(new ChatConfig.Connections(
+                        connections.maxFrameBytes(),
+                        connections.maxQueuedBytes(),
+                        Duration.ofMillis(200),
+                        Duration.ofSeconds(30))));
+                Socket socket = upgrade(pinging.chatUri().getPort())) {
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            int pings = 0;
+            int heartbeats = 0;
+            long deadline = System.nanoTime() + READ_FOR.toNanos();
+            while ((pings < 2 || heartbeats < 2) && System.nanoTime() < deadline) {
+                Frame frame = readFrame(in);
+                if (frame.opcode() == 0x9) {
+                    pings++;
+                } else if (frame.opcode() == 0x1
+                        && JSON.readTree(strictUtf8(frame.payload()))
+                                .get("event")
+                                .asText()
+                                .equals("heartbeat")) {
+                    heartbeats++;
+                }
+            }
+            assertThat(pings).as("pings").isGreaterThanOrEqualTo(2);
+            assertThat(heartbeats).as("heartbeats").isGreaterThanOrEqualTo(2);
+        }
+    }
+
     /** Opens a connection, reads {@link #FRAMES_PER_JOINER} text frames strictly, and drops it. */
     private List<JsonNode> readAsJoiner() throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", chat.chatUri().getPort())) {
-            socket.setSoTimeout((int) READ_FOR.toMillis());
-            OutputStream out = socket.getOutputStream();
-            byte[] key = new byte[16];
-            ThreadLocalRandom.current().nextBytes(key);
-            out.write(("GET /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                            + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
-                            + "Sec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+        try (Socket socket = upgrade(chat.chatUri().getPort())) {
             DataInputStream in = new DataInputStream(socket.getInputStream());
-            assertThat(readHead(in)).startsWith("HTTP/1.1 101");
             List<JsonNode> events = new ArrayList<>();
             long deadline = System.nanoTime() + READ_FOR.toNanos();
             while (events.size() < FRAMES_PER_JOINER && System.nanoTime() < deadline) {
-                int first = in.readUnsignedByte();
-                int second = in.readUnsignedByte();
-                assertThat(first & 0x70).as("reserved bits").isZero();
-                assertThat(first & 0x80).as("every message in one frame").isNotZero();
-                assertThat(second & 0x80).as("server frames are not masked").isZero();
-                long length = second & 0x7f;
-                if (length == 126) {
-                    length = in.readUnsignedShort();
-                } else if (length == 127) {
-                    length = in.readLong();
-                }
-                byte[] payload = new byte[Math.toIntExact(length)];
-                in.readFully(payload);
-                int opcode = first & 0x0f;
-                if (opcode == 0x9 || opcode == 0xA) {
+                Frame frame = readFrame(in);
+                if (frame.opcode() == 0x9 || frame.opcode() == 0xA) {
                     continue; // ping, pong
                 }
-                assertThat(opcode).as("a text frame").isEqualTo(0x1);
-                events.add(JSON.readTree(strictUtf8(payload)));
+                assertThat(frame.opcode()).as("a text frame").isEqualTo(0x1);
+                events.add(JSON.readTree(strictUtf8(frame.payload())));
             }
             return events;
         } catch (SocketTimeoutException stalled) {
             throw new AssertionError("the stream stalled mid-frame or the server went quiet", stalled);
         }
+    }
+
+    /** A plain socket that has done the WebSocket handshake, with reads timing out after {@link #READ_FOR}. */
+    private static Socket upgrade(int port) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout((int) READ_FOR.toMillis());
+        OutputStream out = socket.getOutputStream();
+        byte[] key = new byte[16];
+        ThreadLocalRandom.current().nextBytes(key);
+        out.write(("GET /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 101");
+        return socket;
+    }
+
+    private record Frame(int opcode, byte[] payload) {}
+
+    /** Reads one server frame, checking what every server frame must be: whole, unmasked, no reserved bit. */
+    private static Frame readFrame(DataInputStream in) throws IOException {
+        int first = in.readUnsignedByte();
+        int second = in.readUnsignedByte();
+        assertThat(first & 0x70).as("reserved bits").isZero();
+        assertThat(first & 0x80).as("every message in one frame").isNotZero();
+        assertThat(second & 0x80).as("server frames are not masked").isZero();
+        long length = second & 0x7f;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        byte[] payload = new byte[Math.toIntExact(length)];
+        in.readFully(payload);
+        return new Frame(first & 0x0f, payload);
     }
 
     private static String readHead(InputStream in) throws IOException {

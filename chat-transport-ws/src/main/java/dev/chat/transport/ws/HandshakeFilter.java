@@ -3,69 +3,87 @@ package dev.chat.transport.ws;
 import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.ChatException;
+import dev.chat.domain.model.Identity;
 import dev.chat.domain.port.out.SignInVerifier;
 import dev.chat.transport.core.AddressGate;
 import dev.chat.transport.core.Admission;
+import dev.chat.transport.core.OriginPolicy;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletContext;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServerContainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * In front of the WebSocket endpoint. It answers a malformed upgrade plainly (400, or 426 naming the supported
- * version) instead of letting it fail deep inside the server with a stack trace, and it keeps the upgrade from
- * creating an HTTP session: Javalin reads the session's attributes on every upgrade, which would otherwise create a
- * never-expiring session (and a JSESSIONID cookie) per connection. The chat keeps no state in HTTP sessions.
+ * The WebSocket endpoint's handshake. It answers a malformed upgrade plainly (400, or 426 naming the supported
+ * version) instead of letting it fail deep inside the server with a stack trace, refuses other sites' pages (403),
+ * checks sign-in and the caps on connections, and then upgrades the request itself through Jetty's container. The
+ * request never reaches Javalin: its WebSocket layer kept the whole upgrade request (headers, attributes, Jetty's HTTP
+ * connection) alive for as long as the socket lived, and an HTTP session per upgrade unless told otherwise.
  */
 final class HandshakeFilter extends HttpFilter {
-    /** The request attribute that hands the connection's place under the address cap to the WebSocket. */
-    static final String ADDRESS_PLACE = "chat.addressPlace";
-
-    /** The request attribute that hands the signed-in identity of a new session to the WebSocket. */
-    static final String IDENTITY = "chat.identity";
-
-    /** The request attribute that hands the connection's {@link Admission.Entry} to the WebSocket, once open. */
-    static final String ADMITTED = "chat.admitted";
-
     /**
      * An upgraded socket is open well within this; past it, its turn among those opening is given back anyway, before
      * connects waiting behind it would give up ({@link Admission#OPENING_WAIT}).
      */
     private static final Duration OPEN_DEADLINE = Duration.ofSeconds(3);
 
-    private final transient Admission admission;
-    private final transient AddressGate addresses;
-    private final transient SignInVerifier signIn;
-    private final transient ScheduledExecutorService openDeadline;
-
-    HandshakeFilter(
-            Admission admission, AddressGate addresses, SignInVerifier signIn, ScheduledExecutorService openDeadline) {
-        this.openDeadline = requireNonNull(openDeadline, "openDeadline");
-        this.admission = requireNonNull(admission, "admission");
-        this.addresses = requireNonNull(addresses, "addresses");
-        this.signIn = requireNonNull(signIn, "signIn");
-    }
-
+    private static final Logger log = LoggerFactory.getLogger(HandshakeFilter.class);
     private static final String SUPPORTED_VERSION = "13";
     private static final int UPGRADE_REQUIRED = 426;
     private static final int TOO_MANY_REQUESTS = 429;
 
+    private final transient Admission admission;
+    private final transient AddressGate addresses;
+    private final transient SignInVerifier signIn;
+    private final transient OriginPolicy origins;
+    private final transient WebSocketSettings settings;
+    private final transient ScheduledExecutorService openDeadline;
+    private final transient Function<ChatSocket.Handshake, ChatSocket> sockets;
+    private transient JettyWebSocketServerContainer container;
+
+    /** @param sockets makes the socket for an upgrade the handshake let through */
+    HandshakeFilter(
+            Admission admission,
+            AddressGate addresses,
+            SignInVerifier signIn,
+            OriginPolicy origins,
+            WebSocketSettings settings,
+            ScheduledExecutorService openDeadline,
+            Function<ChatSocket.Handshake, ChatSocket> sockets) {
+        this.admission = requireNonNull(admission, "admission");
+        this.addresses = requireNonNull(addresses, "addresses");
+        this.signIn = requireNonNull(signIn, "signIn");
+        this.origins = requireNonNull(origins, "origins");
+        this.settings = requireNonNull(settings, "settings");
+        this.openDeadline = requireNonNull(openDeadline, "openDeadline");
+        this.sockets = requireNonNull(sockets, "sockets");
+    }
+
+    @Override
+    public void init() {
+        container = JettyWebSocketServerContainer.getContainer(getServletContext());
+        if (container == null) {
+            throw new IllegalStateException("Jetty's WebSocket container is not installed in this context");
+        }
+        container.setMaxTextMessageSize(settings.maxFrameBytes());
+        container.setMaxBinaryMessageSize(settings.maxFrameBytes());
+        container.setIdleTimeout(settings.idleTimeout());
+    }
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws IOException, ServletException {
+            throws IOException {
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
             refuse(response, HttpServletResponse.SC_BAD_REQUEST, "this endpoint speaks WebSocket only");
             return;
@@ -79,9 +97,17 @@ final class HandshakeFilter extends HttpFilter {
             refuse(response, HttpServletResponse.SC_BAD_REQUEST, "missing or malformed Sec-WebSocket-Key");
             return;
         }
-        if (request.getParameter("session") == null && signIn.required()) {
+        String origin = request.getHeader("Origin");
+        if (!origins.allows(origin, request.getHeader("Host"))) {
+            log.info("refused WebSocket upgrade from origin {}", origin);
+            refuse(response, HttpServletResponse.SC_FORBIDDEN, "origin not allowed");
+            return;
+        }
+        String resume = request.getParameter("session");
+        Identity identity = Identity.ANONYMOUS;
+        if (resume == null && signIn.required()) {
             try {
-                request.setAttribute(IDENTITY, signIn.verify(request.getParameter("token")));
+                identity = signIn.verify(request.getParameter("token"));
             } catch (ChatException unsigned) {
                 refuse(response, HttpServletResponse.SC_UNAUTHORIZED, unsigned.getMessage());
                 return;
@@ -104,12 +130,16 @@ final class HandshakeFilter extends HttpFilter {
                     notAdmitted.get().reason());
             return;
         }
-        request.setAttribute(ADDRESS_PLACE, place.get());
-        request.setAttribute(ADMITTED, entry);
+        ChatSocket socket = sockets.apply(
+                new ChatSocket.Handshake(entry, place.get(), identity, resume, request.getParameter("cursor")));
+        boolean upgraded = false;
         try {
-            chain.doFilter(new Sessionless(request), response);
+            upgraded = container.upgrade((upgrade, answer) -> socket, request, response);
+            if (!upgraded) {
+                refuse(response, HttpServletResponse.SC_BAD_REQUEST, "not a WebSocket upgrade");
+            }
         } finally {
-            if (response.getStatus() != HttpServletResponse.SC_SWITCHING_PROTOCOLS) {
+            if (!upgraded || response.getStatus() != HttpServletResponse.SC_SWITCHING_PROTOCOLS) {
                 place.get().run(); // no WebSocket came of it
                 entry.opened();
             } else {
@@ -124,6 +154,9 @@ final class HandshakeFilter extends HttpFilter {
     }
 
     private static void refuse(HttpServletResponse response, int status, String reason) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
         response.setStatus(status);
         response.setContentType("text/plain;charset=utf-8");
         response.getWriter().write(reason + "\n");
@@ -138,80 +171,6 @@ final class HandshakeFilter extends HttpFilter {
             return Base64.getDecoder().decode(key).length == 16;
         } catch (IllegalArgumentException e) {
             return false;
-        }
-    }
-
-    /** A request whose session is never created: asked to create one, it hands out an empty, unstored stand-in. */
-    private static final class Sessionless extends HttpServletRequestWrapper {
-        Sessionless(HttpServletRequest request) {
-            super(request);
-        }
-
-        @Override
-        public HttpSession getSession() {
-            return getSession(true);
-        }
-
-        @Override
-        public HttpSession getSession(boolean create) {
-            return create ? new NoSession(getServletContext()) : null;
-        }
-    }
-
-    /** Has no attributes and keeps none. */
-    private record NoSession(ServletContext context) implements HttpSession {
-        @Override
-        public long getCreationTime() {
-            return 0;
-        }
-
-        @Override
-        public String getId() {
-            return "";
-        }
-
-        @Override
-        public long getLastAccessedTime() {
-            return 0;
-        }
-
-        @Override
-        public ServletContext getServletContext() {
-            return context;
-        }
-
-        @Override
-        public void setMaxInactiveInterval(int interval) {}
-
-        @Override
-        public int getMaxInactiveInterval() {
-            return 0;
-        }
-
-        @Override
-        public Object getAttribute(String name) {
-            return null;
-        }
-
-        @Override
-        public Enumeration<String> getAttributeNames() {
-            return Collections.emptyEnumeration();
-        }
-
-        @Override
-        public void setAttribute(String name, Object value) {
-            throw new UnsupportedOperationException("the chat keeps no HTTP session state");
-        }
-
-        @Override
-        public void removeAttribute(String name) {}
-
-        @Override
-        public void invalidate() {}
-
-        @Override
-        public boolean isNew() {
-            return true;
         }
     }
 }

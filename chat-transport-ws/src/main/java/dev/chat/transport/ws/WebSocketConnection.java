@@ -7,6 +7,7 @@ import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.port.out.ClientConnection;
 import dev.chat.transport.core.OutboundQueue;
 import dev.chat.transport.core.TransportMetrics;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,6 +36,8 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
     /** How long a closing connection may take to flush its close frame before it is dropped. */
     private static final long CLOSE_GRACE_SECONDS = 5;
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final Session session;
     /** Jetty's session beneath the API one: only it takes frames that may wait for the next one. */
@@ -97,6 +100,13 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
 
     long queuedBytes() {
         return queue.unconfirmedBytes();
+    }
+
+    /** Asks the client for a pong; a client that answers none is closed by the idle timeout. */
+    void ping() {
+        if (!closing.get()) {
+            session.sendPing(EMPTY, org.eclipse.jetty.websocket.api.Callback.NOOP);
+        }
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.Heartbeat;
-import dev.chat.domain.model.Identity;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.ServerEvent;
 import dev.chat.domain.model.SessionElsewhereException;
@@ -27,14 +26,6 @@ import dev.chat.transport.core.OriginPolicy;
 import dev.chat.transport.core.Refusals;
 import dev.chat.transport.core.TransportMetrics;
 import io.javalin.config.JavalinConfig;
-import io.javalin.http.Context;
-import io.javalin.http.ForbiddenResponse;
-import io.javalin.websocket.WsBinaryMessageContext;
-import io.javalin.websocket.WsCloseContext;
-import io.javalin.websocket.WsConnectContext;
-import io.javalin.websocket.WsContext;
-import io.javalin.websocket.WsErrorContext;
-import io.javalin.websocket.WsMessageContext;
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -45,6 +36,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +55,7 @@ public final class WebSocketTransport {
     private final Admission admission;
     private final AddressGate addresses;
     private final SignInVerifier signIn;
-    private final OpenConnections<String, ClientLink> connections = new OpenConnections<>();
+    private final OpenConnections<ChatSocket, ClientLink> connections = new OpenConnections<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "ws-housekeeping");
         thread.setDaemon(true);
@@ -93,29 +86,23 @@ public final class WebSocketTransport {
     /** Registers the endpoint; call while the Javalin app is being created. */
     public void install(JavalinConfig config) {
         metrics.gauges(connections::size, this::queuedBytes);
-        config.jetty.modifyWebSocketServletFactory(factory -> {
-            factory.setMaxTextMessageSize(settings.maxFrameBytes());
-            factory.setMaxBinaryMessageSize(settings.maxFrameBytes());
-            factory.setIdleTimeout(settings.idleTimeout());
-        });
         AtomicReference<ServletContextHandler> context = new AtomicReference<>();
         config.jetty.modifyServletContextHandler(context::set);
         config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-                new FilterHolder(new HandshakeFilter(admission, addresses, signIn, scheduler)),
+                new FilterHolder(new HandshakeFilter(
+                        admission,
+                        addresses,
+                        signIn,
+                        origins,
+                        settings,
+                        scheduler,
+                        handshake -> new ChatSocket(this, handshake))),
                 settings.path(),
                 EnumSet.of(DispatcherType.REQUEST)));
         config.events.serverStarting(() -> disableCompression(context.get()));
         config.events.serverStarted(() -> {
             long every = settings.pingInterval().toMillis();
             scheduler.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
-        });
-        config.routes.wsBeforeUpgrade(settings.path(), this::checkOrigin);
-        config.routes.ws(settings.path(), ws -> {
-            ws.onConnect(this::onConnect);
-            ws.onMessage(this::onMessage);
-            ws.onBinaryMessage(this::onBinaryMessage);
-            ws.onClose(this::onClose);
-            ws.onError(this::onError);
         });
     }
 
@@ -137,72 +124,55 @@ public final class WebSocketTransport {
                 .unregister("permessage-deflate");
     }
 
-    /** One encoded heartbeat for everyone: lets browser clients, which never see pings, spot a dead connection. */
+    /**
+     * One encoded heartbeat for everyone, which lets browser clients (they never see pings) spot a dead connection,
+     * and a ping, whose pong proves to the idle timeout that the client still reads.
+     */
     private void heartbeat() {
         OutboundEvent beat = encoder.encode(Heartbeat.INSTANCE);
-        connections.snapshot().forEach(link -> link.connection().send(beat));
-    }
-
-    private void checkOrigin(Context ctx) {
-        String origin = ctx.header("Origin");
-        if (!origins.allows(origin, ctx.header("Host"))) {
-            log.info("refused WebSocket upgrade from origin {}", origin);
-            throw new ForbiddenResponse("origin not allowed");
+        for (ClientLink link : connections.snapshot()) {
+            WebSocketConnection connection = (WebSocketConnection) link.connection();
+            connection.send(beat);
+            connection.ping();
         }
     }
 
-    private void onConnect(WsConnectContext ctx) {
+    void opened(ChatSocket socket, Session session) {
+        ChatSocket.Handshake handshake = socket.handshake();
         try {
-            open(ctx);
+            WebSocketConnection connection = new WebSocketConnection(
+                    session, settings.maxQueuedBytes(), scheduler, metrics, () -> release(socket));
+            connection.onEnd(handshake.addressPlace());
+            ClientLink link = new ClientLink(useCases, connection);
+            socket.link(link);
+            connections.add(socket, link);
+            Optional<ErrorEvent> refusal;
+            try {
+                Optional<SessionToken> resume =
+                        Optional.ofNullable(handshake.resume()).map(SessionToken::new);
+                Cursor cursor = Cursor.parse(handshake.cursor()).orElse(Cursor.EMPTY);
+                refusal = link.open(resume, cursor, handshake.identity());
+            } catch (ChatException malformed) {
+                refusal = Optional.of(Refusals.of(malformed, null));
+            }
+            refusal.ifPresent(error -> {
+                connection.send(encoder.encode(error));
+                session.close(CloseCodes.ofRefusal(error.code()), error.message(), Callback.NOOP);
+            });
         } finally {
-            giveBackTurn(ctx);
+            handshake.admitted().opened(); // open, refused or gone: the next one may be opened
         }
     }
 
-    /** The connection is open, refused or gone: the next one may be opened (idempotent). */
-    private static void giveBackTurn(WsContext ctx) {
-        Admission.Entry admitted = ctx.attribute(HandshakeFilter.ADMITTED);
-        if (admitted != null) {
-            admitted.opened();
-        }
-    }
-
-    private void open(WsConnectContext ctx) {
-        String id = ctx.sessionId();
-        WebSocketConnection connection =
-                new WebSocketConnection(ctx.session, settings.maxQueuedBytes(), scheduler, metrics, () -> release(id));
-        Runnable addressPlace = ctx.attribute(HandshakeFilter.ADDRESS_PLACE);
-        if (addressPlace != null) {
-            connection.onEnd(addressPlace);
-        }
-        ClientLink link = new ClientLink(useCases, connection);
-        connections.add(id, link);
-        ctx.enableAutomaticPings(settings.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
-        Optional<ErrorEvent> refusal;
-        try {
-            Optional<SessionToken> resume =
-                    Optional.ofNullable(ctx.queryParam("session")).map(SessionToken::new);
-            Cursor cursor = Cursor.parse(ctx.queryParam("cursor")).orElse(Cursor.EMPTY);
-            Identity identity = ctx.attribute(HandshakeFilter.IDENTITY);
-            refusal = link.open(resume, cursor, identity == null ? Identity.ANONYMOUS : identity);
-        } catch (ChatException malformed) {
-            refusal = Optional.of(Refusals.of(malformed, null));
-        }
-        refusal.ifPresent(error -> {
-            connection.send(encoder.encode(error));
-            ctx.closeSession(CloseCodes.ofRefusal(error.code()), error.message());
-        });
-    }
-
-    private void onMessage(WsMessageContext ctx) {
-        ClientLink link = connections.get(ctx.sessionId());
+    void received(ChatSocket socket, String message) {
+        ClientLink link = socket.link();
         Optional<SessionToken> token = link == null ? Optional.empty() : link.token();
         if (token.isEmpty()) {
             return; // closing, or its connect was refused
         }
         ServerEvent reply;
         try {
-            reply = commands.carryOut(token.get(), ctx.message());
+            reply = commands.carryOut(token.get(), message);
         } catch (SessionElsewhereException takenOver) {
             reply = Refusals.of(takenOver, null); // its connection is being closed as replaced
         }
@@ -212,8 +182,8 @@ public final class WebSocketTransport {
         link.connection().send(encoder.encode(reply));
     }
 
-    private void onBinaryMessage(WsBinaryMessageContext ctx) {
-        ClientLink link = connections.get(ctx.sessionId());
+    void receivedBinary(ChatSocket socket) {
+        ClientLink link = socket.link();
         if (link != null) {
             link.connection()
                     .send(encoder.encode(new ErrorEvent(
@@ -227,15 +197,14 @@ public final class WebSocketTransport {
      * A client that closes with 1000 or 1001 (a tab closing) has left: its session ends at once. Anything else (no
      * close frame, an error, a timeout, a close the server started) leaves the session its reconnect grace.
      */
-    private void onClose(WsCloseContext ctx) {
-        log.debug("connection {} closed: {} {}", ctx.sessionId(), ctx.status(), ctx.reason());
-        giveBackTurn(ctx); // a socket that dropped before it opened never reached onConnect
-        ClientLink link = connections.remove(ctx.sessionId());
+    void closed(ChatSocket socket, int code, String reason) {
+        log.debug("connection {} closed: {} {}", socket, code, reason);
+        neverOpened(socket);
+        ClientLink link = connections.remove(socket);
         if (link == null) {
             return; // the server closed it and let go already
         }
         WebSocketConnection connection = (WebSocketConnection) link.connection();
-        int code = ctx.status();
         boolean goodbye = (code == CloseCodes.NORMAL || code == CloseCodes.GOING_AWAY)
                 && !connection.closedByServer()
                 && !connection.hasFailed();
@@ -247,12 +216,20 @@ public final class WebSocketTransport {
         }
     }
 
-    private void onError(WsErrorContext ctx) {
-        log.debug("connection {} failed: {}", ctx.sessionId(), String.valueOf(ctx.error()));
-        giveBackTurn(ctx);
-        ClientLink link = connections.get(ctx.sessionId());
+    void failed(ChatSocket socket, Throwable cause) {
+        log.debug("connection {} failed: {}", socket, String.valueOf(cause));
+        neverOpened(socket);
+        ClientLink link = socket.link();
         if (link != null) {
             ((WebSocketConnection) link.connection()).failed();
+        }
+    }
+
+    /** A socket that dropped before it opened gives back what its handshake took (both are idempotent). */
+    private static void neverOpened(ChatSocket socket) {
+        if (socket.link() == null) {
+            socket.handshake().admitted().opened();
+            socket.handshake().addressPlace().run();
         }
     }
 
@@ -265,8 +242,8 @@ public final class WebSocketTransport {
     }
 
     /** Lets the domain go of a connection; runs once whichever of server close or peer close comes first. */
-    private void release(String connectionId) {
-        ClientLink link = connections.remove(connectionId);
+    private void release(ChatSocket socket) {
+        ClientLink link = connections.remove(socket);
         if (link != null) {
             ((WebSocketConnection) link.connection()).ended();
             link.release();
