@@ -81,14 +81,9 @@ class PollingIT {
         bob.poll(0).join(); // acknowledges "one"
         CompletableFuture<HttpResponse<String>> held = bob.poll(30);
 
-        HttpResponse<String> late = PollTestClient.get(chat.httpUri("/chat/poll?session=" + bob.session()
-                + "&timeout=30&cursor=" + URLEncoder.encode(overtaken, StandardCharsets.UTF_8)));
+        HttpResponse<String> late = copyOfPoll(bob, overtaken, 30);
 
-        assertThat(late.statusCode()).isEqualTo(200);
-        assertThat(late.body()).doesNotContain("\"closed\"").doesNotContain("welcome");
-        assertThat(held).isNotDone();
-        sender.message(bob.session(), "general", "two", "2");
-        assertThat(held.get(10, TimeUnit.SECONDS).body()).contains("\"two\"").doesNotContain("\"closed\"");
+        assertAnsweredLeavingTheHeldPollAlone(late, held, bob);
         assertThat(bob.log().data("welcome")).hasSize(1);
     }
 
@@ -106,15 +101,10 @@ class PollingIT {
         bob.poll(0).join();
         CompletableFuture<HttpResponse<String>> held = bob.poll(30);
 
-        HttpResponse<String> late = PollTestClient.get(chat.httpUri("/chat/poll?session=" + bob.session()
-                + "&timeout=30&cursor=" + URLEncoder.encode(moved, StandardCharsets.UTF_8)));
+        HttpResponse<String> late = copyOfPoll(bob, moved, 30);
 
-        assertThat(late.statusCode()).isEqualTo(200);
-        assertThat(late.body()).doesNotContain("\"closed\"").doesNotContain("welcome");
         assertThat(late.body()).contains("\"cursor\":\"" + resumedFeed + "~");
-        assertThat(held).isNotDone();
-        sender.message(bob.session(), "general", "after", "a");
-        assertThat(held.get(10, TimeUnit.SECONDS).body()).contains("\"after\"").doesNotContain("\"closed\"");
+        assertAnsweredLeavingTheHeldPollAlone(late, held, bob);
         assertThat(bob.log().data("welcome")).hasSize(2);
     }
 
@@ -122,11 +112,9 @@ class PollingIT {
     void givenTheAnswerThatResumedTheSessionWasLost_askingAgainGetsTheSameFeedFromItsStart() throws Exception {
         PollTestClient bob = chat.pollClient();
         String moved = "elsewhere~7~" + bob.cursor().split("~", 3)[2];
-        HttpResponse<String> first = PollTestClient.get(chat.httpUri("/chat/poll?session=" + bob.session()
-                + "&timeout=0&cursor=" + URLEncoder.encode(moved, StandardCharsets.UTF_8)));
+        HttpResponse<String> first = copyOfPoll(bob, moved, 0);
 
-        HttpResponse<String> again = PollTestClient.get(chat.httpUri("/chat/poll?session=" + bob.session()
-                + "&timeout=0&cursor=" + URLEncoder.encode(moved, StandardCharsets.UTF_8)));
+        HttpResponse<String> again = copyOfPoll(bob, moved, 0);
 
         assertThat(again.body()).isEqualTo(first.body()).contains("\"resumed\":true");
     }
@@ -186,5 +174,22 @@ class PollingIT {
 
         // No more polls: its last poll asked for no wait, so after the 1 s margin (and zero grace) bob is gone.
         assertThat(alice.await("userDisconnected").path("user").textValue()).isEqualTo(bob.nickname());
+    }
+
+    /** A poll the client's library did not make (a copy or a retry of an earlier one): not in its log or cursor. */
+    private HttpResponse<String> copyOfPoll(PollTestClient client, String cursor, int timeoutSeconds) throws Exception {
+        return PollTestClient.get(chat.httpUri("/chat/poll?session=" + client.session() + "&timeout=" + timeoutSeconds
+                + "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
+    }
+
+    /** The copy got an answer of its own, and the client's held poll stays open and gets the next message. */
+    private void assertAnsweredLeavingTheHeldPollAlone(
+            HttpResponse<String> copy, CompletableFuture<HttpResponse<String>> held, PollTestClient client)
+            throws Exception {
+        assertThat(copy.statusCode()).isEqualTo(200);
+        assertThat(copy.body()).doesNotContain("\"closed\"").doesNotContain("welcome");
+        assertThat(held).isNotDone();
+        sender.message(client.session(), "general", "next", "n");
+        assertThat(held.get(10, TimeUnit.SECONDS).body()).contains("\"next\"").doesNotContain("\"closed\"");
     }
 }
