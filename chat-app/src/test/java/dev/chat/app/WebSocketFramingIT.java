@@ -19,6 +19,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +124,103 @@ class WebSocketFramingIT {
         }
     }
 
+    @Test
+    void givenAMessageSplitAcrossFrames_withAPingBetween_itIsPutTogether_andThePingAnswered() throws Exception {
+        try (Socket socket = upgrade(chat.chatUri().getPort())) {
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            byte[] message =
+                    "{\"event\":\"message\",\"data\":{\"room\":\"general\",\"text\":\"in ✓ three\",\"ref\":\"f1\"}}"
+                            .getBytes(StandardCharsets.UTF_8);
+            int cut = message.length / 3;
+            int splitsTheCheckMark = indexOf(message, (byte) 0xE2) + 1; // a frame may end inside a character
+            writeFrame(out, false, 0x1, Arrays.copyOfRange(message, 0, cut));
+            writeFrame(out, true, 0x9, "are you there".getBytes(StandardCharsets.US_ASCII));
+            writeFrame(out, false, 0x0, Arrays.copyOfRange(message, cut, splitsTheCheckMark));
+            writeFrame(out, true, 0x0, Arrays.copyOfRange(message, splitsTheCheckMark, message.length));
+
+            byte[] pong = null;
+            JsonNode echoed = null;
+            JsonNode ack = null;
+            long deadline = System.nanoTime() + READ_FOR.toNanos();
+            while ((pong == null || echoed == null || ack == null) && System.nanoTime() < deadline) {
+                Frame frame = readFrame(in);
+                if (frame.opcode() == 0xA) {
+                    pong = frame.payload();
+                } else if (frame.opcode() == 0x1) {
+                    JsonNode event = JSON.readTree(strictUtf8(frame.payload()));
+                    String name = event.get("event").asText();
+                    if (name.equals("message")) {
+                        echoed = event.get("data");
+                    } else if (name.equals("ack")) {
+                        ack = event.get("data");
+                    }
+                }
+            }
+            assertThat(pong).as("the pong").isNotNull().isEqualTo("are you there".getBytes(StandardCharsets.US_ASCII));
+            assertThat(echoed).as("the message, put together").isNotNull();
+            assertThat(echoed.get("text").asText()).isEqualTo("in ✓ three");
+            assertThat(ack).as("its ack").isNotNull();
+            assertThat(ack.get("ref").asText()).isEqualTo("f1");
+        }
+    }
+
+    @Test
+    void givenFramesThatTogetherPassTheMessageLimit_theConnectionIsClosedWith1009() throws Exception {
+        int limit = ChatConfig.defaults(0).connections().maxFrameBytes();
+        try (Socket socket = upgrade(chat.chatUri().getPort())) {
+            OutputStream out = socket.getOutputStream();
+            byte[] half = "z".repeat(limit / 2 + 1).getBytes(StandardCharsets.US_ASCII);
+            writeFrame(out, false, 0x1, half);
+            writeFrame(out, true, 0x0, half);
+
+            assertThat(closeCode(new DataInputStream(socket.getInputStream()))).isEqualTo(1009);
+        }
+    }
+
+    @Test
+    void givenATextMessageThatIsNotUtf8_theConnectionIsClosedWith1007() throws Exception {
+        try (Socket socket = upgrade(chat.chatUri().getPort())) {
+            writeFrame(socket.getOutputStream(), true, 0x1, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
+
+            assertThat(closeCode(new DataInputStream(socket.getInputStream()))).isEqualTo(1007);
+        }
+    }
+
+    @Test
+    void givenABinaryMessageInFrames_itIsRefusedOnce_andTheConnectionKeepsWorking() throws Exception {
+        try (Socket socket = upgrade(chat.chatUri().getPort())) {
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            writeFrame(out, false, 0x2, new byte[] {1, 2});
+            writeFrame(out, true, 0x0, new byte[] {3});
+            writeFrame(
+                    out,
+                    true,
+                    0x1,
+                    "{\"event\":\"message\",\"data\":{\"room\":\"general\",\"text\":\"still here\"}}"
+                            .getBytes(StandardCharsets.UTF_8));
+
+            List<String> errors = new ArrayList<>();
+            String text = null;
+            long deadline = System.nanoTime() + READ_FOR.toNanos();
+            while (text == null && System.nanoTime() < deadline) {
+                Frame frame = readFrame(in);
+                if (frame.opcode() != 0x1) {
+                    continue;
+                }
+                JsonNode event = JSON.readTree(strictUtf8(frame.payload()));
+                if (event.get("event").asText().equals("error")) {
+                    errors.add(event.get("data").get("code").asText());
+                } else if (event.get("event").asText().equals("message")) {
+                    text = event.get("data").get("text").asText();
+                }
+            }
+            assertThat(errors).containsExactly("invalid_envelope");
+            assertThat(text).isEqualTo("still here");
+        }
+    }
+
     /** Opens a connection, reads {@link #FRAMES_PER_JOINER} text frames strictly, and drops it. */
     private List<JsonNode> readAsJoiner() throws IOException {
         try (Socket socket = upgrade(chat.chatUri().getPort())) {
@@ -157,6 +255,47 @@ class WebSocketFramingIT {
         out.flush();
         assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 101");
         return socket;
+    }
+
+    /** Writes one client frame, masked as RFC 6455 requires of clients. */
+    private static void writeFrame(OutputStream out, boolean fin, int opcode, byte[] payload) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write((fin ? 0x80 : 0) | opcode);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else {
+            frame.write(0x80 | 127);
+            frame.write(ByteBuffer.allocate(8).putLong(payload.length).array());
+        }
+        byte[] mask = new byte[4];
+        ThreadLocalRandom.current().nextBytes(mask);
+        frame.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        out.write(frame.toByteArray());
+        out.flush();
+    }
+
+    /** Reads until the server's close frame and returns its code. */
+    private static int closeCode(DataInputStream in) throws IOException {
+        long deadline = System.nanoTime() + READ_FOR.toNanos();
+        while (System.nanoTime() < deadline) {
+            Frame frame = readFrame(in);
+            if (frame.opcode() == 0x8) {
+                return ByteBuffer.wrap(frame.payload()).getShort() & 0xffff;
+            }
+        }
+        throw new AssertionError("no close frame within " + READ_FOR);
+    }
+
+    private static int indexOf(byte[] bytes, byte wanted) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == wanted) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("not found");
     }
 
     private record Frame(int opcode, byte[] payload) {}

@@ -5,17 +5,26 @@ import static java.util.Objects.requireNonNull;
 import dev.chat.domain.model.Identity;
 import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.ClientLink;
-import java.nio.ByteBuffer;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Utf8StringBuilder;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.exception.BadPayloadException;
+import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
 
 /**
- * One client's socket as Jetty calls it: each callback goes to the transport with this socket, which carries what the
- * handshake decided and, once open, the client's link to the domain. Made by the handshake for exactly one upgrade,
- * so nothing of the upgrade request outlives it (Javalin's WebSocket contexts kept the whole request per connection).
- * Public only because Jetty reaches its callbacks through method handles; nothing else can make one.
+ * One client's socket, straight on Jetty's WebSocket core: frames in, whole text messages to the transport. Made by
+ * the handshake for exactly one upgrade. Jetty's WebSocket API layer above the core is not used: per connection it
+ * bound method handles, kept message sinks, and kept the upgrade response, whose live header view held the servlet
+ * request and Jetty's whole HTTP connection for as long as the socket lived (docs/performance.md).
+ *
+ * <p>Jetty calls a socket's frame callbacks one at a time, and asks for the next frame only when this one demands it,
+ * so the message being assembled needs no lock.
  */
-public final class ChatSocket implements Session.Listener.AutoDemanding {
+final class ChatSocket implements FrameHandler {
     /**
      * What the handshake decided for this socket.
      *
@@ -35,12 +44,22 @@ public final class ChatSocket implements Session.Listener.AutoDemanding {
 
     private final WebSocketTransport transport;
     private final Handshake handshake;
-    /** Set once open, before any message can arrive (Jetty calls a socket's callbacks one at a time). */
+    private final int maxMessageBytes;
+    /** Set once open, before any message can arrive. */
     private volatile ClientLink link;
 
-    ChatSocket(WebSocketTransport transport, Handshake handshake) {
+    private CoreSession session;
+    /** The text message whose first frames came without FIN; null between messages. */
+    private Utf8StringBuilder text;
+    /** A binary message is in progress: its continuation frames are skipped, and it is refused once whole. */
+    private boolean binary;
+    /** Bytes of the fragmented message so far. */
+    private long messageBytes;
+
+    ChatSocket(WebSocketTransport transport, Handshake handshake, int maxMessageBytes) {
         this.transport = requireNonNull(transport, "transport");
         this.handshake = requireNonNull(handshake, "handshake");
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     Handshake handshake() {
@@ -57,28 +76,101 @@ public final class ChatSocket implements Session.Listener.AutoDemanding {
     }
 
     @Override
-    public void onWebSocketOpen(Session session) {
-        transport.opened(this, session);
+    public void onOpen(CoreSession coreSession, Callback callback) {
+        session = coreSession;
+        try {
+            transport.opened(this, coreSession);
+        } catch (RuntimeException failure) {
+            callback.failed(failure); // Jetty closes the socket with 1011
+            return;
+        }
+        callback.succeeded();
+        coreSession.demand();
     }
 
     @Override
-    public void onWebSocketText(String message) {
-        transport.received(this, message);
+    public void onFrame(Frame frame, Callback callback) {
+        try {
+            switch (frame.getOpCode()) {
+                case OpCode.TEXT -> textFrame(frame);
+                case OpCode.BINARY -> {
+                    binary = true;
+                    messageBytes = 0;
+                    dataFrame(frame);
+                }
+                case OpCode.CONTINUATION -> dataFrame(frame);
+                case OpCode.PING -> {
+                    // The pong carries the ping's payload, which is Jetty's until the callback completes.
+                    session.sendFrame(new Frame(OpCode.PONG).setPayload(frame.getPayload()), callback, false);
+                    session.demand();
+                    return;
+                }
+                case OpCode.CLOSE -> {
+                    // Jetty answers the close once this completes; the client's own code decides goodbye or not.
+                    CloseStatus status = CloseStatus.getCloseStatus(frame);
+                    callback.succeeded();
+                    transport.closed(this, status.getCode(), status.getReason());
+                    return;
+                }
+                default -> {} // PONG: the idle timeout has already seen the traffic
+            }
+        } catch (MessageTooLargeException | BadPayloadException refused) {
+            text = null;
+            binary = false;
+            callback.failed(refused); // Jetty closes with 1009 or 1007
+            return;
+        }
+        callback.succeeded();
+        session.demand();
+    }
+
+    private void textFrame(Frame frame) {
+        if (frame.isFin()) {
+            checkSize(frame.getPayloadLength());
+            Utf8StringBuilder whole = new Utf8StringBuilder(frame.getPayloadLength());
+            whole.append(frame.getPayload());
+            transport.received(this, whole.takeCompleteString(BadPayloadException.InvalidUtf8::new));
+            return;
+        }
+        messageBytes = 0;
+        text = new Utf8StringBuilder();
+        dataFrame(frame);
+    }
+
+    private void dataFrame(Frame frame) {
+        messageBytes += frame.getPayloadLength();
+        checkSize(messageBytes);
+        if (text != null) {
+            text.append(frame.getPayload());
+        }
+        if (!frame.isFin()) {
+            return;
+        }
+        if (text != null) {
+            String message = text.takeCompleteString(BadPayloadException.InvalidUtf8::new);
+            text = null;
+            transport.received(this, message);
+        } else if (binary) {
+            binary = false;
+            transport.receivedBinary(this);
+        }
+    }
+
+    private void checkSize(long bytes) {
+        if (bytes > maxMessageBytes) {
+            throw new MessageTooLargeException("message of " + bytes + " bytes; at most " + maxMessageBytes);
+        }
     }
 
     @Override
-    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-        callback.succeed();
-        transport.receivedBinary(this);
-    }
-
-    @Override
-    public void onWebSocketError(Throwable cause) {
+    public void onError(Throwable cause, Callback callback) {
         transport.failed(this, cause);
+        callback.succeeded();
     }
 
     @Override
-    public void onWebSocketClose(int status, String reason) {
-        transport.closed(this, status, reason);
+    public void onClosed(CloseStatus closeStatus, Callback callback) {
+        transport.closed(this, closeStatus.getCode(), closeStatus.getReason());
+        callback.succeeded();
     }
 }

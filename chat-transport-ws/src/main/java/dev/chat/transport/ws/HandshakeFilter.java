@@ -20,16 +20,25 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServerContainer;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletCoreRequest;
+import org.eclipse.jetty.ee10.servlet.ServletCoreResponse;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.websocket.core.WebSocketComponents;
+import org.eclipse.jetty.websocket.core.server.Handshaker;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The WebSocket endpoint's handshake. It answers a malformed upgrade plainly (400, or 426 naming the supported
  * version) instead of letting it fail deep inside the server with a stack trace, refuses other sites' pages (403),
- * checks sign-in and the caps on connections, and then upgrades the request itself through Jetty's container. The
- * request never reaches Javalin: its WebSocket layer kept the whole upgrade request (headers, attributes, Jetty's HTTP
- * connection) alive for as long as the socket lived, and an HTTP session per upgrade unless told otherwise.
+ * checks sign-in and the caps on connections, and then upgrades the request itself with Jetty's WebSocket core, to a
+ * {@link ChatSocket}. The request never reaches Javalin, nor Jetty's WebSocket API layer: both kept the whole upgrade
+ * request (headers, attributes, Jetty's HTTP connection) alive for as long as the socket lived.
  */
 final class HandshakeFilter extends HttpFilter {
     /**
@@ -50,7 +59,9 @@ final class HandshakeFilter extends HttpFilter {
     private final transient WebSocketSettings settings;
     private final transient ScheduledExecutorService openDeadline;
     private final transient Function<ChatSocket.Handshake, ChatSocket> sockets;
-    private transient JettyWebSocketServerContainer container;
+    private final transient Handshaker handshaker = Handshaker.newInstance();
+    private transient WebSocketComponents components;
+    private transient Configuration.Customizer limits;
 
     /** @param sockets makes the socket for an upgrade the handshake let through */
     HandshakeFilter(
@@ -72,13 +83,13 @@ final class HandshakeFilter extends HttpFilter {
 
     @Override
     public void init() {
-        container = JettyWebSocketServerContainer.getContainer(getServletContext());
-        if (container == null) {
-            throw new IllegalStateException("Jetty's WebSocket container is not installed in this context");
-        }
-        container.setMaxTextMessageSize(settings.maxFrameBytes());
-        container.setMaxBinaryMessageSize(settings.maxFrameBytes());
-        container.setIdleTimeout(settings.idleTimeout());
+        ServletContextHandler context = ServletContextHandler.getServletContextHandler(getServletContext());
+        components = WebSocketServerComponents.ensureWebSocketComponents(context.getServer(), context);
+        Configuration.ConfigurationCustomizer configuration = new Configuration.ConfigurationCustomizer();
+        configuration.setIdleTimeout(settings.idleTimeout());
+        configuration.setMaxTextMessageSize(settings.maxFrameBytes()); // ChatSocket enforces it on whole messages
+        configuration.setMaxBinaryMessageSize(settings.maxFrameBytes());
+        limits = configuration;
     }
 
     @Override
@@ -134,7 +145,7 @@ final class HandshakeFilter extends HttpFilter {
                 new ChatSocket.Handshake(entry, place.get(), identity, resume, request.getParameter("cursor")));
         boolean upgraded = false;
         try {
-            upgraded = container.upgrade((upgrade, answer) -> socket, request, response);
+            upgraded = upgrade(socket, request, response);
             if (!upgraded) {
                 refuse(response, HttpServletResponse.SC_BAD_REQUEST, "not a WebSocket upgrade");
             }
@@ -150,6 +161,21 @@ final class HandshakeFilter extends HttpFilter {
                     entry.opened(); // the transport is shut down: nothing opens any more
                 }
             }
+        }
+    }
+
+    /** Jetty's WebSocket core answers 101 and hands the connection to the socket; false if it is no upgrade. */
+    private boolean upgrade(ChatSocket socket, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        Request upgrade = ServletCoreRequest.wrap(request);
+        Response answer = ServletCoreResponse.wrap(upgrade, response, false);
+        try (Blocker.Callback written = Blocker.callback()) {
+            boolean upgraded = handshaker.upgradeRequest(
+                    (negotiation, reply, callback) -> socket, upgrade, answer, written, components, limits);
+            if (upgraded) {
+                written.block(); // the 101 is on the wire before the servlet request completes
+            }
+            return upgraded;
         }
     }
 

@@ -7,15 +7,12 @@ import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.port.out.ClientConnection;
 import dev.chat.transport.core.OutboundQueue;
 import dev.chat.transport.core.TransportMetrics;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.common.WebSocketSession;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
@@ -37,11 +34,7 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
     /** How long a closing connection may take to flush its close frame before it is dropped. */
     private static final long CLOSE_GRACE_SECONDS = 5;
 
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-
-    private final Session session;
-    /** Jetty's session beneath the API one: only it takes frames that may wait for the next one. */
-    private final CoreSession frames;
+    private final CoreSession session;
 
     private final OutboundQueue<OutboundEvent> queue;
     /** The latest frame of the run being written, handed to Jetty when the next comes or the run ends. */
@@ -61,13 +54,12 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
      *     of it without waiting for the peer to acknowledge the close
      */
     WebSocketConnection(
-            Session session,
+            CoreSession session,
             long maxQueuedBytes,
             ScheduledExecutorService scheduler,
             TransportMetrics metrics,
             Runnable onServerClose) {
         this.session = requireNonNull(session, "session");
-        this.frames = ((WebSocketSession) session).getCoreSession();
         this.queue = new OutboundQueue<>(maxQueuedBytes, this);
         this.scheduler = requireNonNull(scheduler, "scheduler");
         this.onServerClose = requireNonNull(onServerClose, "onServerClose");
@@ -105,7 +97,7 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
     /** Asks the client for a pong; a client that answers none is closed by the idle timeout. */
     void ping() {
         if (!closing.get()) {
-            session.sendPing(EMPTY, org.eclipse.jetty.websocket.api.Callback.NOOP);
+            session.sendFrame(new Frame(OpCode.PING), Callback.NOOP, false);
         }
     }
 
@@ -125,13 +117,13 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
             return;
         }
         queue.close(); // the client resumes from its cursor after reconnecting
-        session.close(CloseCodes.of(reason), CloseCodes.phrase(reason), org.eclipse.jetty.websocket.api.Callback.NOOP);
+        session.close(CloseCodes.of(reason), CloseCodes.phrase(reason), Callback.NOOP);
         try {
             // A peer that does not read will never take the close frame: drop it after a grace period.
             scheduler.schedule(
                     () -> {
-                        if (session.isOpen()) {
-                            session.disconnect();
+                        if (!session.isClosed()) {
+                            session.abort();
                         }
                     },
                     CLOSE_GRACE_SECONDS,
@@ -167,18 +159,18 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
     private void hand(OutboundEvent event, boolean more) {
         int bytes = event.envelopeBytes();
         Frame frame = new Frame(OpCode.TEXT).setPayload(event.envelopeJson());
-        frames.sendFrame(
+        session.sendFrame(
                 frame,
                 Callback.from(() -> queue.written(bytes), failure -> {
                     queue.written(bytes);
-                    log.debug("send to {} failed: {}", session.getRemoteSocketAddress(), failure.toString());
+                    log.debug("send to {} failed: {}", session.getRemoteAddress(), failure.toString());
                 }),
                 more);
     }
 
     @Override
     public void overflowed(long queuedBytes) {
-        log.info("closing slow consumer {} with {} bytes queued", session.getRemoteSocketAddress(), queuedBytes);
+        log.info("closing slow consumer {} with {} bytes queued", session.getRemoteAddress(), queuedBytes);
         metrics.slowConsumerClosed();
         close(CloseReason.SLOW_CONSUMER);
     }

@@ -36,8 +36,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +96,7 @@ public final class WebSocketTransport {
                         origins,
                         settings,
                         scheduler,
-                        handshake -> new ChatSocket(this, handshake))),
+                        handshake -> new ChatSocket(this, handshake, settings.maxFrameBytes()))),
                 settings.path(),
                 EnumSet.of(DispatcherType.REQUEST)));
         config.events.serverStarting(() -> disableCompression(context.get()));
@@ -137,7 +137,7 @@ public final class WebSocketTransport {
         }
     }
 
-    void opened(ChatSocket socket, Session session) {
+    void opened(ChatSocket socket, CoreSession session) {
         ChatSocket.Handshake handshake = socket.handshake();
         try {
             WebSocketConnection connection = new WebSocketConnection(
