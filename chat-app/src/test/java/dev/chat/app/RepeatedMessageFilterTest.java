@@ -64,7 +64,7 @@ class RepeatedMessageFilterTest {
                     .map(RepeatedMessageFilter.class::cast)
                     .forEach(filter -> filter.setClock(now::get));
         }
-        Logger log = context.getLogger("dev.chat.transport.ws.HandshakeFilter");
+        Logger log = context.getLogger("dev.chat.transport.ws.HandshakeHandler");
 
         for (int i = 0; i < 1_000; i++) {
             log.warn("refused upgrade from {}", "address " + i);
@@ -75,7 +75,7 @@ class RepeatedMessageFilterTest {
         List<String> lines = console.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(lines).hasSize(12);
         assertThat(lines.get(10))
-                .contains("990 more lines like this were dropped: dev.chat.transport.ws.HandshakeFilter - refused"
+                .contains("990 more lines like this were dropped: dev.chat.transport.ws.HandshakeHandler - refused"
                         + " upgrade from {}");
         assertThat(lines.get(11)).contains("refused upgrade from the next window");
         assertThat(context.getTurboFilterList())

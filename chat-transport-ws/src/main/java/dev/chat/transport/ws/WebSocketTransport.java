@@ -26,19 +26,13 @@ import dev.chat.transport.core.OriginPolicy;
 import dev.chat.transport.core.Refusals;
 import dev.chat.transport.core.TransportMetrics;
 import io.javalin.config.JavalinConfig;
-import jakarta.servlet.DispatcherType;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CoreSession;
-import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,23 +77,20 @@ public final class WebSocketTransport {
         this.signIn = requireNonNull(signIn, "signIn");
     }
 
-    /** Registers the endpoint; call while the Javalin app is being created. */
+    /**
+     * Registers the endpoint; call while the Javalin app is being created. The handshake sits in front of Javalin's
+     * servlet context, so an upgrade never becomes a servlet request.
+     */
     public void install(JavalinConfig config) {
         metrics.gauges(connections::size, this::queuedBytes);
-        AtomicReference<ServletContextHandler> context = new AtomicReference<>();
-        config.jetty.modifyServletContextHandler(context::set);
-        config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-                new FilterHolder(new HandshakeFilter(
-                        admission,
-                        addresses,
-                        signIn,
-                        origins,
-                        settings,
-                        scheduler,
-                        handshake -> new ChatSocket(this, handshake, settings.maxFrameBytes()))),
-                settings.path(),
-                EnumSet.of(DispatcherType.REQUEST)));
-        config.events.serverStarting(() -> disableCompression(context.get()));
+        config.jetty.modifyServer(server -> server.insertHandler(new HandshakeHandler(
+                admission,
+                addresses,
+                signIn,
+                origins,
+                settings,
+                scheduler,
+                handshake -> new ChatSocket(this, handshake, settings.maxFrameBytes()))));
         config.events.serverStarted(() -> {
             long every = settings.pingInterval().toMillis();
             scheduler.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
@@ -111,17 +102,6 @@ public final class WebSocketTransport {
         connections.snapshot().forEach(link -> link.connection().close(CloseReason.SHUTDOWN));
         connections.awaitEmpty(wait);
         scheduler.shutdownNow();
-    }
-
-    /**
-     * Browsers offer permessage-deflate, and Jetty would compress every frame once per recipient: that undoes
-     * encode-once fan-out, and each connection's zlib state costs far more memory than the connection itself. Chat
-     * frames are small, so the service speaks uncompressed frames only (as Socket.IO does by default).
-     */
-    private static void disableCompression(ServletContextHandler context) {
-        WebSocketServerComponents.ensureWebSocketComponents(context.getServer(), context)
-                .getExtensionRegistry()
-                .unregister("permessage-deflate");
     }
 
     /**
