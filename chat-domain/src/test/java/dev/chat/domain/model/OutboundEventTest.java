@@ -21,4 +21,14 @@ class OutboundEventTest {
         assertThat(event.envelopeBytes()).isEqualTo(envelope.getBytes(StandardCharsets.UTF_8).length);
         assertThat(event.envelopeBytes()).isGreaterThan(envelope.length());
     }
+
+    @Test
+    void givenAnEncodedEvent_itsUtf8FormIsTheEnvelope_madeOnceForEveryRecipient() {
+        String envelope = "{\"text\":\"héllo 😀\"}";
+        OutboundEvent event = new OutboundEvent(Heartbeat.INSTANCE, "heartbeat", "{}", envelope);
+
+        assertThat(event.envelopeUtf8()).isEqualTo(envelope.getBytes(StandardCharsets.UTF_8));
+        assertThat(event.envelopeUtf8()).isSameAs(event.envelopeUtf8());
+        assertThat(event.envelopeUtf8()).hasSize(event.envelopeBytes());
+    }
 }

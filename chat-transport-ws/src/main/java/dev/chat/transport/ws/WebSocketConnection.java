@@ -7,6 +7,7 @@ import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.port.out.ClientConnection;
 import dev.chat.transport.core.OutboundQueue;
 import dev.chat.transport.core.TransportMetrics;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -158,7 +159,8 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
     /** @param more another frame of the run follows: Jetty may keep this one in its buffer until then */
     private void hand(OutboundEvent event, boolean more) {
         int bytes = event.envelopeBytes();
-        Frame frame = new Frame(OpCode.TEXT).setPayload(event.envelopeJson());
+        // Each recipient's frame gets its own view of the shared bytes: Jetty moves the view's position as it writes.
+        Frame frame = new Frame(OpCode.TEXT).setPayload(ByteBuffer.wrap(event.envelopeUtf8()));
         session.sendFrame(
                 frame,
                 Callback.from(() -> queue.written(bytes), failure -> {
