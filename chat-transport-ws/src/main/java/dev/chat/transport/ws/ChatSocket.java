@@ -114,10 +114,10 @@ final class ChatSocket implements FrameHandler {
                 }
                 default -> {} // PONG: the idle timeout has already seen the traffic
             }
-        } catch (MessageTooLargeException | BadPayloadException refused) {
+        } catch (RuntimeException refused) {
             text = null;
             binary = false;
-            callback.failed(refused); // Jetty closes with 1009 or 1007
+            callback.failed(refused); // Jetty closes: 1009 too large, 1007 not UTF-8, 1011 anything else
             return;
         }
         callback.succeeded();
