@@ -74,7 +74,10 @@ final class RedisPresenceStore implements PresenceStore {
     @Override
     public boolean add(RoomName room, Nickname user, SessionToken session) {
         return calls.call(() -> {
-            redis.sadd(keys.presenceRooms(), room.value());
+            if (!local.containsKey(room)) {
+                // The sweep's list of rooms; a room this node already holds members in is on it (renewals keep it so).
+                redis.sadd(keys.presenceRooms(), room.value());
+            }
             Object added = redis.eval(
                     ADD,
                     List.of(keys.presence(room), keys.presenceHolders(room, user), keys.presenceNames(room)),
@@ -177,7 +180,8 @@ final class RedisPresenceStore implements PresenceStore {
 
     /**
      * Pushes back the lease of every member this node added, one {@code ZADD} per room, pipelined; re-adds what a
-     * Redis that lost its data forgot. Call well within the lease period.
+     * Redis that lost its data forgot (the member, its name, the room on the sweep's list). Call well within the lease
+     * period.
      */
     void renewLeases() {
         double until = leaseEnd();
@@ -190,6 +194,7 @@ final class RedisPresenceStore implements PresenceStore {
                     }
                 });
                 if (!leases.isEmpty()) {
+                    pipeline.sadd(keys.presenceRooms(), room.value()); // what a Redis that lost its data forgot
                     pipeline.zadd(keys.presence(room), leases);
                     Map<String, Double> names = new HashMap<>();
                     leases.keySet().forEach(name -> names.put(name, 0.0));

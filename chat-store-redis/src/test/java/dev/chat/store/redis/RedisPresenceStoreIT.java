@@ -51,6 +51,23 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
     }
 
     @Test
+    void givenRedisLostTheListOfRooms_theNextRenewalListsTheRoomsThisNodeHolds_soTheSweepStillFindsTheDead() {
+        RedisPresenceStore dying = node();
+        RedisPresenceStore survivor = node();
+        RoomName room = uniqueRoom();
+        Nickname ghost = new Nickname("GhostUser");
+        survivor.add(room, new Nickname("AliveUser"), SessionToken.generate());
+        dying.add(room, ghost, SessionToken.generate());
+        TestRedis.client().del(keys.presenceRooms()); // as a flush or a restart without persistence would
+        survivor.add(room, new Nickname("LaterUser"), SessionToken.generate()); // it holds the room: no re-listing
+
+        clock.advance(LEASE.plusMillis(1));
+        survivor.renewLeases();
+
+        assertThat(survivor.removeExpired()).containsExactly(new RedisPresenceStore.Expired(room, ghost));
+    }
+
+    @Test
     void givenRedisLostAMemberThisNodeKeeps_removingItStillSaysItWasPresent_soItsDepartureIsTold() {
         RedisPresenceStore node = node();
         RoomName room = uniqueRoom();
