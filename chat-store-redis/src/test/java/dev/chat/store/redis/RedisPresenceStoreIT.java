@@ -51,6 +51,26 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
     }
 
     @Test
+    void givenMembersWhoseLeaseLapsedAmongTheFirstNames_aPageSkipsThem_andStillFillsUpInNameOrder() {
+        RedisPresenceStore dying = node();
+        RedisPresenceStore survivor = node();
+        RoomName room = uniqueRoom();
+        for (String name : List.of("Aa1", "Aa2")) {
+            dying.add(room, new Nickname(name), SessionToken.generate());
+        }
+        for (String name : List.of("Bb1", "Bb2", "Bb3", "Bb4")) {
+            survivor.add(room, new Nickname(name), SessionToken.generate());
+        }
+        clock.advance(LEASE.plusMillis(1));
+        survivor.renewLeases(); // the dying node's lapse, the sweep has not run
+
+        assertThat(survivor.page(room, null, 3))
+                .containsExactly(new Nickname("Bb1"), new Nickname("Bb2"), new Nickname("Bb3"));
+        assertThat(survivor.page(room, new Nickname("Bb3"), 3)).containsExactly(new Nickname("Bb4"));
+        assertThat(survivor.count(room)).isEqualTo(4);
+    }
+
+    @Test
     void givenRedisLostTheListOfRooms_theNextRenewalListsTheRoomsThisNodeHolds_soTheSweepStillFindsTheDead() {
         RedisPresenceStore dying = node();
         RedisPresenceStore survivor = node();
