@@ -135,11 +135,10 @@ final class RoomCatchUp {
      * the room. One more member than listed is read, to know whether the list is complete.
      */
     private ActiveUsers snapshot(RoomName room, RoomPosition position) {
-        List<Nickname> first = presence.page(room, null, memberListLimit + 1);
-        boolean complete = first.size() <= memberListLimit;
-        List<Nickname> listed = complete ? first : first.subList(0, memberListLimit);
-        int count = Math.max(presence.count(room), listed.size());
-        return new ActiveUsers(room, listed, position, count, complete);
+        PresenceStore.FirstMembers first = presence.firstMembers(room, memberListLimit + 1);
+        boolean complete = first.members().size() <= memberListLimit;
+        List<Nickname> listed = complete ? first.members() : first.members().subList(0, memberListLimit);
+        return new ActiveUsers(room, listed, position, first.count(), complete);
     }
 
     /** A page of the room's members after {@code after}: for {@code members} requests. */

@@ -139,4 +139,18 @@ public abstract class PresenceStoreContract {
                 .containsExactly(new Nickname("Member11"), new Nickname("Member12"));
         assertThat(presence.page(uniqueRoom(), null, 7)).isEmpty();
     }
+
+    @Test
+    void givenARoom_itsFirstMembersComeWithItsCount() {
+        RoomName room = uniqueRoom();
+        assertThat(presence.firstMembers(room, 2)).isEqualTo(new PresenceStore.FirstMembers(List.of(), 0));
+        presence.add(room, ZED, ZEDS_TAB);
+        presence.add(room, AMY, AMYS_TAB);
+        presence.add(room, AMY, AMYS_OTHER_TAB);
+        presence.add(room, new Nickname("Bea"), SessionToken.generate());
+
+        assertThat(presence.firstMembers(room, 2))
+                .isEqualTo(new PresenceStore.FirstMembers(List.of(AMY, new Nickname("Bea")), 3));
+        assertThat(presence.firstMembers(room, 10).members()).containsExactly(AMY, new Nickname("Bea"), ZED);
+    }
 }

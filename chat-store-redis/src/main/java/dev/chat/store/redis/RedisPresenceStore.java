@@ -51,17 +51,22 @@ final class RedisPresenceStore implements PresenceStore {
 
     /**
      * KEYS: presence, names. ARGV: from (a ZRANGEBYLEX bound), how many to read, now (ms). Reads that many names from
-     * the index and returns {the ones whose lease has not run out, how many were read, the last name read}: one round
-     * trip where reading the names and then their leases took two.
+     * the index and keeps in {@code live} the ones whose lease has not run out: one round trip where reading the names
+     * and then their leases took two.
      */
-    private static final String PAGE =
+    private static final String READ_PAGE =
             "local names = redis.call('ZRANGEBYLEX', KEYS[2], ARGV[1], '+', 'LIMIT', 0, ARGV[2]) "
-                    + "if #names == 0 then return {{}, 0} end "
-                    + "local leases = redis.call('ZMSCORE', KEYS[1], unpack(names)) "
                     + "local live = {} "
+                    + "if #names > 0 then "
+                    + "local leases = redis.call('ZMSCORE', KEYS[1], unpack(names)) "
                     + "for i, name in ipairs(names) do "
-                    + "if leases[i] and tonumber(leases[i]) >= tonumber(ARGV[3]) then live[#live + 1] = name end end "
-                    + "return {live, #names, names[#names]}";
+                    + "if leases[i] and tonumber(leases[i]) >= tonumber(ARGV[3]) then live[#live + 1] = name end "
+                    + "end end ";
+    /** {@link #READ_PAGE}, returning {live names, how many were read, the last name read or false}. */
+    private static final String PAGE = READ_PAGE + "return {live, #names, names[#names] or false}";
+    /** {@link #PAGE} and the room's count, for a joiner's snapshot in one round trip. */
+    private static final String PAGE_AND_COUNT =
+            READ_PAGE + "return {live, #names, names[#names] or false, redis.call('ZCOUNT', KEYS[1], ARGV[3], '+inf')}";
 
     /** Names read from the index per round trip. */
     private static final int PAGE_READ = 1_000;
@@ -152,24 +157,50 @@ final class RedisPresenceStore implements PresenceStore {
     public List<Nickname> page(RoomName room, Nickname after, int limit) {
         return calls.call(() -> {
             List<Nickname> page = new ArrayList<>();
-            String from = after == null ? "-" : "(" + after.value();
-            long now = clock.millis();
-            List<String> roomKeys = List.of(keys.presence(room), keys.presenceNames(room));
-            while (page.size() < limit) {
-                int wanted = Math.min(limit - page.size(), PAGE_READ);
-                List<?> reply = (List<?>)
-                        redis.eval(PAGE, roomKeys, List.of(from, Integer.toString(wanted), Long.toString(now)));
-                for (Object name : (List<?>) reply.get(0)) {
-                    page.add(new Nickname((String) name));
-                }
-                long read = (Long) reply.get(1);
-                if (read < wanted) {
-                    break; // the index has no more names
-                }
-                from = "(" + reply.get(2);
-            }
+            readPages(room, after == null ? "-" : "(" + after.value(), limit, clock.millis(), page);
             return page;
         });
+    }
+
+    /** The first page and the count in one round trip (more only when lapsed members fill the first read). */
+    @Override
+    public FirstMembers firstMembers(RoomName room, int limit) {
+        return calls.call(() -> {
+            long now = clock.millis();
+            int wanted = Math.min(limit, PAGE_READ);
+            List<?> reply = (List<?>) redis.eval(
+                    PAGE_AND_COUNT, roomKeys(room), List.of("-", Integer.toString(wanted), Long.toString(now)));
+            List<Nickname> members = new ArrayList<>();
+            if (take(reply, wanted, members) && members.size() < limit) {
+                readPages(room, "(" + reply.get(2), limit, now, members);
+            }
+            return new FirstMembers(members, Math.toIntExact((Long) reply.get(3)));
+        });
+    }
+
+    /** Reads pages from {@code from} into {@code page} until it holds {@code limit} members or the index ends. */
+    private void readPages(RoomName room, String from, int limit, long now, List<Nickname> page) {
+        while (page.size() < limit) {
+            int wanted = Math.min(limit - page.size(), PAGE_READ);
+            List<?> reply = (List<?>)
+                    redis.eval(PAGE, roomKeys(room), List.of(from, Integer.toString(wanted), Long.toString(now)));
+            if (!take(reply, wanted, page)) {
+                return;
+            }
+            from = "(" + reply.get(2);
+        }
+    }
+
+    /** Adds a page script's live names to {@code page}; true if the index may hold more after them. */
+    private static boolean take(List<?> reply, int wanted, List<Nickname> page) {
+        for (Object name : (List<?>) reply.get(0)) {
+            page.add(new Nickname((String) name));
+        }
+        return (Long) reply.get(1) == wanted;
+    }
+
+    private List<String> roomKeys(RoomName room) {
+        return List.of(keys.presence(room), keys.presenceNames(room));
     }
 
     /** Members whose lease has not run out: one O(log n) count, no member read. */

@@ -68,6 +68,9 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
                 .containsExactly(new Nickname("Bb1"), new Nickname("Bb2"), new Nickname("Bb3"));
         assertThat(survivor.page(room, new Nickname("Bb3"), 3)).containsExactly(new Nickname("Bb4"));
         assertThat(survivor.count(room)).isEqualTo(4);
+        assertThat(survivor.firstMembers(room, 3))
+                .isEqualTo(new PresenceStore.FirstMembers(
+                        List.of(new Nickname("Bb1"), new Nickname("Bb2"), new Nickname("Bb3")), 4));
     }
 
     @Test

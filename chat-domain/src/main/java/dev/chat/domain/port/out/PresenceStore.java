@@ -27,4 +27,23 @@ public interface PresenceStore {
 
     /** How many members the room has, without reading them. */
     int count(RoomName room);
+
+    /**
+     * The room's first members and how many there are, as every joiner's snapshot needs them; a store that can read
+     * both at once (one round trip) does.
+     *
+     * @param members at most {@code limit} members from the first, sorted by nickname
+     * @param count the room's member count, at least the number listed
+     */
+    record FirstMembers(List<Nickname> members, int count) {
+        public FirstMembers {
+            members = List.copyOf(members);
+            count = Math.max(count, members.size());
+        }
+    }
+
+    /** At most {@code limit} members from the first, with the room's count. */
+    default FirstMembers firstMembers(RoomName room, int limit) {
+        return new FirstMembers(page(room, null, limit), count(room));
+    }
 }
