@@ -9,6 +9,7 @@ import dev.chat.app.support.WsTestClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -70,6 +71,24 @@ class AddressLimitIT {
 
         EventLog.awaiting().until(() -> upgradeStatus(Map.of()) == 101);
         EventLog.awaiting().until(() -> get("/chat/sse?probe", Map.of()).status() != 429);
+    }
+
+    @Test
+    void givenUpgradesResetBeforeTheServerAnswers_theirPlacesAreFreeAgain() throws Exception {
+        startWith(List.of());
+        for (int i = 0; i < 300; i++) {
+            try (Socket socket =
+                    new Socket(chat.chatUri().getHost(), chat.chatUri().getPort())) {
+                socket.setSoLinger(true, 0); // close sends a reset, whatever the server still writes
+                socket.getOutputStream()
+                        .write(("GET /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                        + "Sec-WebSocket-Version: 13\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+
+        EventLog.awaiting().until(() -> upgradeStatus(Map.of()) == 101);
     }
 
     @Test

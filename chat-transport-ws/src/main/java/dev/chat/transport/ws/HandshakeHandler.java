@@ -147,16 +147,26 @@ final class HandshakeHandler extends Handler.Wrapper {
         }
         ChatSocket socket =
                 sockets.apply(new ChatSocket.Handshake(entry, place.get(), identity, resume, query.getValue("cursor")));
+        Runnable giveBack = () -> { // both idempotent
+            place.get().run();
+            entry.opened();
+        };
+        Callback answered = new Callback.Nested(callback) {
+            @Override
+            public void failed(Throwable failure) {
+                giveBack.run(); // the 101 did not get out (the client reset): no socket opens to give them back
+                super.failed(failure);
+            }
+        };
         boolean upgraded = false;
         try {
             upgraded = handshaker.upgradeRequest(
-                    (negotiation, reply, negotiated) -> socket, request, response, callback, components, limits);
+                    (negotiation, reply, negotiated) -> socket, request, response, answered, components, limits);
         } catch (WebSocketException refused) {
             log.debug("WebSocket upgrade refused: {}", refused.toString());
         } finally {
             if (!upgraded) {
-                place.get().run(); // no WebSocket came of it
-                entry.opened();
+                giveBack.run(); // no WebSocket came of it
             } else {
                 // The socket opens on another thread, which gives the turn back; this one if that never happens.
                 try {
