@@ -77,10 +77,14 @@ public record ChatConfig(
      *     says it is incomplete and gives its count, and the rest come page by page on request. Above it, arrivals
      *     and departures are coalesced
      * @param interval how often a big room's members get one frame of what changed
+     * @param framesPerSecond presence frames a room may cost this node per second while churn goes on; a room with
+     *     more local members gets its frames every few intervals until the churn ends
      */
-    public record Presence(int memberListLimit, Duration interval) {
-        public static final Presence DEFAULTS =
-                new Presence(ChatLimits.DEFAULT_MEMBER_LIST_LIMIT, ChatLimits.DEFAULT_PRESENCE_INTERVAL);
+    public record Presence(int memberListLimit, Duration interval, int framesPerSecond) {
+        public static final Presence DEFAULTS = new Presence(
+                ChatLimits.DEFAULT_MEMBER_LIST_LIMIT,
+                ChatLimits.DEFAULT_PRESENCE_INTERVAL,
+                ChatLimits.DEFAULT_PRESENCE_FRAMES_PER_SECOND);
 
         public Presence {
             if (memberListLimit < 1) {
@@ -90,10 +94,17 @@ public record ChatConfig(
             if (interval.toMillis() < 10) {
                 throw new IllegalArgumentException("CHAT_PRESENCE_INTERVAL_MS must be at least 10");
             }
+            if (framesPerSecond < 1) {
+                throw new IllegalArgumentException("CHAT_PRESENCE_FRAMES_PER_SECOND must be at least 1");
+            }
+        }
+
+        public Presence(int memberListLimit, Duration interval) {
+            this(memberListLimit, interval, ChatLimits.DEFAULT_PRESENCE_FRAMES_PER_SECOND);
         }
 
         public Presence(int memberListLimit) {
-            this(memberListLimit, ChatLimits.DEFAULT_PRESENCE_INTERVAL);
+            this(memberListLimit, ChatLimits.DEFAULT_PRESENCE_INTERVAL, ChatLimits.DEFAULT_PRESENCE_FRAMES_PER_SECOND);
         }
     }
 

@@ -96,7 +96,11 @@ final class ChatConfigLoader {
                         value(
                                 "CHAT_PRESENCE_INTERVAL_MS",
                                 ChatConfigLoader::millis,
-                                defaults.presence().interval())));
+                                defaults.presence().interval()),
+                        value(
+                                "CHAT_PRESENCE_FRAMES_PER_SECOND",
+                                Integer::parseInt,
+                                defaults.presence().framesPerSecond())));
     }
 
     /** A budget: a rate of 0 disables it; a burst left unset follows a changed rate (twice it). */

@@ -167,7 +167,8 @@ final class CoreModule extends AbstractModule {
                         messaging.reconnectGrace(),
                         ChatLimits.DEFAULTS.joinHistory(),
                         config.presence().memberListLimit(),
-                        config.presence().interval()));
+                        config.presence().interval(),
+                        config.presence().framesPerSecond()));
     }
 
     @Provides

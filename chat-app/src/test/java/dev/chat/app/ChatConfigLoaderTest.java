@@ -109,6 +109,15 @@ class ChatConfigLoaderTest {
                         .presence()
                         .interval())
                 .isEqualTo(Duration.ofMillis(250));
+        assertThat(ChatConfigLoader.load(Map.of(), new Properties()).presence().framesPerSecond())
+                .isEqualTo(5_000);
+        assertThat(ChatConfigLoader.load(Map.of("CHAT_PRESENCE_FRAMES_PER_SECOND", "800"), new Properties())
+                        .presence()
+                        .framesPerSecond())
+                .isEqualTo(800);
+        assertThatThrownBy(
+                        () -> ChatConfigLoader.load(Map.of("CHAT_PRESENCE_FRAMES_PER_SECOND", "0"), new Properties()))
+                .hasMessageContaining("CHAT_PRESENCE_FRAMES_PER_SECOND");
     }
 
     @Test

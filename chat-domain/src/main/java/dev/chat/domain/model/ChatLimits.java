@@ -16,6 +16,9 @@ import java.time.Duration;
  *     says it is incomplete; the rest come page by page on request); also the size above which a room's arrivals and
  *     departures are coalesced
  * @param presenceInterval how often a room above the limit sends its members what changed (at most)
+ * @param presenceFramesPerSecond how many presence frames a room may cost this node per second while its churn goes on:
+ *     a room with more local members than that gets them every few intervals instead of every one (and still within
+ *     two intervals of the churn ending), so a crowd joining a room of 20,000 does not cost 20,000 writes a second
  */
 public record ChatLimits(
         int maxTextLength,
@@ -23,11 +26,33 @@ public record ChatLimits(
         Duration reconnectGrace,
         int joinHistory,
         int memberListLimit,
-        Duration presenceInterval) {
+        Duration presenceInterval,
+        int presenceFramesPerSecond) {
     public static final int DEFAULT_MEMBER_LIST_LIMIT = 200;
     public static final Duration DEFAULT_PRESENCE_INTERVAL = Duration.ofSeconds(1);
+    /** About 5 % of a core in loopback writes on the development machine (docs/performance.md). */
+    public static final int DEFAULT_PRESENCE_FRAMES_PER_SECOND = 5_000;
+
     public static final ChatLimits DEFAULTS = new ChatLimits(
             4_000, 100, Duration.ofSeconds(10), 50, DEFAULT_MEMBER_LIST_LIMIT, DEFAULT_PRESENCE_INTERVAL);
+
+    /** With the default presence frame budget. */
+    public ChatLimits(
+            int maxTextLength,
+            int maxRoomsPerSession,
+            Duration reconnectGrace,
+            int joinHistory,
+            int memberListLimit,
+            Duration presenceInterval) {
+        this(
+                maxTextLength,
+                maxRoomsPerSession,
+                reconnectGrace,
+                joinHistory,
+                memberListLimit,
+                presenceInterval,
+                DEFAULT_PRESENCE_FRAMES_PER_SECOND);
+    }
 
     /** With the default member list limit and presence interval. */
     public ChatLimits(int maxTextLength, int maxRoomsPerSession, Duration reconnectGrace, int joinHistory) {
@@ -54,6 +79,9 @@ public record ChatLimits(
         requireNonNull(presenceInterval, "presenceInterval");
         if (presenceInterval.toMillis() < 1) {
             throw new IllegalArgumentException("presenceInterval must be at least 1 ms: " + presenceInterval);
+        }
+        if (presenceFramesPerSecond < 1) {
+            throw new IllegalArgumentException("presenceFramesPerSecond must be positive: " + presenceFramesPerSecond);
         }
         if (memberListLimit < 1) {
             throw new IllegalArgumentException("memberListLimit must be positive: " + memberListLimit);

@@ -93,7 +93,8 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                         ports.presence()::count,
                         limits.memberListLimit(),
                         ports.scheduler(),
-                        limits.presenceInterval()));
+                        limits.presenceInterval(),
+                        limits.presenceFramesPerSecond()));
         this.rooms = new SessionRooms(
                 ports.sessions(), ports.presence(), ports.history(), ports.bus(), hub, catchUp, ports.metrics());
         this.expiry =

@@ -38,12 +38,28 @@ import java.util.function.ToIntFunction;
  * departures are not passed on one by one: they are gathered, and every presence interval each member gets one
  * {@link PresenceChange} with the count and some of the names, or nothing if nothing changed. So an arrival costs
  * this node O(1), plus one frame per member per interval. A room back at or under the limit gets exact events again.
+ *
+ * <p>One frame per member per interval is still a write per member: 20,000 a second for a room of 20,000 while a crowd
+ * joins it, a fifth of a core on loopback. So while churn goes on, a room with more local members than its frame
+ * budget allows per interval sends every few intervals instead; as soon as an interval passes without a change, the
+ * gathered frame goes out, so the count is still right within two intervals of the churn ending.
  */
 final class RoomHub {
-    /** What coalescing needs: where counts come from, the size above which it starts, and its interval. */
-    record BigRooms(ToIntFunction<RoomName> countOf, int limit, Scheduler scheduler, Duration interval) {
+    /**
+     * What coalescing needs: where counts come from, the size above which it starts, its interval, and how many
+     * presence frames a room may cost this node per second while churn goes on.
+     */
+    record BigRooms(
+            ToIntFunction<RoomName> countOf, int limit, Scheduler scheduler, Duration interval, int framesPerSecond) {
         /** Never coalesces. */
-        static final BigRooms NONE = new BigRooms(room -> 0, Integer.MAX_VALUE, null, Duration.ofSeconds(1));
+        static final BigRooms NONE =
+                new BigRooms(room -> 0, Integer.MAX_VALUE, null, Duration.ofSeconds(1), Integer.MAX_VALUE);
+
+        /** Intervals between a churning room's frames, so that its local members cost at most the budget. */
+        int intervalsPerFrame(int localMembers) {
+            double framesPerInterval = Math.max(1.0, framesPerSecond * (interval.toNanos() / 1e9));
+            return Math.max(1, (int) Math.ceil(localMembers / framesPerInterval));
+        }
     }
 
     private final EventBus bus;
@@ -204,8 +220,17 @@ final class RoomHub {
             return true;
         }
 
-        /** Sends what the interval gathered, one frame encoded once for every member; re-arms while changes come. */
+        /**
+         * Sends what the interval gathered, one frame encoded once for every member; re-arms while changes come. A
+         * room over its frame budget keeps gathering while the churn goes on.
+         */
         private void flush() {
+            if (pending.holdBack(bigRooms.intervalsPerFrame(members.size()))) {
+                if (pending.armIfIdle()) {
+                    bigRooms.scheduler().schedule(bigRooms.interval(), this::flush);
+                }
+                return;
+            }
             int before = count.get();
             readCount();
             PresenceChange change = pending.take(room, count.get(), before != count.get());
@@ -323,12 +348,18 @@ final class RoomHub {
         private final Set<Nickname> joined = new LinkedHashSet<>();
         private final Set<Nickname> left = new LinkedHashSet<>();
         private boolean changed;
+        /** A change came since the last flush's tick: the churn goes on. */
+        private boolean changedSinceTick;
+        /** Ticks since the last frame; large while the timer rests, so the first change after a rest is not held. */
+        private int ticksSinceFrame = Integer.MAX_VALUE / 2;
+
         private boolean armed;
         /** The flush after a change that found nothing new: it confirms the count, then the timer rests. */
         private boolean confirming;
 
         synchronized void joined(Nickname user) {
             changed = true;
+            changedSinceTick = true;
             if (!left.remove(user) && joined.size() < PresenceChange.MAX_NAMES) {
                 joined.add(user);
             }
@@ -336,9 +367,25 @@ final class RoomHub {
 
         synchronized void left(Nickname user) {
             changed = true;
+            changedSinceTick = true;
             if (!joined.remove(user) && left.size() < PresenceChange.MAX_NAMES) {
                 left.add(user);
             }
+        }
+
+        /**
+         * A flush's tick: true if the frame waits for another one, as changes still come and the room has had a
+         * frame fewer than {@code intervalsPerFrame} ticks ago.
+         */
+        synchronized boolean holdBack(int intervalsPerFrame) {
+            boolean churning = changedSinceTick;
+            changedSinceTick = false;
+            ticksSinceFrame++;
+            if (churning && changed && ticksSinceFrame < intervalsPerFrame) {
+                armed = false;
+                return true;
+            }
+            return false;
         }
 
         /** True if the caller must schedule a flush (none is pending). */
@@ -358,8 +405,10 @@ final class RoomHub {
             armed = false;
             if (!changed && !countCorrected) {
                 confirming = false;
+                ticksSinceFrame = Integer.MAX_VALUE / 2; // the timer rests
                 return null;
             }
+            ticksSinceFrame = 0;
             PresenceChange change =
                     new PresenceChange(room, Math.max(0, count), List.copyOf(joined), List.copyOf(left));
             joined.clear();

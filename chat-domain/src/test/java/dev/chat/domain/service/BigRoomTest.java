@@ -43,17 +43,21 @@ class BigRoomTest {
     private final InMemoryEventBus bus = new InMemoryEventBus();
     private final ManualScheduler scheduler = new ManualScheduler();
     private final InMemoryPresenceStore presence = new InMemoryPresenceStore();
-    private final ChatService chat = new ChatService(
-            new ChatService.Ports(
-                    new InMemorySessionStore(),
-                    presence,
-                    new InMemoryMessageHistory(bus, 100),
-                    bus,
-                    new SeedNicknameGenerator(new Random(13)),
-                    new CountingEncoder(),
-                    Clock.systemUTC(),
-                    scheduler),
-            new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT, INTERVAL));
+    private ChatService chat = chatWith(new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT, INTERVAL));
+
+    private ChatService chatWith(ChatLimits limits) {
+        return new ChatService(
+                new ChatService.Ports(
+                        new InMemorySessionStore(),
+                        presence,
+                        new InMemoryMessageHistory(bus, 100),
+                        bus,
+                        new SeedNicknameGenerator(new Random(13)),
+                        new CountingEncoder(),
+                        Clock.systemUTC(),
+                        scheduler),
+                limits);
+    }
 
     private final List<Nickname> everyone = new ArrayList<>();
     private final List<SessionToken> tokens = new ArrayList<>();
@@ -207,6 +211,35 @@ class BigRoomTest {
         assertThat(frames.size() - framesBefore).isBetween(5, 6); // one per busy interval, one to confirm at most
         assertThat(frames.get(frames.size() - 1).count()).isEqualTo(presence.count(RoomName.GENERAL));
         assertThat(watcher.received(UserDisconnected.class)).isEmpty();
+    }
+
+    @Test
+    void givenChurnInARoomOverItsFrameBudget_framesComeEveryFewIntervals_andTheTrueCountWithinTwoOfTheEnd() {
+        // 1,000 frames a second for 3,001 local members: a frame every 4 intervals while the churn goes on.
+        chat = chatWith(new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT, INTERVAL, 1_000));
+        RecordingConnection watcher = new RecordingConnection();
+        chat.connect(watcher);
+        fill(MEMBERS);
+        scheduler.advance(INTERVAL.multipliedBy(3));
+        int framesBefore = watcher.received(PresenceChange.class).size();
+        Random random = new Random(7);
+
+        for (int interval = 0; interval < 8; interval++) {
+            for (int i = 0; i < 50; i++) {
+                int gone = random.nextInt(tokens.size());
+                chat.end(tokens.remove(gone), CloseReason.ENDED);
+                everyone.remove(gone);
+                fill(1);
+            }
+            scheduler.advance(INTERVAL);
+        }
+        int framesDuringChurn = watcher.received(PresenceChange.class).size() - framesBefore;
+        scheduler.advance(INTERVAL.multipliedBy(2));
+
+        assertThat(framesDuringChurn).isEqualTo(2); // at its first tick, then four intervals later
+        List<PresenceChange> frames = watcher.received(PresenceChange.class);
+        assertThat(frames).hasSize(framesBefore + 3); // and the one right after the churn ended
+        assertThat(frames.get(frames.size() - 1).count()).isEqualTo(presence.count(RoomName.GENERAL));
     }
 
     @Test
