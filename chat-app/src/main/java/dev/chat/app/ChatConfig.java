@@ -104,7 +104,7 @@ public record ChatConfig(
         }
 
         public Presence(int memberListLimit) {
-            this(memberListLimit, ChatLimits.DEFAULT_PRESENCE_INTERVAL, ChatLimits.DEFAULT_PRESENCE_FRAMES_PER_SECOND);
+            this(memberListLimit, ChatLimits.DEFAULT_PRESENCE_INTERVAL);
         }
     }
 

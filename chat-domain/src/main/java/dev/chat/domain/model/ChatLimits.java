@@ -30,7 +30,10 @@ public record ChatLimits(
         int presenceFramesPerSecond) {
     public static final int DEFAULT_MEMBER_LIST_LIMIT = 200;
     public static final Duration DEFAULT_PRESENCE_INTERVAL = Duration.ofSeconds(1);
-    /** About 5 % of a core in loopback writes on the development machine (docs/performance.md). */
+    /**
+     * A room of 19,500 sending a frame per member per second spent a quarter of one core on the writes; this is about
+     * a twentieth (docs/performance.md, "A presence budget for a room of 20,000").
+     */
     public static final int DEFAULT_PRESENCE_FRAMES_PER_SECOND = 5_000;
 
     public static final ChatLimits DEFAULTS = new ChatLimits(

@@ -214,9 +214,7 @@ final class RoomHub {
             } else {
                 pending.left(((UserDisconnected) event).user());
             }
-            if (pending.armIfIdle()) {
-                bigRooms.scheduler().schedule(bigRooms.interval(), this::flush);
-            }
+            armFlush();
             return true;
         }
 
@@ -226,9 +224,7 @@ final class RoomHub {
          */
         private void flush() {
             if (pending.holdBack(bigRooms.intervalsPerFrame(members.size()))) {
-                if (pending.armIfIdle()) {
-                    bigRooms.scheduler().schedule(bigRooms.interval(), this::flush);
-                }
+                armFlush();
                 return;
             }
             int before = count.get();
@@ -248,7 +244,12 @@ final class RoomHub {
                 }
             }
             metrics.presenceFramesSent(frames);
-            if (pending.armIfIdle()) { // one more interval: the count is confirmed once churn stops
+            armFlush(); // one more interval: the count is confirmed once churn stops
+        }
+
+        /** Schedules the next flush unless one is pending or there is nothing to flush. */
+        private void armFlush() {
+            if (pending.armIfIdle()) {
                 bigRooms.scheduler().schedule(bigRooms.interval(), this::flush);
             }
         }

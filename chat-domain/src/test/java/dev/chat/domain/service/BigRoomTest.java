@@ -132,10 +132,7 @@ class BigRoomTest {
         Random random = new Random(3);
 
         List<Nickname> listed = pageThrough(token, asker, 200, () -> {
-            int gone = random.nextInt(tokens.size());
-            SessionToken left = tokens.remove(gone);
-            leaving.add(everyone.remove(gone));
-            chat.end(left, CloseReason.ENDED);
+            leaving.add(endSomeone(random));
             fill(1); // and somebody new arrives
         });
 
@@ -196,9 +193,7 @@ class BigRoomTest {
 
         for (int second = 0; second < 5; second++) {
             for (int i = 0; i < 100; i++) {
-                int gone = random.nextInt(tokens.size());
-                chat.end(tokens.remove(gone), CloseReason.ENDED);
-                everyone.remove(gone);
+                endSomeone(random);
                 if (random.nextBoolean()) {
                     fill(1);
                 }
@@ -226,9 +221,7 @@ class BigRoomTest {
 
         for (int interval = 0; interval < 8; interval++) {
             for (int i = 0; i < 50; i++) {
-                int gone = random.nextInt(tokens.size());
-                chat.end(tokens.remove(gone), CloseReason.ENDED);
-                everyone.remove(gone);
+                endSomeone(random);
                 fill(1);
             }
             scheduler.advance(INTERVAL);
@@ -260,6 +253,13 @@ class BigRoomTest {
                 .get(watcher.received(PresenceChange.class).size() - 1);
         assertThat(last.left()).hasSize(10);
         assertThat(last.count()).isEqualTo(presence.count(RoomName.GENERAL));
+    }
+
+    /** Ends the session of a member {@link #fill} connected, picked at random; returns who left. */
+    private Nickname endSomeone(Random random) {
+        int gone = random.nextInt(tokens.size());
+        chat.end(tokens.remove(gone), CloseReason.ENDED);
+        return everyone.remove(gone);
     }
 
     /** Asks for pages of general until the last one, running {@code between} after each; returns what was listed. */
