@@ -61,16 +61,11 @@ final class RoomCatchUp {
 
     /** For a joiner: the room's last few messages, then its members. */
     Events forJoiner(RoomName room) {
-        RoomPosition now = history.position(room);
+        HistorySlice latest = history.latest(room, joinHistory);
+        RoomPosition now = new RoomPosition(latest.epoch(), latest.lastSeq());
         List<OutboundEvent> events = new ArrayList<>();
-        if (joinHistory > 0 && now.seq() > 0) {
-            long from = Math.max(0, now.seq() - joinHistory);
-            for (ChatMessage message :
-                    history.readAfter(room, from, joinHistory).messages()) {
-                if (message.seq() <= now.seq()) {
-                    events.add(encode(message));
-                }
-            }
+        for (ChatMessage message : latest.messages()) {
+            events.add(encode(message));
         }
         events.add(encode(snapshot(room, now)));
         return new Events(events, now.seq(), null);

@@ -141,6 +141,58 @@ public abstract class MessageHistoryContract {
     }
 
     @Test
+    void givenMessages_latestReturnsTheLastOnesUpToThePosition_oldestFirst() {
+        MessageHistory history = createStores(100).history();
+        RoomName room = uniqueRoom();
+        List<ChatMessage> stored = IntStream.range(0, 5)
+                .mapToObj(i -> history.append(draft(room, "m" + i)))
+                .toList();
+
+        HistorySlice latest = history.latest(room, 3);
+
+        assertThat(latest.messages()).containsExactlyElementsOf(stored.subList(2, 5));
+        assertThat(latest.lastSeq()).isEqualTo(5);
+        assertThat(latest.epoch()).isEqualTo(history.position(room).epoch());
+        assertThat(latest.complete()).isTrue();
+        assertThat(history.latest(room, 100).messages()).containsExactlyElementsOf(stored);
+        assertThat(history.latest(room, 100).complete()).isTrue();
+    }
+
+    @Test
+    void givenNoMessagesOrNoneWanted_latestIsOnlyThePosition() {
+        MessageHistory history = createStores(100).history();
+        RoomName quiet = uniqueRoom();
+        RoomName busy = uniqueRoom();
+        history.append(draft(busy, "m"));
+
+        HistorySlice empty = history.latest(quiet, 10);
+        HistorySlice noneWanted = history.latest(busy, 0);
+
+        assertThat(empty.messages()).isEmpty();
+        assertThat(empty.lastSeq()).isZero();
+        assertThat(empty.complete()).isTrue();
+        assertThat(empty.epoch()).isEqualTo(history.position(quiet).epoch()).isNotBlank();
+        assertThat(noneWanted.messages()).isEmpty();
+        assertThat(noneWanted.lastSeq()).isEqualTo(1);
+    }
+
+    @Test
+    void givenTrimmedMessages_latestHasWhatIsKept_andSaysItIsIncomplete() {
+        MessageHistory history = createStores(3).history();
+        RoomName room = uniqueRoom();
+        IntStream.range(0, 5).forEach(i -> history.append(draft(room, "m" + i)));
+
+        HistorySlice latest = history.latest(room, 4);
+
+        assertThat(latest.messages()).extracting(ChatMessage::seq).containsExactly(3L, 4L, 5L);
+        assertThat(latest.complete()).isFalse();
+        assertThat(history.latest(room, 2).messages())
+                .extracting(ChatMessage::seq)
+                .containsExactly(4L, 5L);
+        assertThat(history.latest(room, 2).complete()).isTrue();
+    }
+
+    @Test
     void givenCursorBeyondTheLatestSeq_readAfterSaysItIsIncomplete() {
         MessageHistory history = createStores(10).history();
         RoomName room = uniqueRoom();

@@ -55,6 +55,15 @@ final class RedisMessageHistory implements MessageHistory {
             + "local payloads = {} "
             + "for i, entry in ipairs(entries) do payloads[i] = entry[2][2] end "
             + "return {redis.call('GET', KEYS[3]), tostring(last), tostring(firstSeq), payloads}";
+    // KEYS: seq, log, epoch. ARGV: new epoch, limit. The latest messages up to the seq read, newest read first.
+    private static final String LATEST = "redis.call('SET', KEYS[3], ARGV[1], 'NX') "
+            + "local last = redis.call('GET', KEYS[1]) or '0' "
+            + "local payloads = {} "
+            + "if tonumber(ARGV[2]) > 0 and last ~= '0' then "
+            + "local entries = redis.call('XREVRANGE', KEYS[2], last .. '-0', '-', 'COUNT', ARGV[2]) "
+            + "for i = #entries, 1, -1 do payloads[#payloads + 1] = entries[i][2][2] end "
+            + "end "
+            + "return {redis.call('GET', KEYS[3]), last, payloads}";
 
     private final UnifiedJedis redis;
     private final RedisCalls calls;
@@ -121,6 +130,24 @@ final class RedisMessageHistory implements MessageHistory {
             List<?> reply =
                     (List<?>) redis.eval(POSITION, List.of(keys.seq(room), keys.epoch(room)), List.of(newEpoch()));
             return new RoomPosition((String) reply.get(0), Long.parseLong((String) reply.get(1)));
+        });
+    }
+
+    /** The position and the messages in one round trip: a join into a busy room costs one call less. */
+    @Override
+    public HistorySlice latest(RoomName room, int limit) {
+        return calls.call(() -> {
+            List<?> reply = (List<?>) redis.eval(
+                    LATEST,
+                    List.of(keys.seq(room), keys.log(room), keys.epoch(room)),
+                    List.of(newEpoch(), Integer.toString(Math.max(0, limit))));
+            long last = Long.parseLong((String) reply.get(1));
+            List<ChatMessage> messages = new ArrayList<>();
+            for (Object payload : (List<?>) reply.get(2)) {
+                messages.add((ChatMessage) codec.decode((String) payload));
+            }
+            return new HistorySlice(
+                    (String) reply.get(0), last, messages, MessageHistory.isComplete(messages, last, limit));
         });
     }
 
