@@ -16,13 +16,24 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** Creates sessions with a nickname no other session holds: a generated one, or with a number when names crowd. */
 final class NicknameAllocator {
-    /** Generated nicknames tried before a numeric suffix is added. */
+    /** Generated nicknames tried before a numeric suffix is added, while most of them are free. */
     static final int PLAIN_NICKNAME_ATTEMPTS = 20;
+    /**
+     * Generated nicknames tried while few are free. The word lists make about 4,600 names, so past that many people
+     * online nearly every one is taken, and each try is a store round trip: with Redis a connect made 21 of them.
+     */
+    static final int CROWDED_PLAIN_NICKNAME_ATTEMPTS = 2;
+    /** Below this share of free names among the latest plain ones tried (per mille), names count as crowded. */
+    private static final int CROWDED_BELOW_PER_MILLE = 100;
+    /** The latest try's weight in the running share: one sixteenth. */
+    private static final int SHARE_SMOOTHING = 16;
 
     private static final int SUFFIXED_NICKNAME_ATTEMPTS = 1_000;
 
     private final SessionStore sessions;
     private final NicknameGenerator nicknames;
+    /** How many of the latest plain names tried were free, per mille: a running average (racy updates only blur it). */
+    private volatile int plainFreePerMille = 1000;
 
     NicknameAllocator(SessionStore sessions, NicknameGenerator nicknames) {
         this.sessions = requireNonNull(sessions, "sessions");
@@ -43,9 +54,13 @@ final class NicknameAllocator {
                 return record;
             }
         }
-        for (int attempt = 0; own == null && attempt < PLAIN_NICKNAME_ATTEMPTS; attempt++) {
+        int plainAttempts =
+                plainFreePerMille < CROWDED_BELOW_PER_MILLE ? CROWDED_PLAIN_NICKNAME_ATTEMPTS : PLAIN_NICKNAME_ATTEMPTS;
+        for (int attempt = 0; own == null && attempt < plainAttempts; attempt++) {
             SessionRecord record = new SessionRecord(token, nicknames.next(), rooms, identity);
-            if (sessions.create(record)) {
+            boolean free = sessions.create(record);
+            notePlainTry(free);
+            if (free) {
                 return record;
             }
         }
@@ -60,6 +75,11 @@ final class NicknameAllocator {
             }
         }
         throw new ChatException(ErrorCode.UNAVAILABLE, "no free nickname, try again later");
+    }
+
+    private void notePlainTry(boolean free) {
+        int share = plainFreePerMille;
+        plainFreePerMille = share + ((free ? 1000 : 0) - share) / SHARE_SMOOTHING;
     }
 
     /** The name with a number, still within a nickname's length. */

@@ -12,8 +12,13 @@ import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.SessionStore;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +44,80 @@ class NicknameAllocatorTest {
         Nickname given = allocator.createSession(Set.of(), Identity.ANONYMOUS).nickname();
 
         assertThat(given.value()).matches("LuckyParrot\\d+");
+    }
+
+    @Test
+    void givenThePlainNamesCrowded_laterSessionsTryFewOfThem_andAllAgainOnceTheyAreFree() {
+        sessions.create(new SessionRecord(SessionToken.generate(), new Nickname("LuckyParrot"), Set.of()));
+        Map<Nickname, Integer> tries = new ConcurrentHashMap<>();
+        SessionStore counting = countingCreates(tries);
+        Deque<Nickname> names = new ArrayDeque<>();
+        NicknameAllocator allocator =
+                new NicknameAllocator(counting, () -> names.isEmpty() ? new Nickname("LuckyParrot") : names.remove());
+
+        allocator.createSession(Set.of(), Identity.ANONYMOUS);
+        assertThat(tries.remove(new Nickname("LuckyParrot"))).isEqualTo(NicknameAllocator.PLAIN_NICKNAME_ATTEMPTS);
+        allocator.createSession(Set.of(), Identity.ANONYMOUS); // the share of free names falls below a tenth
+        tries.clear();
+        Nickname crowded = allocator.createSession(Set.of(), Identity.ANONYMOUS).nickname();
+        assertThat(tries.get(new Nickname("LuckyParrot"))).isEqualTo(NicknameAllocator.CROWDED_PLAIN_NICKNAME_ATTEMPTS);
+        assertThat(crowded.value()).matches("LuckyParrot\\d+");
+
+        for (int i = 0; i < 10; i++) { // people with other names come: plain names are free again
+            names.add(new Nickname("BraveDragon" + (char) ('a' + i)));
+            allocator.createSession(Set.of(), Identity.ANONYMOUS);
+        }
+        names.addAll(Collections.nCopies(5, new Nickname("LuckyParrot")));
+        names.add(new Nickname("QuiteCuteSiren"));
+        assertThat(allocator.createSession(Set.of(), Identity.ANONYMOUS).nickname())
+                .as("the sixth plain name is tried again")
+                .isEqualTo(new Nickname("QuiteCuteSiren"));
+    }
+
+    /** The in-memory store, counting the creates tried per nickname. */
+    private SessionStore countingCreates(Map<Nickname, Integer> tries) {
+        return new SessionStore() {
+            @Override
+            public boolean create(SessionRecord session) {
+                tries.merge(session.nickname(), 1, Integer::sum);
+                return sessions.create(session);
+            }
+
+            @Override
+            public Optional<SessionRecord> find(SessionToken token) {
+                return sessions.find(token);
+            }
+
+            @Override
+            public Optional<SessionRecord> claim(SessionToken token) {
+                return sessions.claim(token);
+            }
+
+            @Override
+            public void update(SessionRecord session) {
+                sessions.update(session);
+            }
+
+            @Override
+            public Released release(SessionToken token) {
+                return sessions.release(token);
+            }
+
+            @Override
+            public boolean isNicknameTaken(Nickname nickname) {
+                return sessions.isNicknameTaken(nickname);
+            }
+
+            @Override
+            public void disown(SessionToken token) {
+                sessions.disown(token);
+            }
+
+            @Override
+            public void onTakenOver(Consumer<SessionToken> listener) {
+                sessions.onTakenOver(listener);
+            }
+        };
     }
 
     @Test
