@@ -174,6 +174,8 @@ public abstract class MessageHistoryContract {
         assertThat(empty.epoch()).isEqualTo(history.position(quiet).epoch()).isNotBlank();
         assertThat(noneWanted.messages()).isEmpty();
         assertThat(noneWanted.lastSeq()).isEqualTo(1);
+        assertThat(noneWanted.complete()).isTrue();
+        assertThat(history.latest(busy, -1)).isEqualTo(noneWanted);
     }
 
     @Test

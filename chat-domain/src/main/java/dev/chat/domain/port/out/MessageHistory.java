@@ -45,6 +45,6 @@ public interface MessageHistory {
 
     /** Whether {@code latest} holds all of the {@code limit} messages up to {@code seq} that there were. */
     static boolean isComplete(List<ChatMessage> latest, long seq, int limit) {
-        return latest.size() == Math.min(limit, seq);
+        return latest.size() == Math.min(Math.max(0, limit), seq);
     }
 }
