@@ -95,9 +95,7 @@ public abstract class MessageHistoryContract {
     void givenMessages_readAfterReturnsThoseAfterTheSeqInOrder() {
         MessageHistory history = createStores(100).history();
         RoomName room = uniqueRoom();
-        List<ChatMessage> stored = IntStream.range(0, 5)
-                .mapToObj(i -> history.append(draft(room, "m" + i)))
-                .toList();
+        List<ChatMessage> stored = appendMessages(history, room, 5);
 
         HistorySlice slice = history.readAfter(room, 2, 100);
 
@@ -112,7 +110,7 @@ public abstract class MessageHistoryContract {
     void givenMoreMessagesThanCapacity_onlyTheLatestAreKept_andAnOlderCursorIsIncomplete() {
         MessageHistory history = createStores(3).history();
         RoomName room = uniqueRoom();
-        IntStream.range(0, 5).forEach(i -> history.append(draft(room, "m" + i)));
+        appendMessages(history, room, 5);
 
         HistorySlice fromStart = history.readAfter(room, 0, 100);
         HistorySlice fromKept = history.readAfter(room, 2, 100);
@@ -144,9 +142,7 @@ public abstract class MessageHistoryContract {
     void givenMessages_latestReturnsTheLastOnesUpToThePosition_oldestFirst() {
         MessageHistory history = createStores(100).history();
         RoomName room = uniqueRoom();
-        List<ChatMessage> stored = IntStream.range(0, 5)
-                .mapToObj(i -> history.append(draft(room, "m" + i)))
-                .toList();
+        List<ChatMessage> stored = appendMessages(history, room, 5);
 
         HistorySlice latest = history.latest(room, 3);
 
@@ -182,7 +178,7 @@ public abstract class MessageHistoryContract {
     void givenTrimmedMessages_latestHasWhatIsKept_andSaysItIsIncomplete() {
         MessageHistory history = createStores(3).history();
         RoomName room = uniqueRoom();
-        IntStream.range(0, 5).forEach(i -> history.append(draft(room, "m" + i)));
+        appendMessages(history, room, 5);
 
         HistorySlice latest = history.latest(room, 4);
 
@@ -264,6 +260,13 @@ public abstract class MessageHistoryContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Appends {@code count} messages ("m0", "m1", ...) to the room; returns them as stored. */
+    private static List<ChatMessage> appendMessages(MessageHistory history, RoomName room, int count) {
+        return IntStream.range(0, count)
+                .mapToObj(i -> history.append(draft(room, "m" + i)))
+                .toList();
     }
 
     protected static MessageDraft draft(RoomName room, String text) {
