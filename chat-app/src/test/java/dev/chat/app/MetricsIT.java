@@ -53,6 +53,24 @@ class MetricsIT {
     }
 
     @Test
+    void givenFramesReadByTheirClients_noOutboundBytesStayCounted() throws Exception {
+        WsTestClient alice = chat.client();
+        for (int i = 1; i <= 5; i++) {
+            alice.sendMessage("general", "before bob " + i, "b" + i);
+        }
+        alice.log().await("ack", ack -> ack.path("ref").asText().equals("b5"));
+        WsTestClient bob = chat.client(); // his catch-up (welcome, five messages, members) goes out as one run
+        bob.log().await("message", m -> m.path("text").asText().equals("before bob 5"));
+        alice.sendMessage("general", "after bob", "a1"); // and this one alone
+        bob.log().await("message", m -> m.path("text").asText().equals("after bob"));
+
+        // A frame's bytes count from its offer until Jetty reports it written: with both clients reading, none stay.
+        EventLog.awaiting()
+                .untilAsserted(() -> assertThat(value(scrape(), "chat_outbound_queued_bytes{transport=\"websocket\"}"))
+                        .contains(0.0));
+    }
+
+    @Test
     void givenAResumeFromAnOldEpoch_itIsCountedByOutcome() throws Exception {
         WsTestClient alice = chat.client();
         String session = alice.session();

@@ -69,9 +69,13 @@ public final class OutboundQueue<F> {
                 return false;
             }
             if (unconfirmedBytes + bytes <= maxBytes) {
-                waiting.add(new Pending<>(frame, bytes));
                 unconfirmedBytes += bytes;
-                drain();
+                if (waiting.isEmpty() && !draining && sink.ready()) {
+                    writeAlone(frame, bytes); // the usual case: nothing to queue behind
+                } else {
+                    waiting.add(new Pending<>(frame, bytes));
+                    drain();
+                }
                 return true;
             }
             overflowedAt = unconfirmedBytes;
@@ -175,6 +179,21 @@ public final class OutboundQueue<F> {
             draining = false;
         }
         return flushed;
+    }
+
+    /** Caller holds the lock; nothing waits and nothing is being drained. As {@link #drain} for one frame. */
+    private void writeAlone(F frame, int bytes) {
+        draining = true;
+        drainAgain = false;
+        try {
+            sink.write(frame, bytes);
+            sink.flush();
+        } finally {
+            draining = false;
+        }
+        if (drainAgain && !closed) {
+            drain(); // the sink called back from inside the write, and frames were offered meanwhile
+        }
     }
 
     /** Caller holds the lock. */

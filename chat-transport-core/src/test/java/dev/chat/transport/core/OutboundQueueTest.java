@@ -186,6 +186,52 @@ class OutboundQueueTest {
     }
 
     @Test
+    void givenASinkThatOffersFromInsideAWrite_theOfferedFrameFollowsInOrderWithoutRecursion() {
+        List<String> written = new ArrayList<>();
+        List<Integer> depths = new ArrayList<>();
+        AtomicInteger depth = new AtomicInteger();
+        List<String> calls = new ArrayList<>();
+        OutboundQueue<String>[] self = new OutboundQueue[1];
+        OutboundQueue.Sink<String> echoing = new OutboundQueue.Sink<>() {
+            @Override
+            public boolean ready() {
+                return true;
+            }
+
+            @Override
+            public void write(String frame, int bytes) {
+                depths.add(depth.incrementAndGet());
+                written.add(frame);
+                calls.add(frame);
+                if (frame.startsWith("ping")) {
+                    self[0].offer("pong" + frame.substring(4), 1); // as a handler answering on the writing thread
+                }
+                depth.decrementAndGet();
+            }
+
+            @Override
+            public void flush() {
+                calls.add("flush");
+            }
+
+            @Override
+            public void overflowed(long queuedBytes) {}
+        };
+        self[0] = new OutboundQueue<>(100, echoing);
+
+        self[0].offer("ping1", 1);
+        assertThat(written).containsExactly("ping1", "pong1"); // the answer did not wait for the next offer
+        assertThat(calls).last().isEqualTo("flush"); // what was written is flushed before the offer returns
+        self[0].offer("ping2", 1);
+        assertThat(calls).last().isEqualTo("flush");
+
+        assertThat(written).containsExactly("ping1", "pong1", "ping2", "pong2");
+        assertThat(depths).containsOnly(1);
+        assertThat(self[0].isDrained()).isTrue();
+        assertThat(self[0].unconfirmedBytes()).isEqualTo(4);
+    }
+
+    @Test
     void givenConcurrentProducers_everyFrameLeavesOnceAndEachProducersOrderHolds() throws Exception {
         int producers = 8;
         int perProducer = 5_000;
