@@ -59,15 +59,24 @@ final class RoomCatchUp {
         this.memberListLimit = memberListLimit;
     }
 
-    /** For a joiner: the room's last few messages, then its members. */
-    Events forJoiner(RoomName room) {
+    /** How many members a snapshot reads: one more than it lists, to know whether it lists them all. */
+    int snapshotReads() {
+        return memberListLimit + 1;
+    }
+
+    /**
+     * For a joiner: the room's last few messages, then its members.
+     *
+     * @param first the room's first {@link #snapshotReads} members with its count, read after the joiner's add
+     */
+    Events forJoiner(RoomName room, PresenceStore.FirstMembers first) {
         HistorySlice latest = history.latest(room, joinHistory);
         RoomPosition now = new RoomPosition(latest.epoch(), latest.lastSeq());
         List<OutboundEvent> events = new ArrayList<>();
         for (ChatMessage message : latest.messages()) {
             events.add(encode(message));
         }
-        events.add(encode(snapshot(room, now)));
+        events.add(encode(snapshot(room, now, first)));
         return new Events(events, now.seq(), null);
     }
 
@@ -130,7 +139,10 @@ final class RoomCatchUp {
      * the room. One more member than listed is read, to know whether the list is complete.
      */
     private ActiveUsers snapshot(RoomName room, RoomPosition position) {
-        PresenceStore.FirstMembers first = presence.firstMembers(room, memberListLimit + 1);
+        return snapshot(room, position, presence.firstMembers(room, snapshotReads()));
+    }
+
+    private ActiveUsers snapshot(RoomName room, RoomPosition position, PresenceStore.FirstMembers first) {
         boolean complete = first.members().size() <= memberListLimit;
         List<Nickname> listed = complete ? first.members() : first.members().subList(0, memberListLimit);
         return new ActiveUsers(room, listed, position, first.count(), complete);

@@ -67,15 +67,21 @@ final class SessionRooms {
                 session.maybeListed.remove(room);
             });
             // False when another session of the same user is in the room already: the member is there, say nothing.
-            boolean arrived = presence.add(room, session.nickname, session.token);
+            boolean arrived;
             if (session.connection != null) {
+                // Attached first, so that it misses nothing after the snapshot; it holds events until its catch-up.
                 RoomMembership attached = new RoomMembership(room, session.nickname, session.connection);
                 hub.attach(attached); // undoes itself if the bus refuses
                 undo.add(() -> hub.detach(attached));
                 membership = attached;
-                events = catchUp.forJoiner(room); // after the add: the snapshot lists the joiner
+                // The add and the snapshot's read in one go (one round trip with Redis): the snapshot lists the joiner.
+                PresenceStore.Joined joined =
+                        presence.addAndReadFirst(room, session.nickname, session.token, catchUp.snapshotReads());
+                arrived = joined.arrived();
+                events = catchUp.forJoiner(room, joined.first());
                 seq = events.coveredThroughSeq();
             } else {
+                arrived = presence.add(room, session.nickname, session.token);
                 seq = history.position(room).seq();
             }
             if (save) {

@@ -153,4 +153,23 @@ public abstract class PresenceStoreContract {
                 .isEqualTo(new PresenceStore.FirstMembers(List.of(AMY, new Nickname("Bea")), 3));
         assertThat(presence.firstMembers(room, 10).members()).containsExactly(AMY, new Nickname("Bea"), ZED);
     }
+
+    @Test
+    void givenAJoiner_itsAddComesWithTheFirstMembersAfterIt() {
+        RoomName room = uniqueRoom();
+        presence.add(room, ZED, ZEDS_TAB);
+
+        PresenceStore.Joined amy = presence.addAndReadFirst(room, AMY, AMYS_TAB, 1);
+        assertThat(amy.arrived()).isTrue();
+        assertThat(amy.first()).isEqualTo(new PresenceStore.FirstMembers(List.of(AMY), 2)); // Amy listed: read after
+
+        PresenceStore.Joined amyAgain = presence.addAndReadFirst(room, AMY, AMYS_OTHER_TAB, 10);
+        assertThat(amyAgain.arrived()).isFalse(); // her second tab: she was there already
+        assertThat(amyAgain.first()).isEqualTo(new PresenceStore.FirstMembers(List.of(AMY, ZED), 2));
+
+        // As an add: her sessions are both held, so she leaves with the last of them.
+        assertThat(presence.remove(room, AMY, AMYS_TAB)).isFalse();
+        assertThat(presence.remove(room, AMY, AMYS_OTHER_TAB)).isTrue();
+        assertThat(presence.members(room)).containsExactly(ZED);
+    }
 }

@@ -30,10 +30,12 @@ class RoomCatchUpTest {
 
     @Test
     void givenAJoiner_itGetsTheLastFewMessagesThenTheMembers_atTheLastOnesSeq() {
-        presence.add(ROOM, ME, SessionToken.generate());
         post(5);
 
-        RoomCatchUp.Events events = catchUp.forJoiner(ROOM);
+        RoomCatchUp.Events events = catchUp.forJoiner(
+                ROOM,
+                presence.addAndReadFirst(ROOM, ME, SessionToken.generate(), catchUp.snapshotReads())
+                        .first());
 
         assertThat(events(events))
                 .extracting(e -> e.getClass().getSimpleName())

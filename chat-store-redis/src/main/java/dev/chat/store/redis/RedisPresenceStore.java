@@ -68,6 +68,17 @@ final class RedisPresenceStore implements PresenceStore {
     private static final String PAGE_AND_COUNT =
             READ_PAGE + "return {live, #names, names[#names] or false, redis.call('ZCOUNT', KEYS[1], ARGV[3], '+inf')}";
 
+    /**
+     * A joiner's add (as {@link #ADD}) then {@link #PAGE_AND_COUNT}, in one round trip: KEYS: presence, names, holders.
+     * ARGV: from, how many to read, now (ms), nickname, session, lease end. Returns {@link #PAGE_AND_COUNT}'s reply and
+     * 1 if the member was not listed before.
+     */
+    private static final String ADD_THEN_PAGE_AND_COUNT = "redis.call('SADD', KEYS[3], ARGV[5]) "
+            + "redis.call('ZADD', KEYS[2], 0, ARGV[4]) "
+            + "local added = redis.call('ZADD', KEYS[1], ARGV[6], ARGV[4]) "
+            + READ_PAGE
+            + "return {live, #names, names[#names] or false, redis.call('ZCOUNT', KEYS[1], ARGV[3], '+inf'), added}";
+
     /** Names read from the index per round trip. */
     private static final int PAGE_READ = 1_000;
 
@@ -93,20 +104,50 @@ final class RedisPresenceStore implements PresenceStore {
     @Override
     public boolean add(RoomName room, Nickname user, SessionToken session) {
         return calls.call(() -> {
-            if (!local.containsKey(room)) {
-                // The sweep's list of rooms; a room this node already holds members in is on it (renewals keep it so).
-                redis.sadd(keys.presenceRooms(), room.value());
-            }
+            listRoomForTheSweep(room);
             Object added = redis.eval(
                     ADD,
                     List.of(keys.presence(room), keys.presenceHolders(room, user), keys.presenceNames(room)),
                     List.of(user.value(), session.value(), Long.toString((long) leaseEnd())));
-            // Only once Redis has it: a failed add must not be renewed into a member nobody holds.
-            local.computeIfAbsent(room, r -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet())
-                    .add(session);
+            keepAlive(room, user, session);
             return Long.valueOf(1).equals(added);
         });
+    }
+
+    /** The add and the first page with the count in one script (more only when lapsed members fill the first read). */
+    @Override
+    public Joined addAndReadFirst(RoomName room, Nickname user, SessionToken session, int limit) {
+        return calls.call(() -> {
+            listRoomForTheSweep(room);
+            long now = clock.millis();
+            int wanted = Math.min(limit, PAGE_READ);
+            List<?> reply = (List<?>) redis.eval(
+                    ADD_THEN_PAGE_AND_COUNT,
+                    List.of(keys.presence(room), keys.presenceNames(room), keys.presenceHolders(room, user)),
+                    List.of(
+                            "-",
+                            Integer.toString(wanted),
+                            Long.toString(now),
+                            user.value(),
+                            session.value(),
+                            Long.toString((long) leaseEnd())));
+            keepAlive(room, user, session);
+            return new Joined(Long.valueOf(1).equals(reply.get(4)), firstMembers(room, limit, wanted, now, reply));
+        });
+    }
+
+    /** The sweep's list of rooms; a room this node already holds members in is on it (renewals keep it so). */
+    private void listRoomForTheSweep(RoomName room) {
+        if (!local.containsKey(room)) {
+            redis.sadd(keys.presenceRooms(), room.value());
+        }
+    }
+
+    /** Only once Redis has the add: a failed add must not be renewed into a member nobody holds. */
+    private void keepAlive(RoomName room, Nickname user, SessionToken session) {
+        local.computeIfAbsent(room, r -> new ConcurrentHashMap<>())
+                .computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet())
+                .add(session);
     }
 
     @Override
@@ -170,12 +211,17 @@ final class RedisPresenceStore implements PresenceStore {
             int wanted = Math.min(limit, PAGE_READ);
             List<?> reply = (List<?>) redis.eval(
                     PAGE_AND_COUNT, roomKeys(room), List.of("-", Integer.toString(wanted), Long.toString(now)));
-            List<Nickname> members = new ArrayList<>();
-            if (take(reply, wanted, members) && members.size() < limit) {
-                readPages(room, "(" + reply.get(2), limit, now, members);
-            }
-            return new FirstMembers(members, Math.toIntExact((Long) reply.get(3)));
+            return firstMembers(room, limit, wanted, now, reply);
         });
+    }
+
+    /** The first members from a reply of {@link #PAGE_AND_COUNT}'s shape, reading on if lapsed members filled it. */
+    private FirstMembers firstMembers(RoomName room, int limit, int wanted, long now, List<?> reply) {
+        List<Nickname> members = new ArrayList<>();
+        if (take(reply, wanted, members) && members.size() < limit) {
+            readPages(room, "(" + reply.get(2), limit, now, members);
+        }
+        return new FirstMembers(members, Math.toIntExact((Long) reply.get(3)));
     }
 
     /** Reads pages from {@code from} into {@code page} until it holds {@code limit} members or the index ends. */

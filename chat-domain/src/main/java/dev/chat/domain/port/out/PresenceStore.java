@@ -46,4 +46,21 @@ public interface PresenceStore {
     default FirstMembers firstMembers(RoomName room, int limit) {
         return new FirstMembers(page(room, null, limit), count(room));
     }
+
+    /**
+     * A joiner's add and its snapshot's read.
+     *
+     * @param arrived as {@link #add} returns it
+     * @param first as {@link #firstMembers} reads it after the add
+     */
+    record Joined(boolean arrived, FirstMembers first) {}
+
+    /**
+     * {@link #add}, then {@link #firstMembers} (which lists the joiner): what every joiner needs; a store that can do
+     * both in one round trip does. If it fails, the add may or may not have happened, as with {@link #add}.
+     */
+    default Joined addAndReadFirst(RoomName room, Nickname user, SessionToken session, int limit) {
+        boolean arrived = add(room, user, session);
+        return new Joined(arrived, firstMembers(room, limit));
+    }
 }
