@@ -1,9 +1,12 @@
 package dev.chat.app;
 
+import dev.chat.store.redis.RedisStores;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,9 +18,12 @@ import org.slf4j.LoggerFactory;
  * WebSocket connects and goodbyes, messages echoed to their senders, and their fan-out (with presence) to a few
  * listeners.
  *
- * <p>The private server is built from the same configuration but keeps everything in memory, has no limits, and
- * listens on 127.0.0.1 only, so nothing of it reaches Redis, another node or a client. A warm-up that fails only
- * leaves the process less warm: startup goes on.
+ * <p>The private server is built from the same configuration but has no limits and listens on 127.0.0.1 only, so
+ * no client reaches it. A node that keeps its state in Redis warms up against that Redis, so that the Redis adapters
+ * are compiled too (a ramp of connects spent a third of its CPU compiling them, docs/performance.md), under a
+ * namespace of its own that no other node reads: {@code <namespace>-warm-up-<random>}, whose keys are deleted when
+ * it ends. If Redis does not answer at once, the warm-up runs in memory. A warm-up that fails only leaves the process
+ * less warm: startup goes on.
  */
 final class WarmUp {
     private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
@@ -27,9 +33,24 @@ final class WarmUp {
     private static final int ECHO_WINDOW = 4;
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+    /** Characters of the node's namespace kept in the warm-up's, which must fit in 64 with its suffix. */
+    private static final int NAMESPACE_KEPT = 40;
 
-    /** What the warm-up did, and on which port of 127.0.0.1 (0: none). */
-    record Report(Duration took, int port, long echoes, long framesReceived, long connects, List<String> failures) {}
+    /**
+     * What the warm-up did, and on which port of 127.0.0.1 (0: none).
+     *
+     * @param redisNamespace where in Redis it ran, or null if it ran in memory
+     * @param redisKeysDeleted how many keys it left there, all deleted at its end (-1 if deleting them failed)
+     */
+    record Report(
+            Duration took,
+            int port,
+            long echoes,
+            long framesReceived,
+            long connects,
+            List<String> failures,
+            String redisNamespace,
+            long redisKeysDeleted) {}
 
     private final Duration budget;
     /** Set when the traffic starts, before any client thread. */
@@ -49,20 +70,30 @@ final class WarmUp {
     static Report run(ChatConfig config) {
         Duration budget = config.operations().warmUp();
         if (budget.isZero()) {
-            return new Report(Duration.ZERO, 0, 0, 0, 0, List.of());
+            return new Report(Duration.ZERO, 0, 0, 0, 0, List.of(), null, 0);
         }
         log.info("warming up for {} s on a private loopback server (CHAT_WARMUP_SECONDS)", budget.toSeconds());
         long started = System.nanoTime();
         WarmUp warmUp = new WarmUp(budget);
-        ChatServer server = ChatApplication.create(privateConfig(config));
+        String namespace =
+                config.store().isRedis() ? privateNamespace(config.store().redisNamespace()) : null;
+        PrivateServer server = null;
         int port;
+        long keysDeleted = 0;
         try {
-            port = server.start().port();
+            server = startPrivateServer(config, namespace);
+            port = server.chat().port();
             warmUp.exercise(port);
         } finally {
-            server.stop(); // also after a failed start: what did start (stores, scheduler, sockets) is let go
+            if (server != null) {
+                server.chat().stop();
+            }
+            if (server != null && server.onRedis()) {
+                keysDeleted = forget(config.store(), namespace);
+            }
         }
-        Report report = warmUp.report(Duration.ofNanos(System.nanoTime() - started), port);
+        Report report = warmUp.report(
+                Duration.ofNanos(System.nanoTime() - started), port, server.onRedis() ? namespace : null, keysDeleted);
         if (report.failures().isEmpty()) {
             log.info(
                     "warmed up in {} ms: {} messages echoed, {} frames fanned out, {} connects",
@@ -76,12 +107,67 @@ final class WarmUp {
         return report;
     }
 
-    static ChatConfig privateConfig(ChatConfig config) {
+    /**
+     * The private server, started: on Redis under {@code namespace} if one is given and Redis answers at once, else in
+     * memory.
+     */
+    private static PrivateServer startPrivateServer(ChatConfig config, String namespace) {
+        if (namespace != null) {
+            ChatServer onRedis = ChatApplication.create(privateConfig(config, namespace));
+            try {
+                return new PrivateServer(onRedis.start(), true);
+            } catch (RuntimeException redisDown) {
+                onRedis.stop(); // what did start (stores, scheduler, sockets) is let go
+                log.info("warming up in memory: Redis did not answer at once ({})", redisDown.getMessage());
+            }
+        }
+        ChatServer inMemory = ChatApplication.create(privateConfig(config, null));
+        try {
+            return new PrivateServer(inMemory.start(), false);
+        } catch (RuntimeException e) {
+            inMemory.stop();
+            throw e;
+        }
+    }
+
+    private record PrivateServer(ChatServer chat, boolean onRedis) {}
+
+    /** A namespace no node uses: the node's own (cut short) with a random suffix. */
+    static String privateNamespace(String namespace) {
+        String kept = namespace.length() > NAMESPACE_KEPT ? namespace.substring(0, NAMESPACE_KEPT) : namespace;
+        return kept + "-warm-up-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * Deletes what the warm-up left in Redis; if that fails, says so (the keys are the warm-up's only).
+     *
+     * @return how many keys were deleted, or -1 if that failed
+     */
+    private static long forget(ChatConfig.Store store, String namespace) {
+        try {
+            long deleted = RedisStores.deleteNamespace(URI.create(store.redisUrl()), namespace, store.redisTimeout());
+            log.info("deleted the warm-up's {} Redis keys (namespace {})", deleted, namespace);
+            return deleted;
+        } catch (RuntimeException e) {
+            log.warn("could not delete the warm-up's Redis keys (namespace {}): {}", namespace, e.toString());
+            return -1;
+        }
+    }
+
+    /**
+     * The private server's configuration: {@code namespace} in the node's Redis (not waiting for it), or in memory when
+     * null; loopback only, no limits, no warm-up of its own.
+     */
+    static ChatConfig privateConfig(ChatConfig config, String namespace) {
         ChatConfig.Store store = config.store();
         ChatConfig.Operations operations = config.operations();
         return config.withServer(new ChatConfig.Server("127.0.0.1", 0, List.of(), Duration.ofSeconds(1)))
                 .withStore(new ChatConfig.Store(
-                        null, store.redisNamespace(), store.presenceLease(), store.startupWait(), store.redisTimeout()))
+                        namespace == null ? null : store.redisUrl(),
+                        namespace == null ? store.redisNamespace() : namespace,
+                        store.presenceLease(),
+                        Duration.ZERO,
+                        store.redisTimeout()))
                 .withOperations(new ChatConfig.Operations(
                         0, 0, operations.maxOpening(), Duration.ZERO, Duration.ZERO, Duration.ZERO))
                 .withAbuse(ChatConfig.Abuse.NONE);
@@ -194,8 +280,16 @@ final class WarmUp {
         }
     }
 
-    private synchronized Report report(Duration took, int port) {
-        return new Report(took, port, echoes.get(), framesReceived.get(), connects.get(), List.copyOf(failures));
+    private synchronized Report report(Duration took, int port, String redisNamespace, long redisKeysDeleted) {
+        return new Report(
+                took,
+                port,
+                echoes.get(),
+                framesReceived.get(),
+                connects.get(),
+                List.copyOf(failures),
+                redisNamespace,
+                redisKeysDeleted);
     }
 
     private static Thread start(String name, Runnable task) {

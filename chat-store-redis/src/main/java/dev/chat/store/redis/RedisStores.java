@@ -31,6 +31,8 @@ import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
@@ -46,6 +48,8 @@ public final class RedisStores implements AutoCloseable {
     private static final int POOL_SIZE = 32;
     /** Calls that may wait for a turn (a quarter of the timeout at most); beyond this, one is refused at once. */
     private static final int MAX_WAITING_CALLS = 3 * POOL_SIZE;
+    /** Keys Redis looks at per scan step when a namespace is deleted: few round trips, each still short. */
+    private static final int DELETE_SCAN_PAGE = 1_000;
 
     private final UnifiedJedis redis;
     private final RedisEventBus bus;
@@ -161,6 +165,29 @@ public final class RedisStores implements AutoCloseable {
                 .clientConfig(config.build())
                 .poolConfig(pool)
                 .build();
+    }
+
+    /**
+     * Deletes every key of a namespace that was used once and let go (the warm-up's): scans for them, then unlinks them
+     * a page at a time. Never for a namespace a live node uses: its keys would be gone under it.
+     *
+     * @return how many keys were deleted
+     */
+    public static long deleteNamespace(URI uri, String namespace, Duration timeout) {
+        new RedisKeys(namespace); // checks it: no pattern characters, so the match below is exactly the namespace
+        ScanParams ofNamespace = new ScanParams().match(namespace + ":*").count(DELETE_SCAN_PAGE);
+        long deleted = 0;
+        try (RedisClient redis = client(uri, timeout)) {
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = redis.scan(cursor, ofNamespace);
+                if (!page.getResult().isEmpty()) {
+                    deleted += redis.unlink(page.getResult().toArray(String[]::new));
+                }
+                cursor = page.getCursor();
+            } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        }
+        return deleted;
     }
 
     /** @param uri {@code redis://[user:password@]host:port[/db]}, or {@code rediss://} for TLS */
