@@ -87,9 +87,9 @@ final class WarmUp {
         } finally {
             if (server != null) {
                 server.chat().stop();
-            }
-            if (server != null && server.onRedis()) {
-                keysDeleted = forget(config.store(), namespace);
+                if (server.onRedis()) {
+                    keysDeleted = forget(config.store(), namespace); // once nothing can write there any more
+                }
             }
         }
         Report report = warmUp.report(

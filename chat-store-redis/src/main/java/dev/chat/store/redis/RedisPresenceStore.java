@@ -39,10 +39,16 @@ final class RedisPresenceStore implements PresenceStore {
                     + "redis.call('ZREM', KEYS[1], name) redis.call('ZREM', KEYS[2], name) "
                     + "redis.call('DEL', ARGV[2] .. name) end "
                     + "return gone";
-    /** KEYS: presence, holders, names. ARGV: nickname, session, lease end. 1 if the member was not listed before. */
-    private static final String ADD = "redis.call('SADD', KEYS[2], ARGV[2]) "
-            + "redis.call('ZADD', KEYS[3], 0, ARGV[1]) "
-            + "return redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])";
+    /**
+     * A member's add, for the scripts below: KEYS: presence, names, holders; locals {@code user}, {@code session},
+     * {@code lease} (its end). Leaves in {@code added} 1 if the member was not listed before.
+     */
+    private static final String ADD_MEMBER = "redis.call('SADD', KEYS[3], session) "
+            + "redis.call('ZADD', KEYS[2], 0, user) "
+            + "local added = redis.call('ZADD', KEYS[1], lease, user) ";
+    /** KEYS: presence, names, holders. ARGV: nickname, session, lease end. 1 if the member was not listed before. */
+    private static final String ADD =
+            "local user, session, lease = ARGV[1], ARGV[2], ARGV[3] " + ADD_MEMBER + "return added";
     /** KEYS: presence, holders, names. ARGV: nickname, session. 1 if that was the member's last session (gone). */
     private static final String REMOVE = "redis.call('SREM', KEYS[2], ARGV[2]) "
             + "if redis.call('SCARD', KEYS[2]) > 0 then return 0 end "
@@ -73,9 +79,8 @@ final class RedisPresenceStore implements PresenceStore {
      * ARGV: from, how many to read, now (ms), nickname, session, lease end. Returns {@link #PAGE_AND_COUNT}'s reply and
      * 1 if the member was not listed before.
      */
-    private static final String ADD_THEN_PAGE_AND_COUNT = "redis.call('SADD', KEYS[3], ARGV[5]) "
-            + "redis.call('ZADD', KEYS[2], 0, ARGV[4]) "
-            + "local added = redis.call('ZADD', KEYS[1], ARGV[6], ARGV[4]) "
+    private static final String ADD_THEN_PAGE_AND_COUNT = "local user, session, lease = ARGV[4], ARGV[5], ARGV[6] "
+            + ADD_MEMBER
             + READ_PAGE
             + "return {live, #names, names[#names] or false, redis.call('ZCOUNT', KEYS[1], ARGV[3], '+inf'), added}";
 
@@ -107,7 +112,7 @@ final class RedisPresenceStore implements PresenceStore {
             listRoomForTheSweep(room);
             Object added = redis.eval(
                     ADD,
-                    List.of(keys.presence(room), keys.presenceHolders(room, user), keys.presenceNames(room)),
+                    List.of(keys.presence(room), keys.presenceNames(room), keys.presenceHolders(room, user)),
                     List.of(user.value(), session.value(), Long.toString((long) leaseEnd())));
             keepAlive(room, user, session);
             return Long.valueOf(1).equals(added);

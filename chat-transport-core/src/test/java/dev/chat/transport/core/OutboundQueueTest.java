@@ -155,80 +155,83 @@ class OutboundQueueTest {
         assertThat(queue.unconfirmedBytes()).isZero();
     }
 
+    /** What a sink does from inside a write, on the writing thread, to the queue that called it. */
+    private interface InsideWrite {
+        void run(OutboundQueue<String> queue, String frame, int bytes);
+    }
+
+    /** A ready sink that calls back into its own queue from inside each write, recording how deep writes nest. */
+    private static final class ReentrantSink implements OutboundQueue.Sink<String> {
+        final List<Integer> depths = new ArrayList<>();
+        /** The frames written and each "flush", in order. */
+        final List<String> calls = new ArrayList<>();
+
+        final OutboundQueue<String> queue = new OutboundQueue<>(100, this);
+        private final InsideWrite insideWrite;
+        private int depth;
+
+        ReentrantSink(InsideWrite insideWrite) {
+            this.insideWrite = insideWrite;
+        }
+
+        List<String> written() {
+            return calls.stream().filter(call -> !call.equals("flush")).toList();
+        }
+
+        @Override
+        public boolean ready() {
+            return true;
+        }
+
+        @Override
+        public void write(String frame, int bytes) {
+            depths.add(++depth);
+            calls.add(frame);
+            insideWrite.run(queue, frame, bytes);
+            depth--;
+        }
+
+        @Override
+        public void flush() {
+            calls.add("flush");
+        }
+
+        @Override
+        public void overflowed(long queuedBytes) {}
+    }
+
     @Test
     void givenASinkThatResumesFromInsideAWrite_theQueueDoesNotRecurse() {
-        sink.confirmAtOnce = true;
-        List<Integer> depths = new ArrayList<>();
-        AtomicInteger depth = new AtomicInteger();
-        OutboundQueue<String>[] self = new OutboundQueue[1];
-        OutboundQueue.Sink<String> reentrant = new OutboundQueue.Sink<>() {
-            @Override
-            public boolean ready() {
-                return true;
-            }
-
-            @Override
-            public void write(String frame, int bytes) {
-                depths.add(depth.incrementAndGet());
-                self[0].written(bytes);
-                self[0].resume(); // as a socket whose completion callback runs on the writing thread
-                depth.decrementAndGet();
-            }
-
-            @Override
-            public void overflowed(long queuedBytes) {}
-        };
-        self[0] = new OutboundQueue<>(100, reentrant);
+        // as a socket whose completion callback runs on the writing thread
+        ReentrantSink reentrant = new ReentrantSink((queue, frame, bytes) -> {
+            queue.written(bytes);
+            queue.resume();
+        });
         for (int i = 0; i < 100; i++) {
-            self[0].offer("x", 1);
+            reentrant.queue.offer("x", 1);
         }
-        assertThat(depths).hasSize(100).containsOnly(1);
+        assertThat(reentrant.depths).hasSize(100).containsOnly(1);
     }
 
     @Test
     void givenASinkThatOffersFromInsideAWrite_theOfferedFrameFollowsInOrderWithoutRecursion() {
-        List<String> written = new ArrayList<>();
-        List<Integer> depths = new ArrayList<>();
-        AtomicInteger depth = new AtomicInteger();
-        List<String> calls = new ArrayList<>();
-        OutboundQueue<String>[] self = new OutboundQueue[1];
-        OutboundQueue.Sink<String> echoing = new OutboundQueue.Sink<>() {
-            @Override
-            public boolean ready() {
-                return true;
+        // as a handler answering on the writing thread
+        ReentrantSink echoing = new ReentrantSink((queue, frame, bytes) -> {
+            if (frame.startsWith("ping")) {
+                queue.offer("pong" + frame.substring(4), 1);
             }
+        });
 
-            @Override
-            public void write(String frame, int bytes) {
-                depths.add(depth.incrementAndGet());
-                written.add(frame);
-                calls.add(frame);
-                if (frame.startsWith("ping")) {
-                    self[0].offer("pong" + frame.substring(4), 1); // as a handler answering on the writing thread
-                }
-                depth.decrementAndGet();
-            }
+        echoing.queue.offer("ping1", 1);
+        assertThat(echoing.written()).containsExactly("ping1", "pong1"); // the answer did not wait for the next offer
+        assertThat(echoing.calls).last().isEqualTo("flush"); // what was written is flushed before the offer returns
+        echoing.queue.offer("ping2", 1);
+        assertThat(echoing.calls).last().isEqualTo("flush");
 
-            @Override
-            public void flush() {
-                calls.add("flush");
-            }
-
-            @Override
-            public void overflowed(long queuedBytes) {}
-        };
-        self[0] = new OutboundQueue<>(100, echoing);
-
-        self[0].offer("ping1", 1);
-        assertThat(written).containsExactly("ping1", "pong1"); // the answer did not wait for the next offer
-        assertThat(calls).last().isEqualTo("flush"); // what was written is flushed before the offer returns
-        self[0].offer("ping2", 1);
-        assertThat(calls).last().isEqualTo("flush");
-
-        assertThat(written).containsExactly("ping1", "pong1", "ping2", "pong2");
-        assertThat(depths).containsOnly(1);
-        assertThat(self[0].isDrained()).isTrue();
-        assertThat(self[0].unconfirmedBytes()).isEqualTo(4);
+        assertThat(echoing.written()).containsExactly("ping1", "pong1", "ping2", "pong2");
+        assertThat(echoing.depths).containsOnly(1);
+        assertThat(echoing.queue.isDrained()).isTrue();
+        assertThat(echoing.queue.unconfirmedBytes()).isEqualTo(4);
     }
 
     @Test
