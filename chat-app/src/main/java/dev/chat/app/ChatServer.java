@@ -32,7 +32,6 @@ import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.ThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +45,10 @@ public final class ChatServer {
     private static final Duration IDLE_CLOSE_WHEN_STOPPING = Duration.ofMillis(250);
     /** Threads serving open connections and requests: Javalin's default maximum. */
     private static final int SERVING_THREADS = 250;
+    /** Threads the pool keeps however idle it is. */
+    static final int KEPT_THREADS = 8;
+    /** How long a thread beyond those kept may stay idle before it is retired. */
+    static final Duration IDLE_THREAD_RETIRED = Duration.ofSeconds(2);
 
     /** How long a drain keeps trying to hand off what the store refused during the window. */
     private static final Duration HAND_OFF_RETRIES = Duration.ofSeconds(2);
@@ -124,12 +127,16 @@ public final class ChatServer {
     }
 
     /**
-     * Javalin's default pool (250 threads at most, 8 kept, idle ones retired after a minute), plus one thread for
-     * each connect that may wait its turn to be opened: a waiting connect is parked on its thread, and must never
-     * take one the open connections need.
+     * Javalin's default pool (250 threads at most, 8 kept), plus one thread for each connect that may wait its turn to
+     * be opened: a waiting connect is parked on its thread, and must never take one the open connections need. A burst
+     * of connects (a reconnect storm, a crowd joining) grows the pool by up to a few hundred threads, about 100 KB of
+     * stack each; they are all retired after {@link #IDLE_THREAD_RETIRED} of idleness, where Jetty's default would
+     * retire one a minute and keep a burst's threads for hours.
      */
-    private static ThreadPool serverThreads() {
-        QueuedThreadPool pool = new QueuedThreadPool(SERVING_THREADS + Admission.MAX_WAITING, 8, 60_000);
+    static QueuedThreadPool serverThreads() {
+        int maxThreads = SERVING_THREADS + Admission.MAX_WAITING;
+        QueuedThreadPool pool = new QueuedThreadPool(maxThreads, KEPT_THREADS, (int) IDLE_THREAD_RETIRED.toMillis());
+        pool.setMaxEvictCount(maxThreads);
         pool.setName("JettyServerThreadPool");
         return pool;
     }
