@@ -105,9 +105,9 @@ class WebSocketFramingIT {
                 Socket socket = upgrade(pinging.chatUri().getPort())) {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             int pings = 0;
-            int heartbeats = 0;
+            List<Long> heartbeatsAt = new ArrayList<>();
             long deadline = System.nanoTime() + READ_FOR.toNanos();
-            while ((pings < 2 || heartbeats < 2) && System.nanoTime() < deadline) {
+            while ((pings < 2 || heartbeatsAt.size() < 2) && System.nanoTime() < deadline) {
                 Frame frame = readFrame(in);
                 if (frame.opcode() == 0x9) {
                     pings++;
@@ -116,11 +116,14 @@ class WebSocketFramingIT {
                                 .get("event")
                                 .asText()
                                 .equals("heartbeat")) {
-                    heartbeats++;
+                    heartbeatsAt.add(System.nanoTime());
                 }
             }
             assertThat(pings).as("pings").isGreaterThanOrEqualTo(2);
-            assertThat(heartbeats).as("heartbeats").isGreaterThanOrEqualTo(2);
+            assertThat(heartbeatsAt).as("heartbeats").hasSizeGreaterThanOrEqualTo(2);
+            // one beat per interval, not one per tick of the beats spread over it (Heartbeats)
+            assertThat(Duration.ofNanos(heartbeatsAt.get(1) - heartbeatsAt.get(0)))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(100));
         }
     }
 

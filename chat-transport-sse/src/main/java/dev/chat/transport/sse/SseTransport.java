@@ -11,6 +11,7 @@ import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.port.out.SignInVerifier;
 import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.ClientLink;
+import dev.chat.transport.core.Heartbeats;
 import dev.chat.transport.core.OpenConnections;
 import dev.chat.transport.core.TransportMetrics;
 import io.javalin.config.JavalinConfig;
@@ -18,7 +19,6 @@ import jakarta.servlet.ServletOutputStream;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
 /** The chat over Server-Sent Events ({@code GET /chat/sse}); commands go to {@code POST /chat/send}. */
@@ -67,10 +67,8 @@ public final class SseTransport {
             holder.setAsyncSupported(true);
             context.addServlet(holder, settings.streamPath());
         });
-        config.events.serverStarted(() -> {
-            long every = settings.heartbeatInterval().toMillis();
-            housekeeping.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
-        });
+        config.events.serverStarted(
+                () -> Heartbeats.schedule(housekeeping, settings.heartbeatInterval(), this::heartbeat));
     }
 
     /** Ends every stream (clients reconnect elsewhere and resume). */
@@ -109,10 +107,15 @@ public final class SseTransport {
         return settings;
     }
 
-    private void heartbeat() {
+    /** A heartbeat for the streams of {@code slice} (each gets one per heartbeat interval). */
+    private void heartbeat(int slice) {
         OutboundEvent beat = encoder.encode(Heartbeat.INSTANCE);
         byte[] frame = (":\nevent: " + beat.name() + "\ndata: " + beat.dataJson() + "\n\n").getBytes(UTF_8);
-        streams.snapshot().forEach(stream -> stream.connection().heartbeat(frame));
+        for (Stream stream : streams.snapshot()) {
+            if (Heartbeats.beatsAt(stream.connection(), slice)) {
+                stream.connection().heartbeat(frame);
+            }
+        }
     }
 
     private void release(SseConnection connection) {

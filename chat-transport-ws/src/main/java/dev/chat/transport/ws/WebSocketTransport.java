@@ -21,6 +21,7 @@ import dev.chat.transport.core.AddressGate;
 import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.ClientLink;
 import dev.chat.transport.core.Commands;
+import dev.chat.transport.core.Heartbeats;
 import dev.chat.transport.core.OpenConnections;
 import dev.chat.transport.core.OriginPolicy;
 import dev.chat.transport.core.Refusals;
@@ -30,7 +31,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.slf4j.Logger;
@@ -91,10 +91,7 @@ public final class WebSocketTransport {
                 settings,
                 scheduler,
                 handshake -> new ChatSocket(this, handshake, settings.maxFrameBytes()))));
-        config.events.serverStarted(() -> {
-            long every = settings.pingInterval().toMillis();
-            scheduler.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
-        });
+        config.events.serverStarted(() -> Heartbeats.schedule(scheduler, settings.pingInterval(), this::heartbeat));
     }
 
     /** Closes every connection with 1001 and waits (bounded) for the peers to see it. */
@@ -105,15 +102,21 @@ public final class WebSocketTransport {
     }
 
     /**
-     * One encoded heartbeat for everyone, which lets browser clients (they never see pings) spot a dead connection,
-     * and a ping, whose pong proves to the idle timeout that the client still reads.
+     * For the connections of {@code slice} (each gets one beat per ping interval): a heartbeat, which lets browser
+     * clients (they never see pings) spot a dead connection, and a ping, whose pong proves to the idle timeout that the
+     * client still reads.
      */
-    private void heartbeat() {
-        OutboundEvent beat = encoder.encode(Heartbeat.INSTANCE);
+    private void heartbeat(int slice) {
+        OutboundEvent beat = null;
         for (ClientLink link : connections.snapshot()) {
             WebSocketConnection connection = (WebSocketConnection) link.connection();
-            connection.send(beat);
-            connection.ping();
+            if (Heartbeats.beatsAt(connection, slice)) {
+                if (beat == null) {
+                    beat = encoder.encode(Heartbeat.INSTANCE);
+                }
+                connection.send(beat);
+                connection.ping();
+            }
         }
     }
 
