@@ -107,7 +107,7 @@ class WebSocketFramingIT {
             int pings = 0;
             List<Long> heartbeatsAt = new ArrayList<>();
             long deadline = System.nanoTime() + READ_FOR.toNanos();
-            while ((pings < 2 || heartbeatsAt.size() < 2) && System.nanoTime() < deadline) {
+            while ((pings < 2 || heartbeatsAt.size() < 3) && System.nanoTime() < deadline) {
                 Frame frame = readFrame(in);
                 if (frame.opcode() == 0x9) {
                     pings++;
@@ -120,10 +120,12 @@ class WebSocketFramingIT {
                 }
             }
             assertThat(pings).as("pings").isGreaterThanOrEqualTo(2);
-            assertThat(heartbeatsAt).as("heartbeats").hasSizeGreaterThanOrEqualTo(2);
-            // one beat per interval, not one per tick of the beats spread over it (Heartbeats)
-            assertThat(Duration.ofNanos(heartbeatsAt.get(1) - heartbeatsAt.get(0)))
-                    .isGreaterThanOrEqualTo(Duration.ofMillis(100));
+            assertThat(heartbeatsAt).as("heartbeats").hasSizeGreaterThanOrEqualTo(3);
+            // one beat per interval, not one per tick of the beats spread over it (Heartbeats); the larger of two
+            // gaps, as a stalled scheduler catching up may bring one beat closer to the next
+            long widestGap =
+                    Math.max(heartbeatsAt.get(1) - heartbeatsAt.get(0), heartbeatsAt.get(2) - heartbeatsAt.get(1));
+            assertThat(Duration.ofNanos(widestGap)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
         }
     }
 
