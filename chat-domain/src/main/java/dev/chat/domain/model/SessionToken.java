@@ -2,15 +2,15 @@ package dev.chat.domain.model;
 
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.regex.Pattern;
 
 /** Opaque, unguessable session token (128 random bits, URL-safe). It authenticates a session: never log it. */
 public record SessionToken(String value) {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_-]{16,128}");
+    private static final int MIN_LENGTH = 16;
+    private static final int MAX_LENGTH = 128;
 
     public SessionToken {
-        if (value == null || !VALID.matcher(value).matches()) {
+        if (!AsciiWords.isWord(value, MIN_LENGTH, MAX_LENGTH, AsciiWords.LETTERS_DIGITS_DASH_UNDERSCORE)) {
             throw new ChatException(ErrorCode.UNAUTHORIZED, "malformed session token");
         }
     }

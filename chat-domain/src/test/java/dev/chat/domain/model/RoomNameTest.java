@@ -24,6 +24,13 @@ class RoomNameTest {
                 "with space",
                 "dots.not.allowed",
                 "émoji",
+                "room\u0661", // an Arabic-Indic digit: a digit, but not ASCII
+                "a`", // the characters either side of the allowed ranges
+                "a{",
+                "a/",
+                "a:",
+                "a@",
+                "a[",
                 "01234567890123456789012345678901234567890123456789012345678901234"
             })
     void givenInvalidName_itIsRefusedWithInvalidRoom(String name) {
