@@ -118,6 +118,15 @@ class SseChatIT {
         EventLog.awaiting().until(() -> bob.comments() >= 1); // heartbeat every second in this test's config
         assertThat(bob.await("heartbeat")).isNotNull();
         assertThat(bob.lastEventId()).startsWith(bob.session() + "|general:"); // a heartbeat keeps the resume point
+
+        // one beat per interval, not one per tick of the beats spread over it (Heartbeats); the wider of two gaps,
+        // as a stalled scheduler catching up may bring one beat closer to the next
+        long first = System.nanoTime();
+        EventLog.awaiting().until(() -> bob.comments() >= 2);
+        long second = System.nanoTime();
+        EventLog.awaiting().until(() -> bob.comments() >= 3);
+        long widestGap = Math.max(second - first, System.nanoTime() - second);
+        assertThat(Duration.ofNanos(widestGap)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 public final class SseTransport {
     private final ChatUseCases useCases;
     private final EventEncoder encoder;
+    private final byte[] heartbeatFrame;
     private final SseSettings settings;
     private final TransportMetrics metrics;
     private final Admission admission;
@@ -49,6 +50,7 @@ public final class SseTransport {
             SignInVerifier signIn) {
         this.useCases = requireNonNull(useCases, "useCases");
         this.encoder = requireNonNull(encoder, "encoder");
+        this.heartbeatFrame = heartbeatFrame(encoder);
         this.settings = requireNonNull(settings, "settings");
         this.metrics = requireNonNull(metrics, "metrics");
         this.admission = requireNonNull(admission, "admission");
@@ -109,13 +111,17 @@ public final class SseTransport {
 
     /** A heartbeat for the streams of {@code slice} (each gets one per heartbeat interval). */
     private void heartbeat(int slice) {
-        OutboundEvent beat = encoder.encode(Heartbeat.INSTANCE);
-        byte[] frame = (":\nevent: " + beat.name() + "\ndata: " + beat.dataJson() + "\n\n").getBytes(UTF_8);
         for (Stream stream : streams.snapshot()) {
             if (Heartbeats.beatsAt(stream.connection(), slice)) {
-                stream.connection().heartbeat(frame);
+                stream.connection().heartbeat(heartbeatFrame);
             }
         }
+    }
+
+    /** The heartbeat as an SSE comment plus event; the same for every stream and every beat. */
+    private static byte[] heartbeatFrame(EventEncoder encoder) {
+        OutboundEvent beat = encoder.encode(Heartbeat.INSTANCE);
+        return (":\nevent: " + beat.name() + "\ndata: " + beat.dataJson() + "\n\n").getBytes(UTF_8);
     }
 
     private void release(SseConnection connection) {

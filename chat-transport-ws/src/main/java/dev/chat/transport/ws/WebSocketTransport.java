@@ -43,6 +43,9 @@ public final class WebSocketTransport {
     private final ChatUseCases useCases;
     private final Commands commands;
     private final EventEncoder encoder;
+    /** The same for every connection and every beat: encoded once. */
+    private final OutboundEvent heartbeat;
+
     private final OriginPolicy origins;
     private final WebSocketSettings settings;
     private final TransportMetrics metrics;
@@ -69,6 +72,7 @@ public final class WebSocketTransport {
         this.useCases = requireNonNull(useCases, "useCases");
         this.commands = new Commands(useCases.commands(), decoder);
         this.encoder = requireNonNull(encoder, "encoder");
+        this.heartbeat = encoder.encode(Heartbeat.INSTANCE);
         this.origins = requireNonNull(origins, "origins");
         this.settings = requireNonNull(settings, "settings");
         this.metrics = requireNonNull(metrics, "metrics");
@@ -107,14 +111,10 @@ public final class WebSocketTransport {
      * client still reads.
      */
     private void heartbeat(int slice) {
-        OutboundEvent beat = null;
         for (ClientLink link : connections.snapshot()) {
             WebSocketConnection connection = (WebSocketConnection) link.connection();
             if (Heartbeats.beatsAt(connection, slice)) {
-                if (beat == null) {
-                    beat = encoder.encode(Heartbeat.INSTANCE);
-                }
-                connection.send(beat);
+                connection.send(heartbeat);
                 connection.ping();
             }
         }
