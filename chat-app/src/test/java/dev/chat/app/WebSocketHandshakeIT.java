@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The raw upgrade, as a browser sends it: what the server agrees to, and how it refuses a broken one. */
 class WebSocketHandshakeIT {
@@ -29,6 +31,15 @@ class WebSocketHandshakeIT {
     void givenClientOffersPermessageDeflate_theServerDeclinesIt() throws Exception {
         List<String> response =
                 upgrade(KEY + VERSION + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
+
+        assertThat(response.get(0)).contains("101");
+        assertThat(response).noneMatch(line -> line.toLowerCase().startsWith("sec-websocket-extensions"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fragment; maxLength=8", "identity"})
+    void givenClientOffersAnyOfJettysOwnExtensions_theServerDeclinesIt(String offer) throws Exception {
+        List<String> response = upgrade(KEY + VERSION + "Sec-WebSocket-Extensions: " + offer + "\r\n");
 
         assertThat(response.get(0)).contains("101");
         assertThat(response).noneMatch(line -> line.toLowerCase().startsWith("sec-websocket-extensions"));

@@ -10,6 +10,7 @@ import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.OriginPolicy;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +27,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.WebSocketComponents;
+import org.eclipse.jetty.websocket.core.WebSocketExtensionRegistry;
 import org.eclipse.jetty.websocket.core.exception.WebSocketException;
 import org.eclipse.jetty.websocket.core.server.Handshaker;
 import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
@@ -86,10 +88,13 @@ final class HandshakeHandler extends Handler.Wrapper {
     @Override
     protected void doStart() throws Exception {
         components = WebSocketServerComponents.ensureWebSocketComponents(getServer());
-        // Browsers offer permessage-deflate, and Jetty would compress every frame once per recipient: that undoes
-        // encode-once fan-out, and each connection's zlib state costs far more memory than the connection itself.
-        // Chat frames are small, so the service speaks uncompressed frames only (as Socket.IO does by default).
-        components.getExtensionRegistry().unregister("permessage-deflate");
+        // The service speaks plain frames only, so each goes from WebSocketConnection to the socket's flusher
+        // directly. Browsers offer permessage-deflate, and Jetty would compress every frame once per recipient: that
+        // undoes encode-once fan-out, and each connection's zlib state costs far more memory than the connection
+        // itself (chat frames are small; Socket.IO does not compress by default either). Jetty's other extensions
+        // (fragment, identity) exist to test Jetty.
+        WebSocketExtensionRegistry extensions = components.getExtensionRegistry();
+        List.copyOf(extensions.getAvailableExtensionNames()).forEach(extensions::unregister);
         super.doStart();
     }
 

@@ -17,6 +17,8 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.OutgoingEntry;
+import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,13 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
     private static final long CLOSE_GRACE_SECONDS = 5;
 
     private final CoreSession session;
+    /**
+     * Jetty's connection under the session: frames go to its flusher directly, past the session's own flushers, state
+     * lock and extension stack (a quarter of a delivery's CPU went there; docs/performance.md). The flusher keeps the
+     * frames in order and refuses any after a close frame, which is what this service needs from that path. Null when
+     * the session negotiated an extension (the handshake offers none), and its frames go through the session.
+     */
+    private final org.eclipse.jetty.websocket.core.WebSocketConnection frames;
 
     private final OutboundQueue<OutboundEvent> queue;
     /** The latest frame of the run being written, handed to Jetty when the next comes or the run ends. */
@@ -65,6 +74,10 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
             TransportMetrics metrics,
             Runnable onServerClose) {
         this.session = requireNonNull(session, "session");
+        this.frames = session instanceof WebSocketCoreSession core
+                        && core.getNegotiatedExtensions().isEmpty()
+                ? core.getConnection()
+                : null;
         this.queue = new OutboundQueue<>(maxQueuedBytes, this);
         this.scheduler = requireNonNull(scheduler, "scheduler");
         this.onServerClose = requireNonNull(onServerClose, "onServerClose");
@@ -168,7 +181,12 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
     private void hand(OutboundEvent event, Callback done, boolean more) {
         // Each recipient's frame gets its own view of the shared bytes: Jetty moves the view's position as it writes.
         Frame frame = new Frame(OpCode.TEXT).setPayload(ByteBuffer.wrap(event.envelopeUtf8()));
-        session.sendFrame(frame, done, more);
+        if (frames != null) {
+            frames.enqueueFrame(
+                    new OutgoingEntry.Builder(frame, done).batch(more).build());
+        } else {
+            session.sendFrame(frame, done, more);
+        }
     }
 
     /** A run's last frame is done, and with it the run: its bytes leave the queue's count either way. */
