@@ -18,8 +18,10 @@ import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.PresenceStore;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a member is sent when it enters a room or comes back to it, before live events: recent or missed messages,
@@ -28,12 +30,23 @@ import java.util.Optional;
  */
 final class RoomCatchUp {
     private static final int REPLAY_PAGE = 500;
+    /**
+     * Rooms whose joiners' messages stay encoded, at most: joins crowd into a few rooms at a time, and a room's
+     * messages (up to {@code joinHistory} of 4,000 characters) are not kept for every room a node ever saw.
+     */
+    static final int ENCODED_ROOMS = 64;
 
     private final MessageHistory history;
     private final PresenceStore presence;
     private final EventEncoder encoder;
     private final int joinHistory;
     private final int memberListLimit;
+    /**
+     * Per room, the messages its latest joiner got, as encoded: the next joiner gets the same ones, or all but the
+     * newest few, and reuses them (and their UTF-8 bytes) instead of encoding each once per joiner. A crowd joining a
+     * chatty room otherwise encodes {@code joinHistory} messages per connect.
+     */
+    private final ConcurrentHashMap<RoomName, EncodedMessages> joinersMessages = new ConcurrentHashMap<>();
 
     /**
      * A catch-up: events to send, the highest message seq they cover, and why it is not an exact replay (null when it
@@ -73,8 +86,13 @@ final class RoomCatchUp {
         HistorySlice latest = history.latest(room, joinHistory);
         RoomPosition now = new RoomPosition(latest.epoch(), latest.lastSeq());
         List<OutboundEvent> events = new ArrayList<>();
+        EncodedMessages before = joinersMessages.get(room);
         for (ChatMessage message : latest.messages()) {
-            events.add(encode(message));
+            OutboundEvent kept = before == null ? null : before.find(latest.epoch(), message);
+            events.add(kept != null ? kept : encode(message));
+        }
+        if (!latest.messages().isEmpty()) {
+            remember(room, new EncodedMessages(latest.epoch(), events));
         }
         events.add(encode(snapshot(room, now, first)));
         return new Events(events, now.seq(), null);
@@ -160,5 +178,42 @@ final class RoomCatchUp {
 
     private OutboundEvent encode(ServerEvent event) {
         return encoder.encode(event);
+    }
+
+    /** How many rooms' messages are kept encoded now. */
+    int roomsWithEncodedMessages() {
+        return joinersMessages.size();
+    }
+
+    private void remember(RoomName room, EncodedMessages messages) {
+        if (joinersMessages.size() >= ENCODED_ROOMS && !joinersMessages.containsKey(room)) {
+            joinersMessages.clear(); // crude but bounded: the rooms being joined now fill it again at once
+        }
+        joinersMessages.put(room, messages);
+    }
+
+    /** A room's messages of one epoch as encoded, in seq order (all of them {@link ChatMessage}s). */
+    private static final class EncodedMessages {
+        private final String epoch;
+        private final long[] seqs;
+        private final OutboundEvent[] events;
+
+        EncodedMessages(String epoch, List<OutboundEvent> messages) {
+            this.epoch = epoch;
+            this.events = messages.toArray(OutboundEvent[]::new);
+            this.seqs = new long[events.length];
+            for (int i = 0; i < events.length; i++) {
+                seqs[i] = ((ChatMessage) events[i].event()).seq();
+            }
+        }
+
+        /** {@code message} as encoded before, or null; the whole message must match, not only its place. */
+        OutboundEvent find(String epoch, ChatMessage message) {
+            if (!this.epoch.equals(epoch)) {
+                return null;
+            }
+            int at = Arrays.binarySearch(seqs, message.seq());
+            return at >= 0 && events[at].event().equals(message) ? events[at] : null;
+        }
     }
 }

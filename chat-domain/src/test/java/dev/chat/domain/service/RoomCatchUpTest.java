@@ -2,6 +2,7 @@ package dev.chat.domain.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chat.domain.contract.SettableClock;
 import dev.chat.domain.memory.InMemoryEventBus;
 import dev.chat.domain.memory.InMemoryMessageHistory;
 import dev.chat.domain.memory.InMemoryPresenceStore;
@@ -16,6 +17,7 @@ import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.RoomPosition;
 import dev.chat.domain.model.ServerEvent;
 import dev.chat.domain.model.SessionToken;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,9 +26,12 @@ class RoomCatchUpTest {
     private static final RoomName ROOM = RoomName.of("catchup");
     private static final Nickname ME = new Nickname("Me");
 
-    private final InMemoryMessageHistory history = new InMemoryMessageHistory(new InMemoryEventBus(), 10);
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-12-01T00:00:00Z"));
+    private final InMemoryMessageHistory history =
+            new InMemoryMessageHistory(new InMemoryEventBus(), 10, Long.MAX_VALUE, clock);
     private final InMemoryPresenceStore presence = new InMemoryPresenceStore();
-    private final RoomCatchUp catchUp = new RoomCatchUp(history, presence, new CountingEncoder(), 3);
+    private final CountingEncoder encoder = new CountingEncoder();
+    private final RoomCatchUp catchUp = new RoomCatchUp(history, presence, encoder, 3);
 
     @Test
     void givenAJoiner_itGetsTheLastFewMessagesThenTheMembers_atTheLastOnesSeq() {
@@ -82,10 +87,82 @@ class RoomCatchUpTest {
                 .isEqualTo(new NotRecovered(ROOM, NotRecovered.Reason.NO_CURSOR));
     }
 
-    private void post(int count) {
-        for (int i = 0; i < count; i++) {
-            history.append(new MessageDraft(ROOM, "id" + i, new Nickname("Other"), "text", Instant.EPOCH, null));
+    @Test
+    void givenACrowdJoiningAChattyRoom_eachMessageIsEncodedOnceForAllOfThem() {
+        post(5);
+
+        List<RoomCatchUp.Events> joins = List.of(join("A"), join("B"), join("C"));
+
+        for (RoomCatchUp.Events events : joins) {
+            assertThat(messageSeqs(events)).containsExactly(3L, 4L, 5L);
         }
+        assertThat(messagesOf(joins.get(2)))
+                .allSatisfy(m -> assertThat(encoder.timesEncoded(m)).isEqualTo(1));
+    }
+
+    @Test
+    void givenMessagesBetweenTwoJoins_onlyTheNewOnesAreEncodedForTheSecond() {
+        post(5);
+        join("A");
+        post(2);
+
+        RoomCatchUp.Events second = join("B");
+
+        assertThat(messageSeqs(second)).containsExactly(5L, 6L, 7L);
+        assertThat(messagesOf(second))
+                .allSatisfy(m -> assertThat(encoder.timesEncoded(m)).isEqualTo(1));
+    }
+
+    @Test
+    void givenTheRoomsHistoryStartedOver_aJoinerGetsTheNewMessages_notTheOldOnesAtTheSameSeqs() {
+        post(3, "before");
+        join("A");
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(history.releaseIdle(Duration.ofMinutes(5), room -> false)).isEqualTo(1); // seqs start again
+        post(3, "after");
+
+        RoomCatchUp.Events events = join("B");
+
+        assertThat(messageSeqs(events)).containsExactly(1L, 2L, 3L);
+        assertThat(messagesOf(events)).extracting(ChatMessage::text).containsOnly("after");
+    }
+
+    @Test
+    void givenJoinsIntoManyRooms_theEncodedMessagesOfOnlyAFewAreKept() {
+        for (int i = 0; i < RoomCatchUp.ENCODED_ROOMS * 3; i++) {
+            RoomName room = RoomName.of("room" + i);
+            history.append(new MessageDraft(room, "id", new Nickname("Other"), "text", Instant.EPOCH, null));
+            catchUp.forJoiner(
+                    room,
+                    presence.addAndReadFirst(room, ME, SessionToken.generate(), 10)
+                            .first());
+
+            assertThat(catchUp.roomsWithEncodedMessages()).isBetween(1, RoomCatchUp.ENCODED_ROOMS);
+        }
+    }
+
+    private RoomCatchUp.Events join(String nickname) {
+        return catchUp.forJoiner(
+                ROOM,
+                presence.addAndReadFirst(ROOM, new Nickname(nickname), SessionToken.generate(), catchUp.snapshotReads())
+                        .first());
+    }
+
+    private void post(int count) {
+        post(count, "text");
+    }
+
+    private void post(int count, String text) {
+        for (int i = 0; i < count; i++) {
+            history.append(new MessageDraft(ROOM, "id" + i, new Nickname("Other"), text, Instant.EPOCH, null));
+        }
+    }
+
+    private static List<ChatMessage> messagesOf(RoomCatchUp.Events events) {
+        return events(events).stream()
+                .filter(ChatMessage.class::isInstance)
+                .map(ChatMessage.class::cast)
+                .toList();
     }
 
     private static List<ServerEvent> events(RoomCatchUp.Events events) {
