@@ -179,6 +179,10 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
         localSessions.add(session);
         synchronized (session) {
             session.connection = connection;
+            // The welcome and the catch-up (the room's last 50 messages and a bounded member list) leave
+            // together. Not on resume, where each room's replay goes as soon as it is read: held together, several
+            // rooms' replays could pass the queue's limit that each fits.
+            connection.holdWrites();
             try {
                 connection.send(encode(new Welcome(session.nickname, session.token, List.copyOf(startIn), false)));
                 if (inGeneral) {
@@ -190,6 +194,8 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                 expiry.detach(session);
                 expiry.expireNow(session);
                 throw e;
+            } finally {
+                connection.releaseWrites();
             }
         }
         return session.token;

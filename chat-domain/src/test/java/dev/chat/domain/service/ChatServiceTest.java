@@ -21,6 +21,7 @@ import dev.chat.domain.model.JoinRoom;
 import dev.chat.domain.model.LeaveRoom;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.NotRecovered;
+import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.RoomPosition;
 import dev.chat.domain.model.SendMessage;
@@ -78,6 +79,29 @@ class ChatServiceTest {
         assertThat(first.received()).endsWith(new UserConnected(RoomName.GENERAL, secondName));
         assertThat(firstToken).isNotEqualTo(secondToken);
         assertThat(firstToken.value()).hasSizeGreaterThanOrEqualTo(16);
+    }
+
+    @Test
+    void givenNewConnection_itsWelcomeAndCatchUpAreSentWhileItsWritesAreHeld_soTheyLeaveTogether() {
+        RecordingConnection connection = new RecordingConnection();
+
+        chat.connect(connection);
+
+        assertThat(connection.writes()).containsExactly("hold", "Welcome", "ActiveUsers", "release");
+    }
+
+    @Test
+    void givenAConnectThatFails_theConnectionsWritesAreReleasedAnyway() {
+        RecordingConnection connection = new RecordingConnection() {
+            @Override
+            public void send(OutboundEvent event) {
+                throw new IllegalStateException("transport gone");
+            }
+        };
+
+        assertThatThrownBy(() -> chat.connect(connection)).isInstanceOf(IllegalStateException.class);
+
+        assertThat(connection.writes()).containsExactly("hold", "release");
     }
 
     @Test

@@ -15,6 +15,24 @@ class RecordingConnection implements ClientConnection {
     @Override
     public void send(OutboundEvent event) {
         received.add(event.event());
+        writes.add(event.event().getClass().getSimpleName());
+    }
+
+    /** Sends and write holds in the order they came: events by type name, holds as "hold" and "release". */
+    private final List<String> writes = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void holdWrites() {
+        writes.add("hold");
+    }
+
+    @Override
+    public void releaseWrites() {
+        writes.add("release");
+    }
+
+    List<String> writes() {
+        return List.copyOf(writes);
     }
 
     @Override

@@ -44,6 +44,8 @@ public final class OutboundQueue<F> {
     private boolean closed;
     private boolean draining;
     private boolean drainAgain;
+    /** Open {@link #hold}s: while above zero, offered frames wait for the last {@link #release}. */
+    private int holds;
 
     private record Pending<F>(F frame, int bytes) {}
 
@@ -70,11 +72,13 @@ public final class OutboundQueue<F> {
             }
             if (unconfirmedBytes + bytes <= maxBytes) {
                 unconfirmedBytes += bytes;
-                if (waiting.isEmpty() && !draining && sink.ready()) {
+                if (waiting.isEmpty() && !draining && holds == 0 && sink.ready()) {
                     writeAlone(frame, bytes); // the usual case: nothing to queue behind
                 } else {
                     waiting.add(new Pending<>(frame, bytes));
-                    drain();
+                    if (holds == 0) {
+                        drain();
+                    }
                 }
                 return true;
             }
@@ -110,7 +114,9 @@ public final class OutboundQueue<F> {
                 unconfirmedBytes += bytes;
             }
             if (overflowedAt < 0) {
-                drain();
+                if (holds == 0) {
+                    drain();
+                }
                 return true;
             }
         }
@@ -118,10 +124,36 @@ public final class OutboundQueue<F> {
         return false;
     }
 
-    /** The sink can take frames again: it gets what waits, then a {@link Sink#flush} even if nothing waited. */
+    /**
+     * The sink can take frames again: it gets what waits, then a {@link Sink#flush} even if nothing waited. While
+     * held, nothing: the last {@link #release} hands over what waits.
+     */
     public synchronized void resume() {
-        if (!draining && !drain()) {
+        if (holds == 0 && !draining && !drain()) {
             sink.flush();
+        }
+    }
+
+    /**
+     * Keeps what is offered from now on waiting until the matching {@link #release}, which hands it all to the sink
+     * as one run (one {@link Sink#flush}). Holds nest; frames already with the sink are not affected.
+     */
+    public synchronized void hold() {
+        holds++;
+    }
+
+    /**
+     * Ends a {@link #hold}; the last one hands what waits to the sink as one run.
+     *
+     * @throws IllegalStateException without a hold to end
+     */
+    public synchronized void release() {
+        if (holds == 0) {
+            throw new IllegalStateException("release without a hold");
+        }
+        holds--;
+        if (holds == 0 && !closed) {
+            drain();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.chat.transport.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -108,6 +109,49 @@ class OutboundQueueTest {
         assertThat(sink.written).containsExactly("a", "b");
         assertThat(queue.isDrained()).isTrue();
         assertThat(sink.flushes).isEqualTo(1);
+    }
+
+    @Test
+    void givenAHold_whatIsOfferedWaits_andTheReleaseHandsItAllOverAsOneRun() {
+        queue.hold();
+        queue.offer("welcome", 10);
+        queue.offerAll(List.of("m1", "snapshot"), frame -> 20);
+        queue.resume(); // the sink's readiness does not end a hold
+        assertThat(sink.written).isEmpty();
+        assertThat(sink.flushes).isZero();
+        assertThat(queue.unconfirmedBytes()).isEqualTo(50); // counted while waiting
+
+        queue.release();
+
+        assertThat(sink.written).containsExactly("welcome", "m1", "snapshot");
+        assertThat(sink.flushes).isEqualTo(1);
+        queue.offer("live", 10);
+        assertThat(sink.written).last().isEqualTo("live"); // after the release, frames go out at once again
+    }
+
+    @Test
+    void givenNestedHolds_onlyTheLastReleaseHandsOver() {
+        queue.hold();
+        queue.hold();
+        queue.offer("a", 10);
+
+        queue.release();
+        assertThat(sink.written).isEmpty();
+        queue.release();
+
+        assertThat(sink.written).containsExactly("a");
+    }
+
+    @Test
+    void givenAHeldQueueThatIsClosed_theReleaseWritesNothing_andAReleaseWithoutHoldIsRefused() {
+        queue.hold();
+        queue.offer("a", 10);
+        queue.close();
+
+        queue.release();
+
+        assertThat(sink.written).isEmpty();
+        assertThatThrownBy(queue::release).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

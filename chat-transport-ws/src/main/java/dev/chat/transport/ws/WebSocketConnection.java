@@ -130,6 +130,16 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
     }
 
     @Override
+    public void holdWrites() {
+        queue.hold();
+    }
+
+    @Override
+    public void releaseWrites() {
+        queue.release();
+    }
+
+    @Override
     public void close(CloseReason reason) {
         if (!closing.compareAndSet(false, true)) {
             return;

@@ -22,5 +22,15 @@ public interface ClientConnection {
         events.forEach(this::send);
     }
 
+    /**
+     * Keeps what is sent from here on until {@link #releaseWrites}, which writes it as one run: a newcomer's welcome
+     * and its catch-up leave in one socket write instead of two. Calls come in pairs, on the thread that sends
+     * meanwhile; a transport that writes nothing itself may ignore them.
+     */
+    default void holdWrites() {}
+
+    /** Ends a {@link #holdWrites}: what was sent meanwhile is written, in order. */
+    default void releaseWrites() {}
+
     void close(CloseReason reason);
 }
