@@ -21,7 +21,6 @@ import dev.chat.domain.model.JoinRoom;
 import dev.chat.domain.model.LeaveRoom;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.NotRecovered;
-import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.RoomPosition;
 import dev.chat.domain.model.SendMessage;
@@ -92,12 +91,7 @@ class ChatServiceTest {
 
     @Test
     void givenAConnectThatFails_theConnectionsWritesAreReleasedAnyway() {
-        RecordingConnection connection = new RecordingConnection() {
-            @Override
-            public void send(OutboundEvent event) {
-                throw new IllegalStateException("transport gone");
-            }
-        };
+        RecordingConnection connection = RecordingConnection.failingSends();
 
         assertThatThrownBy(() -> chat.connect(connection)).isInstanceOf(IllegalStateException.class);
 

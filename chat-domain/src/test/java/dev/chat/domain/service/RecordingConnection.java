@@ -11,15 +11,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
 class RecordingConnection implements ClientConnection {
     private final List<ServerEvent> received = new CopyOnWriteArrayList<>();
     private final List<CloseReason> closes = new CopyOnWriteArrayList<>();
+    /** Sends and write holds in the order they came: events by type name, holds as "hold" and "release". */
+    private final List<String> writes = new CopyOnWriteArrayList<>();
+
+    /** A connection whose transport is gone: every send throws. */
+    static RecordingConnection failingSends() {
+        return new RecordingConnection() {
+            @Override
+            public void send(OutboundEvent event) {
+                throw new IllegalStateException("transport gone");
+            }
+        };
+    }
 
     @Override
     public void send(OutboundEvent event) {
         received.add(event.event());
         writes.add(event.event().getClass().getSimpleName());
     }
-
-    /** Sends and write holds in the order they came: events by type name, holds as "hold" and "release". */
-    private final List<String> writes = new CopyOnWriteArrayList<>();
 
     @Override
     public void holdWrites() {

@@ -33,12 +33,7 @@ class RoomHubTest {
 
     @Test
     void givenAMemberWhoseConnectionThrows_theMembersAfterItStillGetTheEvent() {
-        RecordingConnection broken = new RecordingConnection() {
-            @Override
-            public void send(OutboundEvent event) {
-                throw new IllegalStateException("socket gone");
-            }
-        };
+        RecordingConnection broken = RecordingConnection.failingSends();
         RoomMembership first = live(new RoomMembership(ROOM, new Nickname("Broken"), broken));
         RecordingConnection healthy = new RecordingConnection();
         RoomMembership second = live(new RoomMembership(ROOM, new Nickname("Healthy"), healthy));
