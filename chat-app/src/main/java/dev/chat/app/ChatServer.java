@@ -30,7 +30,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +46,12 @@ public final class ChatServer {
 
     /** How long stopping leaves a connection that sends nothing (an idle keep-alive) before closing it. */
     private static final Duration IDLE_CLOSE_WHEN_STOPPING = Duration.ofMillis(250);
+    /**
+     * Connections the kernel completes and queues while the acceptor is busy (the listen backlog; Linux caps it at
+     * {@code net.core.somaxconn}, 4096 by default). The JVM's default of 50 dropped the SYNs of a burst of 200
+     * connects, whose clients waited a second to try again (docs/performance.md, "The listen backlog").
+     */
+    static final int ACCEPT_BACKLOG = 4096;
     /** Threads serving open connections and requests: Javalin's default maximum. */
     private static final int SERVING_THREADS = 250;
     /** Threads the pool keeps however idle it is. */
@@ -96,6 +105,8 @@ public final class ChatServer {
             // which every long-polling client sends. Chat requests carry few, small headers: no cache.
             javalin.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
             javalin.jetty.threadPool = serverThreads();
+            javalin.jetty.addConnector((server, http) -> connector(
+                    server, http, config.server().host(), config.server().port()));
             javalin.staticFiles.add(
                     files -> { // the web page and chat-client.js
                         files.hostedPath = "/";
@@ -114,7 +125,7 @@ public final class ChatServer {
                     ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                             .result(metrics.scrape()));
         });
-        app.start(config.server().host(), config.server().port());
+        app.start();
         for (Connector connector : app.jettyServer().server().getConnectors()) {
             if (connector instanceof AbstractConnector stoppable) {
                 stoppable.setShutdownIdleTimeout(IDLE_CLOSE_WHEN_STOPPING.toMillis());
@@ -139,6 +150,15 @@ public final class ChatServer {
         pool.setMaxEvictCount(maxThreads);
         pool.setName("JettyServerThreadPool");
         return pool;
+    }
+
+    /** The connector clients reach: HTTP/1.1 on {@code host:port}, with a listen backlog a burst of connects fits in. */
+    static ServerConnector connector(Server server, HttpConfiguration http, String host, int port) {
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setAcceptQueueSize(ACCEPT_BACKLOG);
+        return connector;
     }
 
     /** 200 while this node accepts clients; 503 with the reasons (starting, draining, Redis not answering). */
