@@ -20,7 +20,8 @@ import java.util.function.IntSupplier;
  * neighbour died is spread instead of served all at once). A refusal says how long to wait. Thread-safe.
  *
  * <p>At most {@code maxOpening} connections are being opened at once (handshake, session, presence, first snapshot);
- * the next ones wait their turn in arrival order, at most {@link #OPENING_WAIT}, and are refused when more than
+ * the next ones wait for a turn (parked in arrival order, though one arriving just as a turn comes free takes it), at
+ * most {@link #OPENING_WAIT}, and are refused when more than
  * {@link #MAX_WAITING} already wait. Opening is CPU work: a crowd of hundreds opened at once on a few cores takes the
  * CPU from the threads delivering messages to those already in (a message then took seconds to reach a busy room),
  * and from the JIT compiler that would make opening cheap. Opened a few at a time, the same crowd gets in as fast or
@@ -106,7 +107,10 @@ public final class Admission {
                                 .refillGreedy(connectsPerSecond, Duration.ofSeconds(1))
                                 .build())
                         .build();
-        this.opening = maxOpening == 0 ? null : new Semaphore(maxOpening, true);
+        // Not fair: a fair turn is handed to the parked thread first in line, and stays unused until that thread gets
+        // a core, which on a busy one took a third of the connects a second (docs/performance.md, "The listen
+        // backlog"). Here a connect already running takes a free turn; the parked still go in arrival order.
+        this.opening = maxOpening == 0 ? null : new Semaphore(maxOpening);
     }
 
     /** Takes every connection at once. */
@@ -168,7 +172,7 @@ public final class Admission {
             return false;
         }
         try {
-            return opening.tryAcquire(OPENING_WAIT.toNanos(), TimeUnit.NANOSECONDS); // in turn, as it is fair
+            return opening.tryAcquire(OPENING_WAIT.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
