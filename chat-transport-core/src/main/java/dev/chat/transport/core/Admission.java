@@ -21,11 +21,11 @@ import java.util.function.IntSupplier;
  *
  * <p>At most {@code maxOpening} connections are being opened at once (handshake, session, presence, first snapshot);
  * the next ones wait for a turn (parked in arrival order, though one arriving just as a turn comes free takes it), at
- * most {@link #OPENING_WAIT}, and are refused when more than
- * {@link #MAX_WAITING} already wait. Opening is CPU work: a crowd of hundreds opened at once on a few cores takes the
- * CPU from the threads delivering messages to those already in (a message then took seconds to reach a busy room),
- * and from the JIT compiler that would make opening cheap. Opened a few at a time, the same crowd gets in as fast or
- * faster and a message still arrives in milliseconds (docs/performance.md, "Big rooms").
+ * most {@link #OPENING_WAIT}, and are refused when more than {@link #MAX_WAITING} already wait. Opening is CPU work: a
+ * crowd of hundreds opened at once on a few cores takes the CPU from the threads delivering messages to those already
+ * in (a message then took seconds to reach a busy room), and from the JIT compiler that would make opening cheap.
+ * Opened a few at a time, the same crowd gets in as fast or faster and a message still arrives in milliseconds
+ * (docs/performance.md, "Big rooms").
  */
 public final class Admission {
     /** Why a connection was refused, and when to try again (a {@code Retry-After}). */
