@@ -8,7 +8,11 @@ import dev.chat.app.support.HttpSender;
 import dev.chat.app.support.RunningChat;
 import dev.chat.app.support.SseTestClient;
 import dev.chat.app.support.WsTestClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -106,6 +110,34 @@ class SseChatIT {
         sender.message(session, "general", "the only one", "ok");
         assertThat(alice.await("message").path("text").textValue()).isEqualTo("the only one");
         assertThat(alice.events("message")).hasSize(1);
+    }
+
+    @Test
+    void givenOversizedBodies_theClientStillSendingEachTime_eachGetsThe413() {
+        SseTestClient bob = chat.sseClient();
+        // far beyond what the sockets' buffers hold: the client is still writing when the answer is ready
+        String oversized = "{\"event\":\"message\",\"data\":{\"text\":\"" + "x".repeat(512 * 1024) + "\"}}";
+
+        for (int i = 0; i < 20; i++) {
+            assertRefused(sender.post(bob.session(), oversized), 413, "too_large");
+            assertRefused(sender.post(null, oversized), 401, "unauthorized");
+        }
+    }
+
+    @Test
+    void givenAnOversizedBodyAwaitingContinue_theClientIsRefusedWithoutBeingAskedForIt() throws Exception {
+        SseTestClient bob = chat.sseClient();
+
+        try (Socket socket = new Socket("127.0.0.1", chat.chatUri().getPort())) {
+            socket.setSoTimeout(10_000);
+            String head = "POST /chat/send HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + bob.session()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 524288\r\nExpect: 100-continue\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+
+            assertThat(in.readLine()).isEqualTo("HTTP/1.1 413 Payload Too Large");
+        }
     }
 
     @Test

@@ -33,6 +33,9 @@ public final class SendEndpoint {
 
     private static final Duration RELAY_TIMEOUT = Duration.ofSeconds(5);
 
+    /** The most of a refused body read before answering; a larger one gets the answer and the close at once. */
+    private static final long MAX_DISCARDED_BYTES = 1024 * 1024;
+
     private final Commands commands;
     private final SessionRelay relay;
     private final EventEncoder encoder;
@@ -69,6 +72,7 @@ public final class SendEndpoint {
             commands.useCase().authorize(token);
             body = body(ctx);
         } catch (ChatException e) {
+            discardUnreadBody(ctx);
             HttpAnswer.refusal(e, null, encoder).writeTo(ctx);
             return;
         }
@@ -108,12 +112,29 @@ public final class SendEndpoint {
         if (declared > maxBodyBytes) {
             throw tooLarge();
         }
-        try (InputStream in = ctx.req().getInputStream()) {
-            byte[] bytes = in.readNBytes(maxBodyBytes + 1);
-            if (bytes.length > maxBodyBytes) {
-                throw tooLarge();
-            }
-            return new String(bytes, StandardCharsets.UTF_8);
+        byte[] bytes = ctx.req().getInputStream().readNBytes(maxBodyBytes + 1);
+        if (bytes.length > maxBodyBytes) {
+            throw tooLarge();
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads and drops what is left of a refused request's body, up to {@link #MAX_DISCARDED_BYTES}. Answering while
+     * the client is still sending would make the close that follows reset the connection, and a client writing its
+     * body then loses the answer (nginx's lingering close does the same). A client that asked to be told first
+     * ({@code Expect: 100-continue}) has sent no body: it gets the answer and no invitation to send one.
+     */
+    private static void discardUnreadBody(Context ctx) throws IOException {
+        if ("100-continue".equalsIgnoreCase(ctx.header("Expect"))
+                || ctx.req().getContentLengthLong() > MAX_DISCARDED_BYTES) {
+            return;
+        }
+        InputStream in = ctx.req().getInputStream();
+        byte[] scratch = new byte[8192];
+        long discarded = 0;
+        for (int read; discarded <= MAX_DISCARDED_BYTES && (read = in.read(scratch)) != -1; ) {
+            discarded += read;
         }
     }
 
