@@ -3,9 +3,9 @@ package dev.chat.domain.memory;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.model.SmallSets;
 import dev.chat.domain.port.out.PresenceStore;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -19,7 +19,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public final class InMemoryPresenceStore implements PresenceStore {
     private final ConcurrentHashMap<RoomName, Room> rooms = new ConcurrentHashMap<>();
 
-    /** A room's members by nickname; {@code count} changes only inside the room's map entry's lock. */
+    /**
+     * A room's members by nickname, each with its sessions there (an immutable set, replaced on change); they and
+     * {@code count} change only inside the room's map entry's lock.
+     */
     private static final class Room {
         final ConcurrentSkipListMap<Nickname, Set<SessionToken>> members = new ConcurrentSkipListMap<>();
         volatile int count;
@@ -30,9 +33,9 @@ public final class InMemoryPresenceStore implements PresenceStore {
         boolean[] arrived = {false};
         rooms.compute(room, (name, existing) -> {
             Room target = existing != null ? existing : new Room();
-            Set<SessionToken> sessions = target.members.computeIfAbsent(user, nickname -> new HashSet<>());
+            Set<SessionToken> sessions = target.members.getOrDefault(user, Set.of());
             arrived[0] = sessions.isEmpty();
-            sessions.add(session);
+            target.members.put(user, SmallSets.with(sessions, session));
             if (arrived[0]) {
                 target.count++;
             }
@@ -45,11 +48,14 @@ public final class InMemoryPresenceStore implements PresenceStore {
     public boolean remove(RoomName room, Nickname user, SessionToken session) {
         boolean[] left = {false};
         rooms.computeIfPresent(room, (name, existing) -> {
-            Set<SessionToken> sessions = existing.members.get(user);
-            if (sessions != null && sessions.remove(session) && sessions.isEmpty()) {
+            Set<SessionToken> sessions = existing.members.getOrDefault(user, Set.of());
+            Set<SessionToken> remaining = SmallSets.without(sessions, session);
+            if (remaining.isEmpty() && !sessions.isEmpty()) {
                 existing.members.remove(user);
                 existing.count--;
                 left[0] = true;
+            } else if (remaining != sessions) {
+                existing.members.put(user, remaining);
             }
             return existing.members.isEmpty() ? null : existing; // forget empty rooms so room churn does not leak
         });

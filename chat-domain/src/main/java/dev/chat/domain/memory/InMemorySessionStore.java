@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.model.SmallSets;
 import dev.chat.domain.port.out.SessionStore;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +20,10 @@ public final class InMemorySessionStore implements SessionStore {
     private final ConcurrentHashMap<SessionToken, SessionRecord> byToken = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Nickname, Holders> holdersByNickname = new ConcurrentHashMap<>();
 
-    /** Who holds a nickname: its owner (a session, or a signed-in user) and the sessions that use it. */
+    /**
+     * Who holds a nickname: its owner (a session, or a signed-in user) and the sessions that use it (an immutable set:
+     * a holders record is replaced on each change).
+     */
     private record Holders(String owner, Set<SessionToken> sessions) {}
 
     @Override
@@ -28,14 +31,11 @@ public final class InMemorySessionStore implements SessionStore {
         String owner = owner(session);
         boolean[] taken = {false};
         holdersByNickname.compute(session.nickname(), (nickname, holders) -> {
-            if (holders == null) {
-                holders = new Holders(owner, new HashSet<>());
-            } else if (!holders.owner().equals(owner)) {
+            if (holders != null && !holders.owner().equals(owner)) {
                 return holders;
             }
-            holders.sessions().add(session.token());
             taken[0] = true;
-            return holders;
+            return new Holders(owner, SmallSets.with(holders == null ? Set.of() : holders.sessions(), session.token()));
         });
         if (taken[0]) {
             byToken.put(session.token(), session);
@@ -71,8 +71,8 @@ public final class InMemorySessionStore implements SessionStore {
             return Released.ALREADY_GONE;
         }
         holdersByNickname.computeIfPresent(removed.nickname(), (nickname, holders) -> {
-            holders.sessions().remove(token);
-            return holders.sessions().isEmpty() ? null : holders;
+            Set<SessionToken> remaining = SmallSets.without(holders.sessions(), token);
+            return remaining.isEmpty() ? null : new Holders(holders.owner(), remaining);
         });
         return Released.RELEASED;
     }
