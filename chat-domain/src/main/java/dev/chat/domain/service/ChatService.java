@@ -223,7 +223,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                     rooms.detachAll(session);
                     previous.close(CloseReason.REPLACED);
                 }
-                List<RoomName> joined = List.copyOf(session.rooms);
+                List<RoomName> joined = session.roomsInOrder();
                 if (found.adopted()) {
                     rooms.relist(session, joined); // before the snapshots, which list the member
                 }
@@ -272,7 +272,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             return listMembers(session, list);
         }
         if (command instanceof SendMessage send) {
-            return poster.post(session.token, session.nickname, session.rooms, send);
+            return poster.post(session.token, session.nickname, session.rooms(), send);
         }
         if (command instanceof JoinRoom join) {
             return join(session, join);
@@ -339,7 +339,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
 
     /** A page of a room's members, sent on the session's connection (a member of the room only). */
     private Ack listMembers(LocalSession session, ListMembers list) {
-        if (!session.rooms.contains(list.room())) {
+        if (!session.rooms().contains(list.room())) {
             throw notInRoom(list.room());
         }
         MembersPage page = catchUp.page(list.room(), list.after(), list.limit(), list.ref());
@@ -360,8 +360,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                 throw new ChatException(ErrorCode.FORBIDDEN, "the token does not sign in this session's user");
             }
             Identity extended = current.until(fresh.signedInUntil());
-            ports.sessions()
-                    .update(new SessionRecord(session.token, session.nickname, Set.copyOf(session.rooms), extended));
+            ports.sessions().update(new SessionRecord(session.token, session.nickname, session.rooms(), extended));
             session.identity = extended;
             signIns.start(session);
             return Ack.of(refresh.ref());
@@ -463,7 +462,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     private Ack join(LocalSession session, JoinRoom join) {
         RoomName room = join.room();
         synchronized (session) {
-            if (session.rooms.contains(room)) {
+            if (session.rooms().contains(room)) {
                 // Joining again is harmless: the client may have lost track, so refresh its view of the room.
                 ActiveUsers now = catchUp.snapshotNow(room);
                 if (session.connection != null) {
@@ -474,7 +473,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             if (!session.identity.access().allows(room)) {
                 throw new ChatException(ErrorCode.FORBIDDEN, "you may not join room " + room);
             }
-            if (session.rooms.size() >= limits.maxRoomsPerSession()) {
+            if (session.rooms().size() >= limits.maxRoomsPerSession()) {
                 throw new ChatException(
                         ErrorCode.TOO_MANY_ROOMS,
                         "a session may be in at most " + limits.maxRoomsPerSession() + " rooms");
@@ -486,7 +485,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
     private Ack leave(LocalSession session, LeaveRoom leave) {
         RoomName room = leave.room();
         synchronized (session) {
-            if (!session.rooms.contains(room)) {
+            if (!session.rooms().contains(room)) {
                 throw notInRoom(room);
             }
             return new Ack(leave.ref(), room, rooms.leave(session, room));

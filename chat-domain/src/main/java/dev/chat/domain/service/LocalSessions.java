@@ -26,7 +26,7 @@ final class LocalSessions {
             return new Found(existing, false);
         }
         LocalSession fresh = new LocalSession(record.token(), record.nickname(), record.identity());
-        fresh.rooms.addAll(record.rooms());
+        fresh.addRooms(record.rooms());
         existing = byToken.putIfAbsent(record.token(), fresh);
         return existing == null ? new Found(fresh, true) : new Found(existing, false);
     }

@@ -110,12 +110,12 @@ final class SessionExpiry {
                 session.cancelSignIn();
                 localSessions.remove(session);
                 if (released == SessionStore.Released.OWNED_ELSEWHERE) {
-                    session.rooms.clear();
+                    session.clearRooms();
                     session.maybeListed.clear();
                     return;
                 }
             }
-            Set<RoomName> leaving = new HashSet<>(session.rooms);
+            Set<RoomName> leaving = new HashSet<>(session.rooms());
             leaving.addAll(session.maybeListed);
             for (RoomName room : leaving) {
                 try {
@@ -124,7 +124,7 @@ final class SessionExpiry {
                     retry(session, generation);
                     return;
                 }
-                session.rooms.remove(room);
+                session.removeRoom(room);
                 session.maybeListed.remove(room);
             }
         }

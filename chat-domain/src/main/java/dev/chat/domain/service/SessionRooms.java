@@ -85,7 +85,7 @@ final class SessionRooms {
                 seq = history.position(room).seq();
             }
             if (save) {
-                Set<RoomName> before = Set.copyOf(session.rooms);
+                Set<RoomName> before = session.rooms();
                 undo.add(() -> save(session, before)); // first: a save that timed out may still land
                 save(session, with(before, room));
             }
@@ -100,7 +100,7 @@ final class SessionRooms {
         }
         // Committed: nothing below touches a store.
         session.maybeListed.remove(room);
-        session.rooms.add(room);
+        session.addRoom(room);
         if (membership != null) {
             session.memberships.put(room, membership);
             membership.completePriming(events.events(), events.coveredThroughSeq());
@@ -119,7 +119,7 @@ final class SessionRooms {
         long seq;
         try {
             seq = history.position(room).seq();
-            Set<RoomName> before = Set.copyOf(session.rooms);
+            Set<RoomName> before = session.rooms();
             Set<RoomName> after = new HashSet<>(before);
             after.remove(room);
             undo.add(() -> save(session, before)); // first: a save that timed out may still land
@@ -135,7 +135,7 @@ final class SessionRooms {
             throw undo.rollBack(e);
         }
         // Committed: nothing below touches a store.
-        session.rooms.remove(room);
+        session.removeRoom(room);
         RoomMembership membership = session.memberships.remove(room);
         if (membership != null) {
             hub.detach(membership);
