@@ -43,7 +43,9 @@ final class ChatSocket implements FrameHandler {
     }
 
     private final WebSocketTransport transport;
-    private final Handshake handshake;
+    /** Until the link is made, which owns what the handshake took from then on: an open socket keeps none of it. */
+    private volatile Handshake handshake;
+
     private final int maxMessageBytes;
     /** Set once open, before any message can arrive. */
     private volatile ClientLink link;
@@ -62,6 +64,7 @@ final class ChatSocket implements FrameHandler {
         this.maxMessageBytes = maxMessageBytes;
     }
 
+    /** What the handshake decided; null once the link is made. */
     Handshake handshake() {
         return handshake;
     }
@@ -73,6 +76,7 @@ final class ChatSocket implements FrameHandler {
 
     void link(ClientLink opened) {
         link = opened;
+        handshake = null;
     }
 
     @Override

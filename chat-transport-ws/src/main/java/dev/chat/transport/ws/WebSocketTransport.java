@@ -210,9 +210,10 @@ public final class WebSocketTransport {
 
     /** A socket that dropped before it opened gives back what its handshake took (both are idempotent). */
     private static void neverOpened(ChatSocket socket) {
-        if (socket.link() == null) {
-            socket.handshake().admitted().opened();
-            socket.handshake().addressPlace().run();
+        ChatSocket.Handshake handshake = socket.handshake(); // null once linked: then the connection's end does it
+        if (handshake != null) {
+            handshake.admitted().opened();
+            handshake.addressPlace().run();
         }
     }
 
