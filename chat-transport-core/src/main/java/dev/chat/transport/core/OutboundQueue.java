@@ -2,7 +2,6 @@ package dev.chat.transport.core;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.ToIntFunction;
 
@@ -39,7 +38,15 @@ public final class OutboundQueue<F> {
 
     private final long maxBytes;
     private final Sink<F> sink;
-    private final ArrayDeque<Pending<F>> waiting = new ArrayDeque<>();
+    /**
+     * The frames waiting, first to last, each linked to the next: the queue keeps nothing once emptied, where an array
+     * deque would keep the longest run it ever held (a joiner's catch-up of 50 messages, a lagging client's backlog)
+     * for the connection's life.
+     */
+    private Pending<F> first;
+
+    private Pending<F> last;
+
     private long unconfirmedBytes;
     private boolean closed;
     private boolean draining;
@@ -47,7 +54,16 @@ public final class OutboundQueue<F> {
     /** Open {@link #hold}s: while above zero, offered frames wait for the last {@link #release}. */
     private int holds;
 
-    private record Pending<F>(F frame, int bytes) {}
+    private static final class Pending<F> {
+        final F frame;
+        final int bytes;
+        Pending<F> next;
+
+        Pending(F frame, int bytes) {
+            this.frame = frame;
+            this.bytes = bytes;
+        }
+    }
 
     public OutboundQueue(long maxBytes, Sink<F> sink) {
         if (maxBytes < 1) {
@@ -72,10 +88,10 @@ public final class OutboundQueue<F> {
             }
             if (unconfirmedBytes + bytes <= maxBytes) {
                 unconfirmedBytes += bytes;
-                if (waiting.isEmpty() && !draining && holds == 0 && sink.ready()) {
+                if (first == null && !draining && holds == 0 && sink.ready()) {
                     writeAlone(frame, bytes); // the usual case: nothing to queue behind
                 } else {
-                    waiting.add(new Pending<>(frame, bytes));
+                    enqueue(frame, bytes);
                     if (holds == 0) {
                         drain();
                     }
@@ -110,7 +126,7 @@ public final class OutboundQueue<F> {
                     closeQuietly();
                     break;
                 }
-                waiting.add(new Pending<>(frame, bytes));
+                enqueue(frame, bytes);
                 unconfirmedBytes += bytes;
             }
             if (overflowedAt < 0) {
@@ -173,7 +189,7 @@ public final class OutboundQueue<F> {
 
     /** True when nothing waits to be handed to the sink. */
     public synchronized boolean isDrained() {
-        return waiting.isEmpty();
+        return first == null;
     }
 
     /** Bytes offered and not yet confirmed written. */
@@ -197,10 +213,14 @@ public final class OutboundQueue<F> {
             do {
                 drainAgain = false;
                 boolean wrote = false;
-                while (!waiting.isEmpty() && sink.ready()) {
-                    Pending<F> next = waiting.poll();
+                while (first != null && sink.ready()) {
+                    Pending<F> next = first;
+                    first = next.next;
+                    if (first == null) {
+                        last = null;
+                    }
                     wrote = true;
-                    sink.write(next.frame(), next.bytes());
+                    sink.write(next.frame, next.bytes);
                 }
                 if (wrote) {
                     sink.flush();
@@ -231,9 +251,21 @@ public final class OutboundQueue<F> {
     /** Caller holds the lock. */
     private void closeQuietly() {
         closed = true;
-        for (Pending<F> dropped : waiting) {
-            unconfirmedBytes -= dropped.bytes();
+        for (Pending<F> dropped = first; dropped != null; dropped = dropped.next) {
+            unconfirmedBytes -= dropped.bytes;
         }
-        waiting.clear();
+        first = null;
+        last = null;
+    }
+
+    /** Caller holds the lock. */
+    private void enqueue(F frame, int bytes) {
+        Pending<F> pending = new Pending<>(frame, bytes);
+        if (last == null) {
+            first = pending;
+        } else {
+            last.next = pending;
+        }
+        last = pending;
     }
 }
