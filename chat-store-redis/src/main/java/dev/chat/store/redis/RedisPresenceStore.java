@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.model.SmallSets;
 import dev.chat.domain.port.out.PresenceStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,7 +93,10 @@ final class RedisPresenceStore implements PresenceStore {
     private final RedisKeys keys;
     private final Duration lease;
     private final Clock clock;
-    /** The members this node added and keeps alive, with its sessions that have them there. */
+    /**
+     * The members this node added and keeps alive, with its sessions that have them there (an immutable set, replaced
+     * under the member's map entry's lock: one per connection, kept small).
+     */
     private final Map<RoomName, Map<Nickname, Set<SessionToken>>> local = new ConcurrentHashMap<>();
 
     RedisPresenceStore(UnifiedJedis redis, RedisCalls calls, RedisKeys keys, Duration lease, Clock clock) {
@@ -151,8 +155,7 @@ final class RedisPresenceStore implements PresenceStore {
     /** Only once Redis has the add: a failed add must not be renewed into a member nobody holds. */
     private void keepAlive(RoomName room, Nickname user, SessionToken session) {
         local.computeIfAbsent(room, r -> new ConcurrentHashMap<>())
-                .computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet())
-                .add(session);
+                .merge(user, Set.of(session), (held, added) -> SmallSets.with(held, session));
     }
 
     @Override
@@ -163,8 +166,9 @@ final class RedisPresenceStore implements PresenceStore {
             boolean[] lastHere = {false};
             local.computeIfPresent(room, (r, members) -> {
                 members.computeIfPresent(user, (u, sessions) -> {
-                    lastHere[0] = sessions.remove(session) && sessions.isEmpty();
-                    return sessions.isEmpty() ? null : sessions;
+                    lastHere[0] = sessions.equals(Set.of(session)); // the one session that had it here
+                    Set<SessionToken> remaining = SmallSets.without(sessions, session);
+                    return remaining.isEmpty() ? null : remaining;
                 });
                 return members.isEmpty() ? null : members;
             });
@@ -266,8 +270,11 @@ final class RedisPresenceStore implements PresenceStore {
      */
     void forget(SessionToken session) {
         local.values()
-                .forEach(members ->
-                        members.values().removeIf(sessions -> sessions.remove(session) && sessions.isEmpty()));
+                .forEach(members -> members.keySet()
+                        .forEach(user -> members.computeIfPresent(user, (u, sessions) -> {
+                            Set<SessionToken> remaining = SmallSets.without(sessions, session);
+                            return remaining.isEmpty() ? null : remaining;
+                        })));
     }
 
     /**
