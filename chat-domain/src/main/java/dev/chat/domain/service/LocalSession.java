@@ -10,7 +10,6 @@ import dev.chat.domain.port.out.ClientConnection;
 import dev.chat.domain.port.out.Scheduler;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,8 +20,8 @@ import java.util.Set;
  */
 final class LocalSession {
     /**
-     * The starting capacity of the per-room collections below: most sessions are in a room or two, and the default
-     * (16) would keep about 60 unused bytes per collection for each connection of a node.
+     * The starting capacity of the memberships below: most sessions are in a room or two, and the default (16) would
+     * keep about 60 unused bytes for each connection of a node.
      */
     private static final int ROOMS_MOST_HAVE = 2;
 
@@ -32,11 +31,12 @@ final class LocalSession {
     private volatile Set<RoomName> rooms = Set.of();
     /**
      * Rooms the session may still be listed in though it is not in them: an arrival was undone but the store did not
-     * answer the undo. The expiry leaves them too.
+     * answer the undo. The expiry leaves them too. Like the next, an immutable set replaced on change: almost always
+     * empty, and then it costs a connection nothing.
      */
-    final Set<RoomName> maybeListed = new HashSet<>(ROOMS_MOST_HAVE);
+    Set<RoomName> maybeListed = Set.of();
     /** Rooms the session was taken out of whose departure is still to be told (the bus did not answer). */
-    final Set<RoomName> departuresUntold = new HashSet<>(ROOMS_MOST_HAVE);
+    Set<RoomName> departuresUntold = Set.of();
     /** Where the rooms are delivered while connected; empty while detached. */
     final Map<RoomName, RoomMembership> memberships = new HashMap<>(ROOMS_MOST_HAVE);
 

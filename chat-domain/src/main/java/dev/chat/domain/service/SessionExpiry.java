@@ -6,6 +6,7 @@ import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.model.SmallSets;
 import dev.chat.domain.port.out.ClientConnection;
 import dev.chat.domain.port.out.Scheduler;
 import dev.chat.domain.port.out.SessionStore;
@@ -111,7 +112,7 @@ final class SessionExpiry {
                 localSessions.remove(session);
                 if (released == SessionStore.Released.OWNED_ELSEWHERE) {
                     session.clearRooms();
-                    session.maybeListed.clear();
+                    session.maybeListed = Set.of();
                     return;
                 }
             }
@@ -125,7 +126,7 @@ final class SessionExpiry {
                     return;
                 }
                 session.removeRoom(room);
-                session.maybeListed.remove(room);
+                session.maybeListed = SmallSets.without(session.maybeListed, room);
             }
         }
     }

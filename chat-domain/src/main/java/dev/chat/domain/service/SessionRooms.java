@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.RoomName;
+import dev.chat.domain.model.SmallSets;
 import dev.chat.domain.model.UserConnected;
 import dev.chat.domain.model.UserDisconnected;
 import dev.chat.domain.port.out.ChatMetrics;
@@ -60,11 +61,12 @@ final class SessionRooms {
         RoomCatchUp.Events events = null;
         long seq;
         try {
-            session.maybeListed.add(room); // until the add is known undone or the room committed
+            session.maybeListed =
+                    SmallSets.with(session.maybeListed, room); // until the add is known undone or the room committed
             // Undone even if the add itself failed: a store that timed out may still carry it out.
             undo.add(() -> {
                 presence.remove(room, session.nickname, session.token); // if this fails too, the expiry takes it out
-                session.maybeListed.remove(room);
+                session.maybeListed = SmallSets.without(session.maybeListed, room);
             });
             // False when another session of the same user is in the room already: the member is there, say nothing.
             boolean arrived;
@@ -99,7 +101,7 @@ final class SessionRooms {
             throw undo.rollBack(e);
         }
         // Committed: nothing below touches a store.
-        session.maybeListed.remove(room);
+        session.maybeListed = SmallSets.without(session.maybeListed, room);
         session.addRoom(room);
         if (membership != null) {
             session.memberships.put(room, membership);
@@ -174,11 +176,11 @@ final class SessionRooms {
     /** Takes the member out of the room's list and tells the room, once, even if a first try failed half-way. */
     void unlist(LocalSession session, RoomName room) {
         if (presence.remove(room, session.nickname, session.token)) {
-            session.departuresUntold.add(room);
+            session.departuresUntold = SmallSets.with(session.departuresUntold, room);
         }
         if (session.departuresUntold.contains(room)) {
             bus.publish(new UserDisconnected(room, session.nickname));
-            session.departuresUntold.remove(room);
+            session.departuresUntold = SmallSets.without(session.departuresUntold, room);
         }
     }
 

@@ -278,6 +278,35 @@ class StoreFailureTest {
     }
 
     @Test
+    void givenAJoinThatFailsWithItsUndo_theSessionsEndStillTakesTheMemberOutOfThatRoom() {
+        forEveryFailingCall(true, k -> {
+            RecordingConnection bystander = new RecordingConnection();
+            SessionToken bystanderToken = chat.connect(bystander);
+            chat.handle(bystanderToken, new JoinRoom(DEV, null));
+            RecordingConnection alice = new RecordingConnection();
+            SessionToken token = chat.connect(alice);
+            Nickname name = alice.received(Welcome.class).get(0).user();
+
+            // the failing call takes effect anyway and the store stays down, so the join's undo fails too
+            stores.failCall(k, true, true);
+            try {
+                chat.handle(token, new JoinRoom(DEV, "j1"));
+            } catch (ChatException refused) {
+                assertThat(refused.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+            }
+            stores.restore();
+            chat.disconnect(token, alice);
+            scheduler.advance(GRACE.plusSeconds(5));
+
+            assertThat(stores.realPresence.members(DEV)).as("k=%d", k).doesNotContain(name);
+            List<ServerEvent> aboutAlice = presenceOf(name, bystander);
+            assertThat(aboutAlice.isEmpty() || aboutAlice.get(aboutAlice.size() - 1) instanceof UserDisconnected)
+                    .as("k=%d: the bystander does not end up believing she is in", k)
+                    .isTrue();
+        });
+    }
+
+    @Test
     void givenTheStoreLostASessionDuringItsGrace_theMemberIsStillRemovedAndAnnouncedOnce() {
         fresh();
         RecordingConnection bystander = new RecordingConnection();
