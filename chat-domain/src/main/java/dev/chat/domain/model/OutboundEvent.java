@@ -14,22 +14,42 @@ import java.nio.charset.StandardCharsets;
 public final class OutboundEvent {
     private final ServerEvent event;
     private final String name;
-    private final String dataJson;
     private final String envelopeJson;
     private final int envelopeBytes;
+    /** Where {@code data} starts in the envelope; it ends before the envelope's closing brace. */
+    private final int dataStart;
+    /** Cut from the envelope on first use (a WebSocket never asks); racing first users each cut an equal copy. */
+    private volatile String dataJson;
     /** {@code envelopeJson} in UTF-8; racing first users each make an equal copy, and one of them stays. */
     private volatile byte[] envelopeUtf8;
 
-    public OutboundEvent(ServerEvent event, String name, String dataJson, String envelopeJson, int envelopeBytes) {
+    private OutboundEvent(
+            ServerEvent event, String name, String dataJson, String envelopeJson, int dataStart, int envelopeBytes) {
         this.event = requireNonNull(event, "event");
         this.name = requireNonNull(name, "name");
-        this.dataJson = requireNonNull(dataJson, "dataJson");
+        this.dataJson = dataJson;
         this.envelopeJson = requireNonNull(envelopeJson, "envelopeJson");
+        this.dataStart = dataStart;
         this.envelopeBytes = envelopeBytes;
+    }
+
+    public OutboundEvent(ServerEvent event, String name, String dataJson, String envelopeJson, int envelopeBytes) {
+        this(event, name, requireNonNull(dataJson, "dataJson"), envelopeJson, -1, envelopeBytes);
     }
 
     public OutboundEvent(ServerEvent event, String name, String dataJson, String envelopeJson) {
         this(event, name, dataJson, envelopeJson, utf8Length(envelopeJson));
+    }
+
+    /**
+     * An event from its envelope alone, {@code {"event":..,"data":DATA}}, whose {@code DATA} starts at {@code
+     * dataStart}.
+     */
+    public static OutboundEvent ofEnvelope(ServerEvent event, String name, String envelopeJson, int dataStart) {
+        if (dataStart < 0 || dataStart >= envelopeJson.length() || !envelopeJson.endsWith("}")) {
+            throw new IllegalArgumentException("no data at " + dataStart + " in " + envelopeJson);
+        }
+        return new OutboundEvent(event, name, null, envelopeJson, dataStart, utf8Length(envelopeJson));
     }
 
     public ServerEvent event() {
@@ -41,7 +61,12 @@ public final class OutboundEvent {
     }
 
     public String dataJson() {
-        return dataJson;
+        String data = dataJson;
+        if (data == null) {
+            data = envelopeJson.substring(dataStart, envelopeJson.length() - 1);
+            dataJson = data;
+        }
+        return data;
     }
 
     public String envelopeJson() {

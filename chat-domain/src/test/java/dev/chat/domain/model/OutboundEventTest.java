@@ -1,6 +1,7 @@
 package dev.chat.domain.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -30,5 +31,26 @@ class OutboundEventTest {
         assertThat(event.envelopeUtf8()).isEqualTo(envelope.getBytes(StandardCharsets.UTF_8));
         assertThat(event.envelopeUtf8()).isSameAs(event.envelopeUtf8());
         assertThat(event.envelopeUtf8()).hasSize(event.envelopeBytes());
+    }
+
+    @Test
+    void givenOnlyAnEnvelope_itsDataIsTheObjectAfterData_cutOnceWhenAsked() {
+        String envelope = "{\"event\":\"heartbeat\",\"data\":{\"n\":\"é\"}}";
+        OutboundEvent event = OutboundEvent.ofEnvelope(Heartbeat.INSTANCE, "heartbeat", envelope, 28);
+
+        assertThat(event.dataJson()).isEqualTo("{\"n\":\"é\"}");
+        assertThat(event.dataJson()).isSameAs(event.dataJson());
+        assertThat(event.envelopeJson()).isSameAs(envelope);
+        assertThat(event.envelopeBytes()).isEqualTo(envelope.getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    @Test
+    void givenADataStartOutsideTheEnvelope_itIsRefused() {
+        String envelope = "{\"event\":\"heartbeat\",\"data\":{}}";
+
+        assertThatThrownBy(() -> OutboundEvent.ofEnvelope(Heartbeat.INSTANCE, "heartbeat", envelope, envelope.length()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> OutboundEvent.ofEnvelope(Heartbeat.INSTANCE, "heartbeat", envelope, -1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
