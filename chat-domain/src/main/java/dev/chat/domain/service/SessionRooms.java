@@ -12,7 +12,6 @@ import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.PresenceStore;
 import dev.chat.domain.port.out.SessionStore;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -89,7 +88,7 @@ final class SessionRooms {
             if (save) {
                 Set<RoomName> before = session.rooms();
                 undo.add(() -> save(session, before)); // first: a save that timed out may still land
-                save(session, with(before, room));
+                save(session, SmallSets.with(before, room));
             }
             // An announcement cannot be taken back, only answered: if this one timed out yet went out, the room hears
             // the member leave again.
@@ -122,10 +121,8 @@ final class SessionRooms {
         try {
             seq = history.position(room).seq();
             Set<RoomName> before = session.rooms();
-            Set<RoomName> after = new HashSet<>(before);
-            after.remove(room);
             undo.add(() -> save(session, before)); // first: a save that timed out may still land
-            save(session, after);
+            save(session, SmallSets.without(before, room));
             // Undone even if the remove itself failed: a store that timed out may still carry it out.
             undo.add(() -> presence.add(room, session.nickname, session.token));
             boolean wasListed = presence.remove(room, session.nickname, session.token); // its last session there
@@ -186,11 +183,5 @@ final class SessionRooms {
 
     private void save(LocalSession session, Set<RoomName> rooms) {
         sessions.update(session.record(Set.copyOf(rooms)));
-    }
-
-    private static Set<RoomName> with(Set<RoomName> rooms, RoomName room) {
-        Set<RoomName> more = new HashSet<>(rooms);
-        more.add(room);
-        return more;
     }
 }

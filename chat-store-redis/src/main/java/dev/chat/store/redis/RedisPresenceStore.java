@@ -166,9 +166,8 @@ final class RedisPresenceStore implements PresenceStore {
             boolean[] lastHere = {false};
             local.computeIfPresent(room, (r, members) -> {
                 members.computeIfPresent(user, (u, sessions) -> {
-                    lastHere[0] = sessions.equals(Set.of(session)); // the one session that had it here
-                    Set<SessionToken> remaining = SmallSets.without(sessions, session);
-                    return remaining.isEmpty() ? null : remaining;
+                    lastHere[0] = sessions.size() == 1 && sessions.contains(session);
+                    return heldWithout(sessions, session);
                 });
                 return members.isEmpty() ? null : members;
             });
@@ -269,12 +268,17 @@ final class RedisPresenceStore implements PresenceStore {
      * Members this node still has other sessions for stay renewed.
      */
     void forget(SessionToken session) {
-        local.values()
-                .forEach(members -> members.keySet()
-                        .forEach(user -> members.computeIfPresent(user, (u, sessions) -> {
-                            Set<SessionToken> remaining = SmallSets.without(sessions, session);
-                            return remaining.isEmpty() ? null : remaining;
-                        })));
+        for (Map<Nickname, Set<SessionToken>> members : local.values()) {
+            for (Nickname user : members.keySet()) {
+                members.computeIfPresent(user, (u, sessions) -> heldWithout(sessions, session));
+            }
+        }
+    }
+
+    /** The member's sessions here without this one; null (the member dropped) when none is left. */
+    private static Set<SessionToken> heldWithout(Set<SessionToken> sessions, SessionToken session) {
+        Set<SessionToken> remaining = SmallSets.without(sessions, session);
+        return remaining.isEmpty() ? null : remaining;
     }
 
     /**
