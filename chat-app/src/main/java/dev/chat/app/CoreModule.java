@@ -13,6 +13,7 @@ import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.NicknameGenerator;
 import dev.chat.domain.port.out.PresenceStore;
+import dev.chat.domain.port.out.RoomEntry;
 import dev.chat.domain.port.out.SessionStore;
 import dev.chat.domain.port.out.SignInVerifier;
 import dev.chat.domain.service.ChatService;
@@ -145,7 +146,8 @@ final class CoreModule extends AbstractModule {
             ExecutorScheduler scheduler,
             ChatMetrics metrics,
             CommandRates rates,
-            SignInVerifier signIn) {
+            SignInVerifier signIn,
+            RoomEntry entry) {
         ChatService.Ports ports = new ChatService.Ports(
                 sessions,
                 presence,
@@ -157,7 +159,8 @@ final class CoreModule extends AbstractModule {
                 scheduler,
                 metrics,
                 rates,
-                signIn);
+                signIn,
+                entry);
         ChatConfig.Messaging messaging = config.messaging();
         return new ChatService(
                 ports,

@@ -12,6 +12,7 @@ import dev.chat.domain.port.out.CommandRates;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.PresenceStore;
+import dev.chat.domain.port.out.RoomEntry;
 import dev.chat.domain.port.out.SessionStore;
 import dev.chat.relay.InMemorySessionRelay;
 import dev.chat.relay.SessionRelay;
@@ -51,6 +52,11 @@ final class InMemoryStoreModule extends AbstractModule {
     @Singleton
     PresenceStore presence() {
         return new InMemoryPresenceStore();
+    }
+
+    @Provides
+    RoomEntry entry(PresenceStore presence, MessageHistory history) {
+        return RoomEntry.of(presence, history);
     }
 
     @Provides

@@ -8,6 +8,7 @@ import dev.chat.domain.port.out.CommandRates;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.PresenceStore;
+import dev.chat.domain.port.out.RoomEntry;
 import dev.chat.domain.port.out.SessionStore;
 import dev.chat.relay.SessionRelay;
 import dev.chat.store.redis.RedisStores;
@@ -50,6 +51,11 @@ final class RedisStoreModule extends AbstractModule {
     @Provides
     PresenceStore presence(RedisStores stores) {
         return stores.presence();
+    }
+
+    @Provides
+    RoomEntry entry(RedisStores stores) {
+        return stores.entry();
     }
 
     @Provides

@@ -38,6 +38,7 @@ import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.NicknameGenerator;
 import dev.chat.domain.port.out.PresenceStore;
+import dev.chat.domain.port.out.RoomEntry;
 import dev.chat.domain.port.out.Scheduler;
 import dev.chat.domain.port.out.SessionStore;
 import dev.chat.domain.port.out.SignInVerifier;
@@ -96,7 +97,14 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                         limits.presenceInterval(),
                         limits.presenceFramesPerSecond()));
         this.rooms = new SessionRooms(
-                ports.sessions(), ports.presence(), ports.history(), ports.bus(), hub, catchUp, ports.metrics());
+                ports.sessions(),
+                ports.presence(),
+                ports.history(),
+                ports.entry(),
+                ports.bus(),
+                hub,
+                catchUp,
+                ports.metrics());
         this.expiry =
                 new SessionExpiry(ports.sessions(), ports.scheduler(), limits.reconnectGrace(), localSessions, rooms);
         this.poster = new MessagePoster(ports.history(), ports.clock(), limits, ports.metrics());
@@ -117,7 +125,8 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             Scheduler scheduler,
             ChatMetrics metrics,
             CommandRates rates,
-            SignInVerifier signIn) {
+            SignInVerifier signIn,
+            RoomEntry entry) {
         public Ports {
             requireNonNull(sessions, "sessions");
             requireNonNull(presence, "presence");
@@ -130,6 +139,35 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             requireNonNull(metrics, "metrics");
             requireNonNull(rates, "rates");
             requireNonNull(signIn, "signIn");
+            requireNonNull(entry, "entry");
+        }
+
+        /** With each joiner's add and reads made of the presence and history ports' own calls. */
+        public Ports(
+                SessionStore sessions,
+                PresenceStore presence,
+                MessageHistory history,
+                EventBus bus,
+                NicknameGenerator nicknames,
+                EventEncoder encoder,
+                Clock clock,
+                Scheduler scheduler,
+                ChatMetrics metrics,
+                CommandRates rates,
+                SignInVerifier signIn) {
+            this(
+                    sessions,
+                    presence,
+                    history,
+                    bus,
+                    nicknames,
+                    encoder,
+                    clock,
+                    scheduler,
+                    metrics,
+                    rates,
+                    signIn,
+                    RoomEntry.of(presence, history));
         }
 
         /** Without metrics, rate limits or sign-in. */
@@ -158,12 +196,14 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
 
         public Ports withRates(CommandRates newRates) {
             return new Ports(
-                    sessions, presence, history, bus, nicknames, encoder, clock, scheduler, metrics, newRates, signIn);
+                    sessions, presence, history, bus, nicknames, encoder, clock, scheduler, metrics, newRates, signIn,
+                    entry);
         }
 
         public Ports withSignIn(SignInVerifier newSignIn) {
             return new Ports(
-                    sessions, presence, history, bus, nicknames, encoder, clock, scheduler, metrics, rates, newSignIn);
+                    sessions, presence, history, bus, nicknames, encoder, clock, scheduler, metrics, rates, newSignIn,
+                    entry);
         }
     }
 

@@ -77,13 +77,18 @@ final class RoomCatchUp {
         return memberListLimit + 1;
     }
 
+    /** How many of a room's latest messages a joiner is sent. */
+    int joinHistory() {
+        return joinHistory;
+    }
+
     /**
      * For a joiner: the room's last few messages, then its members.
      *
      * @param first the room's first {@link #snapshotReads} members with its count, read after the joiner's add
+     * @param latest the room's latest {@link #joinHistory} messages, read after the joiner's add
      */
-    Events forJoiner(RoomName room, PresenceStore.FirstMembers first) {
-        HistorySlice latest = history.latest(room, joinHistory);
+    Events forJoiner(RoomName room, PresenceStore.FirstMembers first, HistorySlice latest) {
         RoomPosition now = new RoomPosition(latest.epoch(), latest.lastSeq());
         List<OutboundEvent> events = new ArrayList<>();
         EncodedMessages before = joinersMessages.get(room);

@@ -11,6 +11,7 @@ import dev.chat.domain.port.out.ChatMetrics;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.PresenceStore;
+import dev.chat.domain.port.out.RoomEntry;
 import dev.chat.domain.port.out.SessionStore;
 import java.util.List;
 import java.util.Set;
@@ -25,6 +26,7 @@ final class SessionRooms {
     private final SessionStore sessions;
     private final PresenceStore presence;
     private final MessageHistory history;
+    private final RoomEntry entry;
     private final EventBus bus;
     private final RoomHub hub;
     private final RoomCatchUp catchUp;
@@ -34,6 +36,7 @@ final class SessionRooms {
             SessionStore sessions,
             PresenceStore presence,
             MessageHistory history,
+            RoomEntry entry,
             EventBus bus,
             RoomHub hub,
             RoomCatchUp catchUp,
@@ -41,6 +44,7 @@ final class SessionRooms {
         this.sessions = requireNonNull(sessions, "sessions");
         this.presence = requireNonNull(presence, "presence");
         this.history = requireNonNull(history, "history");
+        this.entry = requireNonNull(entry, "entry");
         this.bus = requireNonNull(bus, "bus");
         this.hub = requireNonNull(hub, "hub");
         this.catchUp = requireNonNull(catchUp, "catchUp");
@@ -75,11 +79,12 @@ final class SessionRooms {
                 hub.attach(attached); // undoes itself if the bus refuses
                 undo.add(() -> hub.detach(attached));
                 membership = attached;
-                // The add and the snapshot's read in one go (one round trip with Redis): the snapshot lists the joiner.
-                PresenceStore.Joined joined =
-                        presence.addAndReadFirst(room, session.nickname, session.token, catchUp.snapshotReads());
-                arrived = joined.arrived();
-                events = catchUp.forJoiner(room, joined.first());
+                // The add and the catch-up's reads in one go (one round trip with Redis): the snapshot lists the
+                // joiner.
+                RoomEntry.Entered entered = entry.enter(
+                        room, session.nickname, session.token, catchUp.snapshotReads(), catchUp.joinHistory());
+                arrived = entered.arrived();
+                events = catchUp.forJoiner(room, entered.first(), entered.latest());
                 seq = events.coveredThroughSeq();
             } else {
                 arrived = presence.add(room, session.nickname, session.token);

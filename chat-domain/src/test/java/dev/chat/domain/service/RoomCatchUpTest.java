@@ -17,6 +17,7 @@ import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.RoomPosition;
 import dev.chat.domain.model.ServerEvent;
 import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.port.out.RoomEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,10 +38,7 @@ class RoomCatchUpTest {
     void givenAJoiner_itGetsTheLastFewMessagesThenTheMembers_atTheLastOnesSeq() {
         post(5);
 
-        RoomCatchUp.Events events = catchUp.forJoiner(
-                ROOM,
-                presence.addAndReadFirst(ROOM, ME, SessionToken.generate(), catchUp.snapshotReads())
-                        .first());
+        RoomCatchUp.Events events = join(ROOM, ME);
 
         assertThat(events(events))
                 .extracting(e -> e.getClass().getSimpleName())
@@ -132,20 +130,21 @@ class RoomCatchUpTest {
         for (int i = 0; i < RoomCatchUp.ENCODED_ROOMS * 3; i++) {
             RoomName room = RoomName.of("room" + i);
             history.append(new MessageDraft(room, "id", new Nickname("Other"), "text", Instant.EPOCH, null));
-            catchUp.forJoiner(
-                    room,
-                    presence.addAndReadFirst(room, ME, SessionToken.generate(), 10)
-                            .first());
+            join(room, ME);
 
             assertThat(catchUp.roomsWithEncodedMessages()).isBetween(1, RoomCatchUp.ENCODED_ROOMS);
         }
     }
 
     private RoomCatchUp.Events join(String nickname) {
-        return catchUp.forJoiner(
-                ROOM,
-                presence.addAndReadFirst(ROOM, new Nickname(nickname), SessionToken.generate(), catchUp.snapshotReads())
-                        .first());
+        return join(ROOM, new Nickname(nickname));
+    }
+
+    /** As a joiner's entry reads it: the add first, then the members and messages it is shown. */
+    private RoomCatchUp.Events join(RoomName room, Nickname who) {
+        RoomEntry.Entered entered = RoomEntry.of(presence, history)
+                .enter(room, who, SessionToken.generate(), catchUp.snapshotReads(), catchUp.joinHistory());
+        return catchUp.forJoiner(room, entered.first(), entered.latest());
     }
 
     private void post(int count) {

@@ -55,15 +55,24 @@ final class RedisMessageHistory implements MessageHistory {
             + "local payloads = {} "
             + "for i, entry in ipairs(entries) do payloads[i] = entry[2][2] end "
             + "return {redis.call('GET', KEYS[3]), tostring(last), tostring(firstSeq), payloads}";
-    // KEYS: seq, log, epoch. ARGV: new epoch, limit. The latest messages up to the seq read, newest read first.
-    private static final String LATEST = "redis.call('SET', KEYS[3], ARGV[1], 'NX') "
-            + "local last = redis.call('GET', KEYS[1]) or '0' "
+    /**
+     * Reads a room's epoch (creating it if missing), latest seq and latest messages up to that seq, oldest first, into
+     * the locals {@code epoch}, {@code last} and {@code payloads}; expects the locals {@code seqKey}, {@code logKey},
+     * {@code epochKey}, {@code newEpoch} and {@code limit}. Shared with a joiner's entry ({@link RedisPresenceStore}).
+     */
+    static final String READ_LATEST = "redis.call('SET', epochKey, newEpoch, 'NX') "
+            + "local last = redis.call('GET', seqKey) or '0' "
             + "local payloads = {} "
-            + "if tonumber(ARGV[2]) > 0 and last ~= '0' then "
-            + "local entries = redis.call('XREVRANGE', KEYS[2], last .. '-0', '-', 'COUNT', ARGV[2]) "
+            + "if tonumber(limit) > 0 and last ~= '0' then "
+            + "local entries = redis.call('XREVRANGE', logKey, last .. '-0', '-', 'COUNT', limit) "
             + "for i = #entries, 1, -1 do payloads[#payloads + 1] = entries[i][2][2] end "
             + "end "
-            + "return {redis.call('GET', KEYS[3]), last, payloads}";
+            + "local epoch = redis.call('GET', epochKey) ";
+    // KEYS: seq, log, epoch. ARGV: new epoch, limit.
+    private static final String LATEST =
+            "local seqKey, logKey, epochKey, newEpoch, limit = KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2] "
+                    + READ_LATEST
+                    + "return {epoch, last, payloads}";
 
     private final UnifiedJedis redis;
     private final RedisCalls calls;
@@ -137,18 +146,30 @@ final class RedisMessageHistory implements MessageHistory {
     @Override
     public HistorySlice latest(RoomName room, int limit) {
         return calls.call(() -> {
-            List<?> reply = (List<?>) redis.eval(
-                    LATEST,
-                    List.of(keys.seq(room), keys.log(room), keys.epoch(room)),
-                    List.of(newEpoch(), Integer.toString(Math.max(0, limit))));
-            long last = Long.parseLong((String) reply.get(1));
-            List<ChatMessage> messages = new ArrayList<>();
-            for (Object payload : (List<?>) reply.get(2)) {
-                messages.add((ChatMessage) codec.decode((String) payload));
-            }
-            return new HistorySlice(
-                    (String) reply.get(0), last, messages, MessageHistory.isComplete(messages, last, limit));
+            List<?> reply = (List<?>) redis.eval(LATEST, latestKeys(room), latestArguments(limit));
+            return latestFrom(reply, 0, limit);
         });
+    }
+
+    /** {@link #READ_LATEST}'s keys: seq, log, epoch. */
+    List<String> latestKeys(RoomName room) {
+        return List.of(keys.seq(room), keys.log(room), keys.epoch(room));
+    }
+
+    /** {@link #READ_LATEST}'s arguments: new epoch, limit. */
+    static List<String> latestArguments(int limit) {
+        return List.of(newEpoch(), Integer.toString(Math.max(0, limit)));
+    }
+
+    /** The slice in a reply that holds {@link #READ_LATEST}'s epoch, last and payloads from {@code at} on. */
+    HistorySlice latestFrom(List<?> reply, int at, int limit) {
+        long last = Long.parseLong((String) reply.get(at + 1));
+        List<ChatMessage> messages = new ArrayList<>();
+        for (Object payload : (List<?>) reply.get(at + 2)) {
+            messages.add((ChatMessage) codec.decode((String) payload));
+        }
+        return new HistorySlice(
+                (String) reply.get(at), last, messages, MessageHistory.isComplete(messages, last, limit));
     }
 
     private static String newEpoch() {

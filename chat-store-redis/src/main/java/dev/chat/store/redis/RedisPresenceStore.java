@@ -7,6 +7,7 @@ import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.model.SmallSets;
 import dev.chat.domain.port.out.PresenceStore;
+import dev.chat.domain.port.out.RoomEntry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,13 +78,28 @@ final class RedisPresenceStore implements PresenceStore {
 
     /**
      * A joiner's add (as {@link #ADD}) then {@link #PAGE_AND_COUNT}, in one round trip: KEYS: presence, names, holders.
-     * ARGV: from, how many to read, now (ms), nickname, session, lease end. Returns {@link #PAGE_AND_COUNT}'s reply and
-     * 1 if the member was not listed before.
+     * ARGV: from, how many to read, now (ms), nickname, session, lease end. Leaves {@link #PAGE_AND_COUNT}'s reply and
+     * {@code added} in {@code joined}.
      */
     private static final String ADD_THEN_PAGE_AND_COUNT = "local user, session, lease = ARGV[4], ARGV[5], ARGV[6] "
             + ADD_MEMBER
             + READ_PAGE
-            + "return {live, #names, names[#names] or false, redis.call('ZCOUNT', KEYS[1], ARGV[3], '+inf'), added}";
+            + "local joined = {live, #names, names[#names] or false, redis.call('ZCOUNT', KEYS[1], ARGV[3], '+inf'), "
+            + "added} ";
+    /** {@link #ADD_THEN_PAGE_AND_COUNT}'s {@code joined}. */
+    private static final String JOIN = ADD_THEN_PAGE_AND_COUNT + "return joined";
+    /**
+     * {@link #JOIN}, then the history's {@link RedisMessageHistory#READ_LATEST}, whose keys (seq, log, epoch) and
+     * arguments (new epoch, limit) follow; they are in the room's hash slot too. Returns {@code joined}, then epoch,
+     * last and payloads.
+     */
+    private static final String ENTER = ADD_THEN_PAGE_AND_COUNT
+            + "local seqKey, logKey, epochKey, newEpoch, limit = KEYS[4], KEYS[5], KEYS[6], ARGV[7], ARGV[8] "
+            + RedisMessageHistory.READ_LATEST
+            + "joined[#joined + 1] = epoch joined[#joined + 1] = last joined[#joined + 1] = payloads "
+            + "return joined";
+    /** Where {@link #ENTER}'s reply holds the history's part. */
+    private static final int ENTER_HISTORY_AT = 5;
 
     /** Names read from the index per round trip. */
     private static final int PAGE_READ = 1_000;
@@ -127,22 +143,79 @@ final class RedisPresenceStore implements PresenceStore {
     @Override
     public Joined addAndReadFirst(RoomName room, Nickname user, SessionToken session, int limit) {
         return calls.call(() -> {
-            listRoomForTheSweep(room);
             long now = clock.millis();
-            int wanted = Math.min(limit, PAGE_READ);
-            List<?> reply = (List<?>) redis.eval(
-                    ADD_THEN_PAGE_AND_COUNT,
-                    List.of(keys.presence(room), keys.presenceNames(room), keys.presenceHolders(room, user)),
-                    List.of(
-                            "-",
-                            Integer.toString(wanted),
-                            Long.toString(now),
-                            user.value(),
-                            session.value(),
-                            Long.toString((long) leaseEnd())));
-            keepAlive(room, user, session);
-            return new Joined(Long.valueOf(1).equals(reply.get(4)), firstMembers(room, limit, wanted, now, reply));
+            List<?> reply = join(JOIN, room, user, session, limit, now, List.of(), List.of());
+            return joined(room, limit, now, reply);
         });
+    }
+
+    /**
+     * A joiner's whole entry in one round trip: {@link #addAndReadFirst} with the room's latest messages read from
+     * {@code history}'s keys in the same script.
+     */
+    RoomEntry entryWith(RedisMessageHistory history) {
+        requireNonNull(history, "history");
+        return (room, user, session, memberReads, historyLimit) ->
+                enter(room, user, session, memberReads, history, historyLimit);
+    }
+
+    private RoomEntry.Entered enter(
+            RoomName room,
+            Nickname user,
+            SessionToken session,
+            int limit,
+            RedisMessageHistory history,
+            int historyLimit) {
+        return calls.call(() -> {
+            long now = clock.millis();
+            List<?> reply = join(
+                    ENTER,
+                    room,
+                    user,
+                    session,
+                    limit,
+                    now,
+                    history.latestKeys(room),
+                    RedisMessageHistory.latestArguments(historyLimit));
+            Joined joined = joined(room, limit, now, reply);
+            return new RoomEntry.Entered(
+                    joined.arrived(), joined.first(), history.latestFrom(reply, ENTER_HISTORY_AT, historyLimit));
+        });
+    }
+
+    /** Runs a script that starts with {@link #ADD_THEN_PAGE_AND_COUNT}, its own keys and arguments after the add's. */
+    private List<?> join(
+            String script,
+            RoomName room,
+            Nickname user,
+            SessionToken session,
+            int limit,
+            long now,
+            List<String> moreKeys,
+            List<String> moreArguments) {
+        listRoomForTheSweep(room);
+        List<String> scriptKeys = new ArrayList<>(3 + moreKeys.size());
+        scriptKeys.addAll(List.of(keys.presence(room), keys.presenceNames(room), keys.presenceHolders(room, user)));
+        scriptKeys.addAll(moreKeys);
+        List<String> arguments = new ArrayList<>(6 + moreArguments.size());
+        arguments.addAll(List.of(
+                "-",
+                Integer.toString(Math.min(limit, PAGE_READ)),
+                Long.toString(now),
+                user.value(),
+                session.value(),
+                Long.toString((long) leaseEnd())));
+        arguments.addAll(moreArguments);
+        List<?> reply = (List<?>) redis.eval(script, scriptKeys, arguments);
+        keepAlive(room, user, session);
+        return reply;
+    }
+
+    /** The add's outcome and the first members, from a reply that starts with {@code joined}. */
+    private Joined joined(RoomName room, int limit, long now, List<?> reply) {
+        return new Joined(
+                Long.valueOf(1).equals(reply.get(4)),
+                firstMembers(room, limit, Math.min(limit, PAGE_READ), now, reply));
     }
 
     /** The sweep's list of rooms; a room this node already holds members in is on it (renewals keep it so). */

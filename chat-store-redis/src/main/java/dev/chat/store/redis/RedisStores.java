@@ -10,6 +10,7 @@ import dev.chat.domain.port.out.CommandRates;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.PresenceStore;
+import dev.chat.domain.port.out.RoomEntry;
 import dev.chat.domain.port.out.SessionStore;
 import dev.chat.relay.SessionRelay;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -55,6 +56,7 @@ public final class RedisStores implements AutoCloseable {
     private final RedisEventBus bus;
     private final RedisMessageHistory history;
     private final RedisPresenceStore presence;
+    private final RoomEntry entry;
     private final RedisSessionStore sessions;
     private final RedisSessionRelay relay;
     private final Settings settings;
@@ -135,6 +137,7 @@ public final class RedisStores implements AutoCloseable {
                 () -> handle(this::renewSessions));
         this.history = new RedisMessageHistory(redis, calls, keys, codec, settings.historySize());
         this.presence = new RedisPresenceStore(redis, calls, keys, settings.presenceLease(), clock);
+        this.entry = presence.entryWith(history);
         this.sessions = new RedisSessionStore(redis, calls, keys, settings.sessionTtl(), nodeId, this::send);
         this.sessions.onLetGo(presence::forget);
         this.relay = new RedisSessionRelay(sessions, calls, this::send, registry);
@@ -229,6 +232,11 @@ public final class RedisStores implements AutoCloseable {
 
     public PresenceStore presence() {
         return presence;
+    }
+
+    /** A joiner's add, first members and latest messages in one script. */
+    public RoomEntry entry() {
+        return entry;
     }
 
     public SessionStore sessions() {
