@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,8 @@ final class WarmUp {
     private static final int ECHO_WINDOW = 4;
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+    /** The shortest warm-up that may end on a quiet compiler: its first windows are all compiling. */
+    static final Duration MINIMUM = Duration.ofSeconds(2);
     /** Characters of the node's namespace kept in the warm-up's, which must fit in 64 with its suffix. */
     private static final int NAMESPACE_KEPT = 40;
 
@@ -41,6 +44,7 @@ final class WarmUp {
      *
      * @param redisNamespace where in Redis it ran, or null if it ran in memory
      * @param redisKeysDeleted how many keys it left there, all deleted at its end (-1 if deleting them failed)
+     * @param compilerWentQuiet whether it ended because the compiler was done, before its budget ran out
      */
     record Report(
             Duration took,
@@ -50,11 +54,16 @@ final class WarmUp {
             long connects,
             List<String> failures,
             String redisNamespace,
-            long redisKeysDeleted) {}
+            long redisKeysDeleted,
+            boolean compilerWentQuiet) {}
 
     private final Duration budget;
-    /** Set when the traffic starts, before any client thread. */
-    private long deadlineNanos;
+    /** The JIT compiler's work, or null when the JVM does not tell (the warm-up then runs its whole budget). */
+    private final CompilerQuiet compiler;
+    /** Set when the traffic starts, before any client thread; brought forward once the compiler is quiet. */
+    private volatile long deadlineNanos;
+    /** Whether the traffic ended because the compiler had gone quiet, before the budget ran out. */
+    private volatile boolean compilerWentQuiet;
 
     private final AtomicLong echoes = new AtomicLong();
     private final AtomicLong framesReceived = new AtomicLong();
@@ -62,19 +71,31 @@ final class WarmUp {
     private final List<String> failures = new ArrayList<>();
     private volatile boolean stopping;
 
-    private WarmUp(Duration budget) {
+    private WarmUp(Duration budget, CompilerQuiet compiler) {
         this.budget = budget;
+        this.compiler = compiler;
     }
 
-    /** Warms up for {@code config}'s {@code warmUp} duration (nothing when it is zero). */
+    /**
+     * Warms up until this JVM's compiler is done with what the traffic runs, for at most {@code config}'s {@code
+     * warmUp} duration (nothing when it is zero).
+     */
     static Report run(ChatConfig config) {
+        return run(config, CompilerQuiet.ofThisJvm());
+    }
+
+    /** Warms up until {@code compiler} (null: none) is quiet, for at most {@code config}'s {@code warmUp} duration. */
+    static Report run(ChatConfig config, CompilerQuiet compiler) {
         Duration budget = config.operations().warmUp();
         if (budget.isZero()) {
-            return new Report(Duration.ZERO, 0, 0, 0, 0, List.of(), null, 0);
+            return new Report(Duration.ZERO, 0, 0, 0, 0, List.of(), null, 0, false);
         }
-        log.info("warming up for {} s on a private loopback server (CHAT_WARMUP_SECONDS)", budget.toSeconds());
+        log.info(
+                "warming up on a private loopback server until the compiler is done, for {} s at most "
+                        + "(CHAT_WARMUP_SECONDS)",
+                budget.toSeconds());
         long started = System.nanoTime();
-        WarmUp warmUp = new WarmUp(budget);
+        WarmUp warmUp = new WarmUp(budget, compiler);
         String namespace =
                 config.store().isRedis() ? privateNamespace(config.store().redisNamespace()) : null;
         PrivateServer server = null;
@@ -96,8 +117,9 @@ final class WarmUp {
                 Duration.ofNanos(System.nanoTime() - started), port, server.onRedis() ? namespace : null, keysDeleted);
         if (report.failures().isEmpty()) {
             log.info(
-                    "warmed up in {} ms: {} messages echoed, {} frames fanned out, {} connects",
+                    "warmed up in {} ms ({}): {} messages echoed, {} frames fanned out, {} connects",
                     report.took().toMillis(),
+                    report.compilerWentQuiet() ? "the compiler was done" : "CHAT_WARMUP_SECONDS ran out",
                     report.echoes(),
                     report.framesReceived(),
                     report.connects());
@@ -193,6 +215,7 @@ final class WarmUp {
                 threads.add(start(name, () -> echo(port, name)));
             }
             threads.add(start("warm-up-connects", () -> connectAndLeave(port)));
+            endOnceTheCompilerIsQuiet();
             for (Thread thread : threads.subList(LISTENERS, threads.size())) {
                 thread.join(); // each stops by itself at the deadline
             }
@@ -209,6 +232,27 @@ final class WarmUp {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            }
+        }
+    }
+
+    /**
+     * Returns once the traffic is over: the budget spent, or brought forward to now because the compiler was quiet
+     * through a whole window (at the earliest after {@link #MINIMUM}): what the traffic runs is compiled by then.
+     */
+    private void endOnceTheCompilerIsQuiet() throws InterruptedException {
+        long earliest = System.nanoTime() + MINIMUM.toNanos();
+        while (!isOver()) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+            Thread.sleep(Math.max(1, Math.min(CompilerQuiet.WINDOW.toMillis(), left)));
+            if (compiler == null || isOver()) {
+                continue;
+            }
+            long worked = compiler.endWindow();
+            log.debug("the compiler worked {} ms in the last {} ms", worked, CompilerQuiet.WINDOW.toMillis());
+            if (CompilerQuiet.isQuiet(worked) && System.nanoTime() - earliest >= 0) {
+                compilerWentQuiet = true;
+                deadlineNanos = System.nanoTime();
             }
         }
     }
@@ -289,7 +333,8 @@ final class WarmUp {
                 connects.get(),
                 List.copyOf(failures),
                 redisNamespace,
-                redisKeysDeleted);
+                redisKeysDeleted,
+                compilerWentQuiet);
     }
 
     private static Thread start(String name, Runnable task) {

@@ -22,7 +22,7 @@ class ChatConfigLoaderTest {
         assertThat(config.connections().pingInterval()).isEqualTo(Duration.ofSeconds(25));
         assertThat(config.messaging().reconnectGrace()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.store().redisTimeout()).isEqualTo(Duration.ofMillis(1000));
-        assertThat(config.operations().warmUp()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.operations().warmUp()).isEqualTo(Duration.ofSeconds(20));
     }
 
     @Test

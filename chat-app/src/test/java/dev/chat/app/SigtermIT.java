@@ -48,6 +48,7 @@ class SigtermIT {
         builder.environment().put("CHAT_HOST", "127.0.0.1");
         builder.environment().put("CHAT_DRAIN_ACCEPT_SECONDS", "1");
         builder.environment().put("CHAT_DRAIN_SECONDS", "3");
+        builder.environment().put("CHAT_WARMUP_SECONDS", "5"); // at most: within the wait for /ready below
         process = builder.start();
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))

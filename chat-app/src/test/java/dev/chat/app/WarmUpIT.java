@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
@@ -48,6 +49,32 @@ class WarmUpIT {
         assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), report.port()).close())
                 .as("the private server is stopped")
                 .isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void givenTheCompilerIsDone_theWarmUpEndsBeforeItsBudget_butNotBeforeItsMinimum() {
+        ChatConfig config = withWarmUp(ChatConfig.defaults(0), Duration.ofSeconds(60));
+        CompilerQuiet idleCompiler = new CompilerQuiet(() -> 0);
+
+        WarmUp.Report report = WarmUp.run(config, idleCompiler);
+
+        assertThat(report.failures()).isEmpty();
+        assertThat(report.compilerWentQuiet()).isTrue();
+        assertThat(report.echoes()).isPositive();
+        assertThat(report.took()).isGreaterThanOrEqualTo(WarmUp.MINIMUM).isLessThan(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void givenTheCompilerKeepsWorking_theWarmUpRunsItsWholeBudget() {
+        ChatConfig config = withWarmUp(ChatConfig.defaults(0), Duration.ofSeconds(3));
+        AtomicLong compiled = new AtomicLong();
+        CompilerQuiet busyCompiler = new CompilerQuiet(() -> compiled.addAndGet(CompilerQuiet.WINDOW.toMillis()));
+
+        WarmUp.Report report = WarmUp.run(config, busyCompiler);
+
+        assertThat(report.failures()).isEmpty();
+        assertThat(report.compilerWentQuiet()).isFalse();
+        assertThat(report.took()).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
     }
 
     @Test

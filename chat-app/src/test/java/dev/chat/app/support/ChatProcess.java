@@ -53,6 +53,8 @@ public final class ChatProcess implements AutoCloseable {
                             Path.of("target", "chat-app.jar").toString())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            // the warm-up's own tests are WarmUpIT and SigtermIT: these nodes warm up as briefly as they used to
+            builder.environment().put("CHAT_WARMUP_SECONDS", "5");
             builder.environment().putAll(environment);
             builder.environment().put("CHAT_PORT", Integer.toString(port));
             builder.environment().put("CHAT_HOST", "127.0.0.1");
