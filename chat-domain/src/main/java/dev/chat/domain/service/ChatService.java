@@ -142,35 +142,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             requireNonNull(entry, "entry");
         }
 
-        /** With each joiner's add and reads made of the presence and history ports' own calls. */
-        public Ports(
-                SessionStore sessions,
-                PresenceStore presence,
-                MessageHistory history,
-                EventBus bus,
-                NicknameGenerator nicknames,
-                EventEncoder encoder,
-                Clock clock,
-                Scheduler scheduler,
-                ChatMetrics metrics,
-                CommandRates rates,
-                SignInVerifier signIn) {
-            this(
-                    sessions,
-                    presence,
-                    history,
-                    bus,
-                    nicknames,
-                    encoder,
-                    clock,
-                    scheduler,
-                    metrics,
-                    rates,
-                    signIn,
-                    RoomEntry.of(presence, history));
-        }
-
-        /** Without metrics, rate limits or sign-in. */
+        /** Without metrics, rate limits or sign-in; each joiner's entry made of the presence and history ports. */
         public Ports(
                 SessionStore sessions,
                 PresenceStore presence,
@@ -191,7 +163,8 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                     scheduler,
                     ChatMetrics.NONE,
                     CommandRates.UNLIMITED,
-                    SignInVerifier.NONE);
+                    SignInVerifier.NONE,
+                    RoomEntry.of(presence, history));
         }
 
         public Ports withRates(CommandRates newRates) {
