@@ -79,8 +79,7 @@ final class SessionRooms {
                 hub.attach(attached); // undoes itself if the bus refuses
                 undo.add(() -> hub.detach(attached));
                 membership = attached;
-                // The add and the catch-up's reads in one go (one round trip with Redis): the snapshot lists the
-                // joiner.
+                // The add and what the joiner is shown, in one go (one Redis round trip); the snapshot lists it.
                 RoomEntry.Entered entered = entry.enter(
                         room, session.nickname, session.token, catchUp.snapshotReads(), catchUp.joinHistory());
                 arrived = entered.arrived();
