@@ -55,8 +55,8 @@ final class InMemoryStoreModule extends AbstractModule {
     }
 
     @Provides
-    RoomEntry entry(PresenceStore presence, MessageHistory history) {
-        return RoomEntry.of(presence, history);
+    RoomEntry entry(PresenceStore presence, MessageHistory history, EventBus bus) {
+        return RoomEntry.of(presence, history, bus);
     }
 
     @Provides

@@ -164,7 +164,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                     ChatMetrics.NONE,
                     CommandRates.UNLIMITED,
                     SignInVerifier.NONE,
-                    RoomEntry.of(presence, history));
+                    RoomEntry.of(presence, history, bus));
         }
 
         public Ports withRates(CommandRates newRates) {

@@ -64,41 +64,37 @@ final class SessionRooms {
         RoomCatchUp.Events events = null;
         long seq;
         try {
+            // Saved first, so that the announcement is the last step: it cannot be taken back, only answered.
+            if (save) {
+                Set<RoomName> before = session.rooms();
+                undo.add(() -> save(session, before)); // first: a save that timed out may still land
+                save(session, SmallSets.with(before, room));
+            }
             session.maybeListed =
                     SmallSets.with(session.maybeListed, room); // until the add is known undone or the room committed
-            // Undone even if the add itself failed: a store that timed out may still carry it out.
+            // Undone even if the add itself failed: a store that timed out may still carry it out, and announce it.
+            // If the member was taken out, the room hears it leave; if this fails too, the session's end retries.
             undo.add(() -> {
-                presence.remove(room, session.nickname, session.token); // if this fails too, the expiry takes it out
+                unlist(session, room);
                 session.maybeListed = SmallSets.without(session.maybeListed, room);
             });
-            // False when another session of the same user is in the room already: the member is there, say nothing.
-            boolean arrived;
             if (session.connection != null) {
                 // Attached first, so that it misses nothing after the snapshot; it holds events until its catch-up.
                 RoomMembership attached = new RoomMembership(room, session.nickname, session.connection);
                 hub.attach(attached); // undoes itself if the bus refuses
                 undo.add(() -> hub.detach(attached));
                 membership = attached;
-                // The add and what the joiner is shown, in one go (one Redis round trip); the snapshot lists it.
+                // The add, its announcement and what the joiner is shown, in one go (one Redis round trip).
                 RoomEntry.Entered entered = entry.enter(
                         room, session.nickname, session.token, catchUp.snapshotReads(), catchUp.joinHistory());
-                arrived = entered.arrived();
                 events = catchUp.forJoiner(room, entered.first(), entered.latest());
                 seq = events.coveredThroughSeq();
             } else {
-                arrived = presence.add(room, session.nickname, session.token);
+                boolean arrived = presence.add(room, session.nickname, session.token);
                 seq = history.position(room).seq();
-            }
-            if (save) {
-                Set<RoomName> before = session.rooms();
-                undo.add(() -> save(session, before)); // first: a save that timed out may still land
-                save(session, SmallSets.with(before, room));
-            }
-            // An announcement cannot be taken back, only answered: if this one timed out yet went out, the room hears
-            // the member leave again.
-            if (arrived) {
-                undo.add(() -> bus.publish(new UserDisconnected(room, session.nickname)));
-                bus.publish(new UserConnected(room, session.nickname));
+                if (arrived) { // false when another session of the same user is in the room already
+                    bus.publish(new UserConnected(room, session.nickname));
+                }
             }
         } catch (RuntimeException e) {
             throw undo.rollBack(e);

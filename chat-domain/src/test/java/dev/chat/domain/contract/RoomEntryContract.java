@@ -2,22 +2,29 @@ package dev.chat.domain.contract;
 
 import static dev.chat.domain.contract.ContractSupport.uniqueRoom;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.chat.domain.model.ChatMessage;
 import dev.chat.domain.model.HistorySlice;
 import dev.chat.domain.model.MessageDraft;
 import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.RoomEvent;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.model.UserConnected;
+import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.MessageHistory;
 import dev.chat.domain.port.out.PresenceStore;
 import dev.chat.domain.port.out.RoomEntry;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link RoomEntry} must do: what the presence add with its first members, then the history's latest
- * messages, would give, on the stores it works with.
+ * messages, would give, on the stores it works with; and the room hears of an arrival once, on its bus.
  */
 public abstract class RoomEntryContract {
     private static final Nickname AMY = new Nickname("AmyAnt");
@@ -25,8 +32,10 @@ public abstract class RoomEntryContract {
     private static final Nickname MIA = new Nickname("MiaMoth");
     private static final Nickname ZED = new Nickname("ZedZebra");
 
-    /** An entry and the stores it adds to and reads from. */
-    public record Stores(RoomEntry entry, PresenceStore presence, MessageHistory history) {}
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    /** An entry, the stores it adds to and reads from, and the bus it announces on. */
+    public record Stores(RoomEntry entry, PresenceStore presence, MessageHistory history, EventBus bus) {}
 
     /** Fresh stores keeping the latest {@code historyCapacity} messages per room. */
     protected abstract Stores createStores(int historyCapacity);
@@ -88,6 +97,21 @@ public abstract class RoomEntryContract {
         assertThat(entered.first().count()).isEqualTo(1);
         assertThat(stores.presence().remove(room, AMY, firstTab)).isFalse();
         assertThat(stores.presence().remove(room, AMY, secondTab)).isTrue();
+    }
+
+    @Test
+    void givenAnArrival_theRoomHearsItOnce_butNotASecondTabOfAMemberAlreadyThere() {
+        Stores stores = createStores(10);
+        RoomName room = uniqueRoom();
+        List<RoomEvent> heard = new CopyOnWriteArrayList<>();
+        stores.bus().subscribe(room, heard::add);
+
+        stores.entry().enter(room, AMY, SessionToken.generate(), 10, 5);
+        stores.entry().enter(room, AMY, SessionToken.generate(), 10, 5);
+        stores.entry().enter(room, BEN, SessionToken.generate(), 10, 5); // the bus keeps a room's order: after Amy's
+
+        await().atMost(TIMEOUT).until(() -> heard.contains(new UserConnected(room, BEN)));
+        assertThat(heard).containsExactly(new UserConnected(room, AMY), new UserConnected(room, BEN));
     }
 
     @Test

@@ -28,8 +28,8 @@ class RoomCatchUpTest {
     private static final Nickname ME = new Nickname("Me");
 
     private final SettableClock clock = new SettableClock(Instant.parse("2026-12-01T00:00:00Z"));
-    private final InMemoryMessageHistory history =
-            new InMemoryMessageHistory(new InMemoryEventBus(), 10, Long.MAX_VALUE, clock);
+    private final InMemoryEventBus bus = new InMemoryEventBus();
+    private final InMemoryMessageHistory history = new InMemoryMessageHistory(bus, 10, Long.MAX_VALUE, clock);
     private final InMemoryPresenceStore presence = new InMemoryPresenceStore();
     private final CountingEncoder encoder = new CountingEncoder();
     private final RoomCatchUp catchUp = new RoomCatchUp(history, presence, encoder, 3);
@@ -142,7 +142,7 @@ class RoomCatchUpTest {
 
     /** As a joiner's entry reads it: the add first, then the members and messages it is shown. */
     private RoomCatchUp.Events join(RoomName room, Nickname who) {
-        RoomEntry.Entered entered = RoomEntry.of(presence, history)
+        RoomEntry.Entered entered = RoomEntry.of(presence, history, bus)
                 .enter(room, who, SessionToken.generate(), catchUp.snapshotReads(), catchUp.joinHistory());
         return catchUp.forJoiner(room, entered.first(), entered.latest());
     }

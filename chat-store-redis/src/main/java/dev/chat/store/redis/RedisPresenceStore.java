@@ -6,6 +6,7 @@ import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.model.SmallSets;
+import dev.chat.domain.model.UserConnected;
 import dev.chat.domain.port.out.PresenceStore;
 import dev.chat.domain.port.out.RoomEntry;
 import java.time.Clock;
@@ -90,12 +91,14 @@ final class RedisPresenceStore implements PresenceStore {
     private static final String JOIN = ADD_THEN_PAGE_AND_COUNT + "return joined";
     /**
      * {@link #JOIN}, then the history's {@link RedisMessageHistory#READ_LATEST}, whose keys (seq, log, epoch) and
-     * arguments (new epoch, limit) follow; they are in the room's hash slot too. Returns {@code joined}, then epoch,
-     * last and payloads.
+     * arguments (new epoch, limit) follow; they are in the room's hash slot too. Then, if the member arrived, publishes
+     * the last two arguments' announcement on the room's channel (a channel is not a key: Redis Cluster allows it).
+     * Returns {@code joined}, then epoch, last and payloads.
      */
     private static final String ENTER = ADD_THEN_PAGE_AND_COUNT
             + "local seqKey, logKey, epochKey, newEpoch, limit = KEYS[4], KEYS[5], KEYS[6], ARGV[7], ARGV[8] "
             + RedisMessageHistory.READ_LATEST
+            + "if added == 1 then redis.call('PUBLISH', ARGV[9], ARGV[10]) end "
             + "joined[#joined + 1] = epoch joined[#joined + 1] = last joined[#joined + 1] = payloads "
             + "return joined";
     /** Where {@link #ENTER}'s reply holds the history's part. */
@@ -151,12 +154,13 @@ final class RedisPresenceStore implements PresenceStore {
 
     /**
      * A joiner's whole entry in one round trip: {@link #addAndReadFirst} with the room's latest messages read from
-     * {@code history}'s keys in the same script.
+     * {@code history}'s keys in the same script, and the arrival published as {@link RedisEventBus} would.
      */
-    RoomEntry entryWith(RedisMessageHistory history) {
+    RoomEntry entryWith(RedisMessageHistory history, RoomEventCodec codec) {
         requireNonNull(history, "history");
+        requireNonNull(codec, "codec");
         return (room, user, session, memberReads, historyLimit) ->
-                enter(room, user, session, memberReads, history, historyLimit);
+                enter(room, user, session, memberReads, history, historyLimit, codec);
     }
 
     private RoomEntry.Entered enter(
@@ -165,18 +169,14 @@ final class RedisPresenceStore implements PresenceStore {
             SessionToken session,
             int limit,
             RedisMessageHistory history,
-            int historyLimit) {
+            int historyLimit,
+            RoomEventCodec codec) {
+        List<String> moreArguments = new ArrayList<>(RedisMessageHistory.latestArguments(historyLimit));
+        moreArguments.add(keys.channel(room));
+        moreArguments.add(codec.presence(new UserConnected(room, user)));
         return calls.call(() -> {
             long now = clock.millis();
-            List<?> reply = join(
-                    ENTER,
-                    room,
-                    user,
-                    session,
-                    limit,
-                    now,
-                    history.latestKeys(room),
-                    RedisMessageHistory.latestArguments(historyLimit));
+            List<?> reply = join(ENTER, room, user, session, limit, now, history.latestKeys(room), moreArguments);
             Joined joined = joined(room, limit, now, reply);
             return new RoomEntry.Entered(
                     joined.arrived(), joined.first(), history.latestFrom(reply, ENTER_HISTORY_AT, historyLimit));

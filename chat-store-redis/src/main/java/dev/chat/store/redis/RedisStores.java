@@ -137,7 +137,7 @@ public final class RedisStores implements AutoCloseable {
                 () -> handle(this::renewSessions));
         this.history = new RedisMessageHistory(redis, calls, keys, codec, settings.historySize());
         this.presence = new RedisPresenceStore(redis, calls, keys, settings.presenceLease(), clock);
-        this.entry = presence.entryWith(history);
+        this.entry = presence.entryWith(history, codec);
         this.sessions = new RedisSessionStore(redis, calls, keys, settings.sessionTtl(), nodeId, this::send);
         this.sessions.onLetGo(presence::forget);
         this.relay = new RedisSessionRelay(sessions, calls, this::send, registry);

@@ -24,7 +24,7 @@ class RedisRoomEntryIT extends RoomEntryContract {
     protected Stores createStores(int historyCapacity) {
         RedisPresenceStore presence = node();
         RedisMessageHistory history = buses.history(historyCapacity);
-        return new Stores(presence.entryWith(history), presence, history);
+        return new Stores(presence.entryWith(history, buses.codec), presence, history, buses.bus());
     }
 
     @AfterEach
@@ -40,15 +40,15 @@ class RedisRoomEntryIT extends RoomEntryContract {
         RoomName room = uniqueRoom();
         Nickname ghost = new Nickname("GhostUser");
         Nickname joiner = new Nickname("JoinerUser");
-        stopped.entryWith(history).enter(room, ghost, SessionToken.generate(), 10, 5);
-        node.entryWith(history).enter(room, joiner, SessionToken.generate(), 10, 5);
+        stopped.entryWith(history, buses.codec).enter(room, ghost, SessionToken.generate(), 10, 5);
+        node.entryWith(history, buses.codec).enter(room, joiner, SessionToken.generate(), 10, 5);
 
         clock.advance(LEASE.dividedBy(2));
         node.renewLeases();
         clock.advance(LEASE.dividedBy(2).plusMillis(1));
 
         assertThat(node.members(room)).containsExactly(joiner);
-        assertThat(node.entryWith(history)
+        assertThat(node.entryWith(history, buses.codec)
                         .enter(room, new Nickname("LateUser"), SessionToken.generate(), 10, 5)
                         .first()
                         .members())
