@@ -55,6 +55,23 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void givenATakenNickname_theSameTokenIsThenCreatedUnderAFreeOne_asTheAllocatorRetries() {
+        Nickname taken = uniqueNickname();
+        sessions.create(newSession(taken));
+        SessionToken token = SessionToken.generate();
+        Nickname free = uniqueNickname();
+
+        assertThat(sessions.create(new SessionRecord(token, taken, Set.of(RoomName.GENERAL))))
+                .isFalse();
+        assertThat(sessions.create(new SessionRecord(token, free, Set.of(RoomName.GENERAL))))
+                .isTrue();
+
+        assertThat(sessions.find(token).orElseThrow().nickname()).isEqualTo(free);
+        assertThat(sessions.release(token)).isEqualTo(SessionStore.Released.RELEASED);
+        assertThat(sessions.create(newSession(free))).isTrue();
+    }
+
+    @Test
     void givenReleasedSession_itIsGone_andItsNicknameIsFree() {
         Nickname nickname = uniqueNickname();
         SessionRecord session = newSession(nickname);
