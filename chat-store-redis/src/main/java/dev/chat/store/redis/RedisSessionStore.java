@@ -149,28 +149,18 @@ final class RedisSessionStore implements SessionStore {
         letGo = requireNonNull(action, "action");
     }
 
-    /**
-     * The nickname's take and the session's write go in one round trip (their keys are in different hash slots, so
-     * not one script); a session written under a name another holds is deleted before this returns. Until then nobody
-     * knows its token, and if the delete fails too, no node renews it and it expires with its ttl.
-     */
     @Override
     public boolean create(SessionRecord session) {
         return calls.call(() -> {
-            String claim = newClaim();
-            Response<Object> taken;
-            try (AbstractPipeline pipeline = redis.pipelined()) {
-                taken = pipeline.eval(
-                        TAKE_NICKNAME,
-                        List.of(keys.nickname(session.nickname())),
-                        List.of(nicknameHolder(session), Long.toString(ttl.toMillis())));
-                pipeline.eval(WRITE, List.of(keys.session(session.token())), writeArguments(session, claim));
-                pipeline.sync();
-            }
-            if (!Long.valueOf(1).equals(taken.get())) {
-                redis.del(keys.session(session.token()));
+            Object taken = redis.eval(
+                    TAKE_NICKNAME,
+                    List.of(keys.nickname(session.nickname())),
+                    List.of(nicknameHolder(session), Long.toString(ttl.toMillis())));
+            if (!Long.valueOf(1).equals(taken)) {
                 return false;
             }
+            String claim = newClaim();
+            write(session, claim);
             held.put(session.token(), new Held(claim, session));
             return true;
         });
@@ -397,17 +387,15 @@ final class RedisSessionStore implements SessionStore {
      * session forever (NothingLeftBehindIT's connect storm into a frozen Redis saw that).
      */
     private void write(SessionRecord session, String claim) {
-        redis.eval(WRITE, List.of(keys.session(session.token())), writeArguments(session, claim));
-    }
-
-    /** {@link #WRITE}'s arguments. */
-    private List<String> writeArguments(SessionRecord session, String claim) {
-        return List.of(
-                session.nickname().value(),
-                rooms(session.rooms()),
-                claim,
-                Long.toString(ttl.toMillis()),
-                IdentityCodec.encode(session.identity()));
+        redis.eval(
+                WRITE,
+                List.of(keys.session(session.token())),
+                List.of(
+                        session.nickname().value(),
+                        rooms(session.rooms()),
+                        claim,
+                        Long.toString(ttl.toMillis()),
+                        IdentityCodec.encode(session.identity())));
     }
 
     /** Who holds a session's nickname: the session, or the signed-in user all of whose sessions share it. */
