@@ -13,16 +13,19 @@ import dev.chat.domain.port.out.NicknameGenerator;
 import dev.chat.domain.port.out.SessionStore;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Creates sessions with a nickname no other session holds: a generated one, or with a number when names crowd. */
 final class NicknameAllocator {
     /** Generated nicknames tried before a numeric suffix is added, while most of them are free. */
     static final int PLAIN_NICKNAME_ATTEMPTS = 20;
     /**
-     * Generated nicknames tried while few are free. The word lists make about 4,600 names, so past that many people
-     * online nearly every one is taken, and each try is a store round trip: with Redis a connect made 21 of them.
+     * While few generated names are free, one session in this many tries one (which keeps the share of free ones
+     * measured); the others go straight to a numbered name. The word lists make about 4,600 names, so past that many
+     * people online nearly every one is taken, and each try is a store round trip: with Redis a connect made 21 of
+     * them when every session tried twenty, and 3 when it tried two.
      */
-    static final int CROWDED_PLAIN_NICKNAME_ATTEMPTS = 2;
+    static final int CROWDED_TRY_EVERY = 8;
     /** Below this share of free names among the latest plain ones tried (per mille), names count as crowded. */
     private static final int CROWDED_BELOW_PER_MILLE = 100;
     /** The latest try's weight in the running share: one sixteenth. */
@@ -34,6 +37,8 @@ final class NicknameAllocator {
     private final NicknameGenerator nicknames;
     /** How many of the latest plain names tried were free, per mille: a running average (racy updates only blur it). */
     private volatile int plainFreePerMille = 1000;
+    /** Sessions created while the plain names were crowded: every {@link #CROWDED_TRY_EVERY}th tries one. */
+    private final AtomicInteger crowdedSessions = new AtomicInteger();
 
     NicknameAllocator(SessionStore sessions, NicknameGenerator nicknames) {
         this.sessions = requireNonNull(sessions, "sessions");
@@ -54,8 +59,9 @@ final class NicknameAllocator {
                 return record;
             }
         }
-        int plainAttempts =
-                plainFreePerMille < CROWDED_BELOW_PER_MILLE ? CROWDED_PLAIN_NICKNAME_ATTEMPTS : PLAIN_NICKNAME_ATTEMPTS;
+        int plainAttempts = plainFreePerMille >= CROWDED_BELOW_PER_MILLE
+                ? PLAIN_NICKNAME_ATTEMPTS
+                : Math.floorMod(crowdedSessions.getAndIncrement(), CROWDED_TRY_EVERY) == 0 ? 1 : 0;
         for (int attempt = 0; own == null && attempt < plainAttempts; attempt++) {
             SessionRecord record = new SessionRecord(token, nicknames.next(), rooms, identity);
             boolean free = sessions.create(record);

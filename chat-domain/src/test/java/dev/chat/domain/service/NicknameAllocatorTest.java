@@ -13,8 +13,9 @@ import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.SessionStore;
 import java.util.ArrayDeque;
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -47,7 +48,7 @@ class NicknameAllocatorTest {
     }
 
     @Test
-    void givenThePlainNamesCrowded_laterSessionsTryFewOfThem_andAllAgainOnceTheyAreFree() {
+    void givenThePlainNamesCrowded_mostSessionsGoStraightToANumberedName_andPlainOnesReturnOnceFree() {
         sessions.create(new SessionRecord(SessionToken.generate(), new Nickname("LuckyParrot"), Set.of()));
         Map<Nickname, Integer> tries = new ConcurrentHashMap<>();
         SessionStore counting = countingCreates(tries);
@@ -59,19 +60,36 @@ class NicknameAllocatorTest {
         assertThat(tries.remove(new Nickname("LuckyParrot"))).isEqualTo(NicknameAllocator.PLAIN_NICKNAME_ATTEMPTS);
         allocator.createSession(Set.of(), Identity.ANONYMOUS); // the share of free names falls below a tenth
         tries.clear();
-        Nickname crowded = allocator.createSession(Set.of(), Identity.ANONYMOUS).nickname();
-        assertThat(tries.get(new Nickname("LuckyParrot"))).isEqualTo(NicknameAllocator.CROWDED_PLAIN_NICKNAME_ATTEMPTS);
-        assertThat(crowded.value()).matches("LuckyParrot\\d+");
-
-        for (int i = 0; i < 10; i++) { // people with other names come: plain names are free again
-            names.add(new Nickname("BraveDragon" + (char) ('a' + i)));
-            allocator.createSession(Set.of(), Identity.ANONYMOUS);
+        for (int i = 0; i < 2 * NicknameAllocator.CROWDED_TRY_EVERY; i++) {
+            assertThat(allocator
+                            .createSession(Set.of(), Identity.ANONYMOUS)
+                            .nickname()
+                            .value())
+                    .matches("LuckyParrot\\d+");
         }
-        names.addAll(Collections.nCopies(5, new Nickname("LuckyParrot")));
-        names.add(new Nickname("QuiteCuteSiren"));
-        assertThat(allocator.createSession(Set.of(), Identity.ANONYMOUS).nickname())
-                .as("the sixth plain name is tried again")
-                .isEqualTo(new Nickname("QuiteCuteSiren"));
+        assertThat(tries.get(new Nickname("LuckyParrot")))
+                .as("one plain name tried per %d sessions", NicknameAllocator.CROWDED_TRY_EVERY)
+                .isEqualTo(2);
+
+        // People with other names come: the plain names are free again, and the next session that tries one gets it.
+        for (char letter = 'A'; letter <= 'Z'; letter++) {
+            names.add(new Nickname("BraveDragon" + letter));
+        }
+        List<String> given = new ArrayList<>();
+        while (given.size() < NicknameAllocator.CROWDED_TRY_EVERY
+                && !given.stream().anyMatch(name -> name.matches("BraveDragon[A-Z]"))) {
+            given.add(allocator
+                    .createSession(Set.of(), Identity.ANONYMOUS)
+                    .nickname()
+                    .value());
+        }
+        assertThat(given).anyMatch(name -> name.matches("BraveDragon[A-Z]"));
+        assertThat(allocator
+                        .createSession(Set.of(), Identity.ANONYMOUS)
+                        .nickname()
+                        .value())
+                .as("no longer crowded: the next session tries a plain name first")
+                .matches("BraveDragon[A-Z]");
     }
 
     /** The in-memory store, counting the creates tried per nickname. */
