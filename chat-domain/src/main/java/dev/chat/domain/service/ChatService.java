@@ -142,7 +142,7 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             requireNonNull(entry, "entry");
         }
 
-        /** Without metrics, rate limits or sign-in; each joiner's entry made of the presence and history ports. */
+        /** Without metrics, rate limits or sign-in; each joiner's entry made of the presence, history and bus ports. */
         public Ports(
                 SessionStore sessions,
                 PresenceStore presence,
