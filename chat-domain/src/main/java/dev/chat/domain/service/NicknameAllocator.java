@@ -59,10 +59,8 @@ final class NicknameAllocator {
                 return record;
             }
         }
-        int plainAttempts = plainFreePerMille >= CROWDED_BELOW_PER_MILLE
-                ? PLAIN_NICKNAME_ATTEMPTS
-                : Math.floorMod(crowdedSessions.getAndIncrement(), CROWDED_TRY_EVERY) == 0 ? 1 : 0;
-        for (int attempt = 0; own == null && attempt < plainAttempts; attempt++) {
+        int plainAttempts = own == null ? plainAttempts() : 0;
+        for (int attempt = 0; attempt < plainAttempts; attempt++) {
             SessionRecord record = new SessionRecord(token, nicknames.next(), rooms, identity);
             boolean free = sessions.create(record);
             notePlainTry(free);
@@ -81,6 +79,17 @@ final class NicknameAllocator {
             }
         }
         throw new ChatException(ErrorCode.UNAVAILABLE, "no free nickname, try again later");
+    }
+
+    /**
+     * How many generated names this session tries. Asked only for sessions without a name of their own: a signed-in
+     * user whose name another session holds never tries one, and must not use up a newcomer's crowded turn.
+     */
+    private int plainAttempts() {
+        if (plainFreePerMille >= CROWDED_BELOW_PER_MILLE) {
+            return PLAIN_NICKNAME_ATTEMPTS;
+        }
+        return Math.floorMod(crowdedSessions.getAndIncrement(), CROWDED_TRY_EVERY) == 0 ? 1 : 0;
     }
 
     private void notePlainTry(boolean free) {

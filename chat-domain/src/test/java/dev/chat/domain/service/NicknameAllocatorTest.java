@@ -8,10 +8,12 @@ import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.Identity;
 import dev.chat.domain.model.Nickname;
+import dev.chat.domain.model.RoomAccess;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.SessionStore;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -77,7 +79,7 @@ class NicknameAllocatorTest {
         }
         List<String> given = new ArrayList<>();
         while (given.size() < NicknameAllocator.CROWDED_TRY_EVERY
-                && !given.stream().anyMatch(name -> name.matches("BraveDragon[A-Z]"))) {
+                && given.stream().noneMatch(name -> name.matches("BraveDragon[A-Z]"))) {
             given.add(allocator
                     .createSession(Set.of(), Identity.ANONYMOUS)
                     .nickname()
@@ -90,6 +92,32 @@ class NicknameAllocatorTest {
                         .value())
                 .as("no longer crowded: the next session tries a plain name first")
                 .matches("BraveDragon[A-Z]");
+    }
+
+    @Test
+    void givenThePlainNamesCrowded_signedInUsersWhoseNameIsHeldTakeNoTurn_fromNewcomersTryingAGeneratedName() {
+        sessions.create(new SessionRecord(SessionToken.generate(), new Nickname("LuckyParrot"), Set.of()));
+        Map<Nickname, Integer> tries = new ConcurrentHashMap<>();
+        NicknameAllocator allocator = new NicknameAllocator(countingCreates(tries), () -> new Nickname("LuckyParrot"));
+        allocator.createSession(Set.of(), Identity.ANONYMOUS);
+        allocator.createSession(Set.of(), Identity.ANONYMOUS); // the share of free names falls below a tenth
+        tries.clear();
+
+        for (int i = 0; i < NicknameAllocator.CROWDED_TRY_EVERY; i++) {
+            Nickname held = new Nickname("Member" + (char) ('A' + i));
+            sessions.create(new SessionRecord(SessionToken.generate(), held, Set.of()));
+            Identity signedIn = Identity.signedIn("user-" + i, held, RoomAccess.EVERY_ROOM, Instant.MAX);
+            assertThat(allocator.createSession(Set.of(), signedIn).nickname().value())
+                    .as("a number added to the user's own name")
+                    .matches(held.value() + "\\d+");
+            allocator.createSession(Set.of(), Identity.ANONYMOUS);
+        }
+
+        assertThat(tries.get(new Nickname("LuckyParrot")))
+                .as(
+                        "one generated name tried per %d newcomers, however many signed-in users came between",
+                        NicknameAllocator.CROWDED_TRY_EVERY)
+                .isEqualTo(1);
     }
 
     /** The in-memory store, counting the creates tried per nickname. */
