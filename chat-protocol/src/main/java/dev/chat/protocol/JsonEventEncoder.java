@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /** Encodes server events as the wire's JSON envelope {@code {"event": NAME, "data": {...}}}. Thread-safe. */
 public final class JsonEventEncoder implements EventEncoder {
@@ -36,9 +37,18 @@ public final class JsonEventEncoder implements EventEncoder {
     /** A generated nickname's length with its quotes and comma ("QuiteBraveDragon" is 16): a longer list grows once. */
     private static final int TYPICAL_NAME_CHARS = 24;
 
+    /** Member lists at least this long are kept encoded: a big room's joiners are sent the same list again and again. */
+    private static final int KEPT_LIST_NAMES = 32;
+    /** How many member lists are kept encoded (a few KB each), by identity: joins crowd into a few rooms at a time. */
+    private static final int KEPT_LISTS = 16;
+
     private final JsonFactory factory = JsonFactory.builder()
             .recyclerPool(JsonRecyclerPools.newBoundedPool(RECYCLED_BUFFERS))
             .build();
+    private final AtomicReferenceArray<EncodedNames> keptLists = new AtomicReferenceArray<>(KEPT_LISTS);
+
+    /** A list of names and its JSON array; the list is immutable (an event's), so the same list encodes the same. */
+    private record EncodedNames(List<Nickname> names, String json) {}
 
     /**
      * Writes the envelope in one pass into a buffer sized for it, and lets the event cut its {@code data} out only
@@ -83,7 +93,7 @@ public final class JsonEventEncoder implements EventEncoder {
         return 160 + names * TYPICAL_NAME_CHARS;
     }
 
-    private static void writeFields(JsonGenerator json, ServerEvent event) throws IOException {
+    private void writeFields(JsonGenerator json, ServerEvent event) throws IOException {
         if (event instanceof ChatMessage message) {
             json.writeStringField("room", message.room().value());
             json.writeNumberField("seq", message.seq());
@@ -97,7 +107,7 @@ public final class JsonEventEncoder implements EventEncoder {
             writePresence(json, disconnected.room(), disconnected.user());
         } else if (event instanceof ActiveUsers active) {
             json.writeStringField("room", active.room().value());
-            writeNames(json, "users", active.users());
+            writeMemberList(json, active.users());
             json.writeStringField("epoch", active.position().epoch());
             json.writeNumberField("seq", active.position().seq());
             json.writeNumberField("count", active.count());
@@ -153,6 +163,34 @@ public final class JsonEventEncoder implements EventEncoder {
             throw new IllegalArgumentException(
                     "no encoding for " + event.getClass().getName());
         }
+    }
+
+    /** A snapshot's {@code users}: as encoded before if the very same list was, else encoded (and kept if long). */
+    private void writeMemberList(JsonGenerator json, List<Nickname> users) throws IOException {
+        if (users.size() < KEPT_LIST_NAMES) {
+            writeNames(json, "users", users);
+            return;
+        }
+        int slot = System.identityHashCode(users) & (KEPT_LISTS - 1);
+        EncodedNames kept = keptLists.get(slot);
+        if (kept == null || kept.names() != users) {
+            kept = new EncodedNames(users, encodeNames(users));
+            keptLists.set(slot, kept);
+        }
+        json.writeFieldName("users");
+        json.writeRawValue(kept.json());
+    }
+
+    private String encodeNames(List<Nickname> names) throws IOException {
+        StringWriter out = new StringWriter(16 + names.size() * TYPICAL_NAME_CHARS);
+        try (JsonGenerator json = factory.createGenerator(out)) {
+            json.writeStartArray();
+            for (Nickname name : names) {
+                json.writeString(name.value());
+            }
+            json.writeEndArray();
+        }
+        return out.toString();
     }
 
     private static void writeNames(JsonGenerator json, String field, List<Nickname> names) throws IOException {

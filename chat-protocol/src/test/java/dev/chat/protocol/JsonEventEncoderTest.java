@@ -21,6 +21,7 @@ import dev.chat.domain.model.UserConnected;
 import dev.chat.domain.model.UserDisconnected;
 import dev.chat.domain.model.Welcome;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,37 @@ class JsonEventEncoderTest {
         JsonNode parsed = new ObjectMapper().readTree(encoder.encode(message).envelopeJson());
 
         assertThat(parsed.path("data").path("text").textValue()).isEqualTo(text);
+    }
+
+    @Test
+    void givenLongMemberListsEncodedAgainAndAgain_eachSnapshotListsItsOwnNamesWithItsOwnCount() throws Exception {
+        List<List<Nickname>> lists = new ArrayList<>();
+        for (int list = 0; list < 40; list++) { // more lists than the encoder keeps: some share its places
+            List<Nickname> names = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                names.add(new Nickname("List" + list + "Name" + i));
+            }
+            lists.add(List.copyOf(names));
+        }
+        ObjectMapper json = new ObjectMapper();
+
+        for (int round = 0; round < 3; round++) {
+            for (int list = 0; list < lists.size(); list++) {
+                int count = 1_000 * round + list;
+                ActiveUsers snapshot =
+                        new ActiveUsers(DEV, lists.get(list), new RoomPosition("ep0ch", 3), count, false);
+
+                JsonNode data =
+                        json.readTree(encoder.encode(snapshot).envelopeJson()).path("data");
+
+                assertThat(data.path("users"))
+                        .extracting(JsonNode::textValue)
+                        .containsExactlyElementsOf(
+                                lists.get(list).stream().map(Nickname::value).toList());
+                assertThat(data.path("count").intValue()).isEqualTo(count);
+                assertThat(data.path("epoch").textValue()).isEqualTo("ep0ch");
+            }
+        }
     }
 
     @Test

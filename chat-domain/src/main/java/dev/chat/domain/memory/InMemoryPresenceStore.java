@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Room membership in memory, each member with the sessions that have it there, and each room's count kept beside
- * its members so reading it costs nothing. Single node only.
+ * its members so reading it costs nothing. A room's first members, which every joiner of a big room is sent, are
+ * kept read until an arrival or departure among them: a crowd joining a room of thousands otherwise walks and copies
+ * the same first few hundred names once per joiner. Single node only.
  */
 public final class InMemoryPresenceStore implements PresenceStore {
     private final ConcurrentHashMap<RoomName, Room> rooms = new ConcurrentHashMap<>();
@@ -26,6 +28,24 @@ public final class InMemoryPresenceStore implements PresenceStore {
     private static final class Room {
         final ConcurrentSkipListMap<Nickname, Set<SessionToken>> members = new ConcurrentSkipListMap<>();
         volatile int count;
+        /** The first members as last read, or null once a change may have touched them; set and cleared in the lock. */
+        volatile FirstRead first;
+
+        /** Forgets the first members read if {@code user}, who just arrived or left, is or was among them. */
+        void changed(Nickname user) {
+            FirstRead read = first;
+            if (read != null && read.mayList(user)) {
+                first = null;
+            }
+        }
+    }
+
+    /** Up to {@code limit} of a room's first members, in order. */
+    private record FirstRead(int limit, List<Nickname> members) {
+        /** Whether a member by this name would be (or was) listed: the list holds everyone, or the name sorts inside. */
+        boolean mayList(Nickname user) {
+            return members.size() < limit || user.compareTo(members.get(members.size() - 1)) <= 0;
+        }
     }
 
     @Override
@@ -38,6 +58,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
             target.members.put(user, SmallSets.with(sessions, session));
             if (arrived[0]) {
                 target.count++;
+                target.changed(user);
             }
             return target;
         });
@@ -53,6 +74,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
             if (remaining.isEmpty() && !sessions.isEmpty()) {
                 existing.members.remove(user);
                 existing.count--;
+                existing.changed(user);
                 left[0] = true;
             } else if (remaining != sessions) {
                 existing.members.put(user, remaining);
@@ -68,8 +90,34 @@ public final class InMemoryPresenceStore implements PresenceStore {
         if (existing == null) {
             return List.of();
         }
-        NavigableMap<Nickname, Set<SessionToken>> from =
-                after == null ? existing.members : existing.members.tailMap(after, false);
+        return read(after == null ? existing.members : existing.members.tailMap(after, false), limit);
+    }
+
+    @Override
+    public FirstMembers firstMembers(RoomName room, int limit) {
+        Room existing = rooms.get(room);
+        FirstRead read = existing == null ? null : existing.first;
+        if (read == null || read.limit() != limit) {
+            read = readFirst(room, limit);
+        }
+        return new FirstMembers(read == null ? List.of() : read.members(), count(room));
+    }
+
+    /**
+     * Reads the room's first members in its lock, so that no change slips in between the read and keeping it; null if
+     * the room is empty.
+     */
+    private FirstRead readFirst(RoomName room, int limit) {
+        FirstRead[] read = {null};
+        rooms.computeIfPresent(room, (name, existing) -> {
+            read[0] = new FirstRead(limit, List.copyOf(read(existing.members, limit)));
+            existing.first = read[0];
+            return existing;
+        });
+        return read[0];
+    }
+
+    private static List<Nickname> read(NavigableMap<Nickname, Set<SessionToken>> from, int limit) {
         List<Nickname> page = new ArrayList<>(Math.min(limit, 1_024));
         for (Nickname member : from.keySet()) {
             if (page.size() >= limit) {

@@ -9,6 +9,8 @@ import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.PresenceStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -171,5 +173,28 @@ public abstract class PresenceStoreContract {
         assertThat(presence.remove(room, AMY, AMYS_TAB)).isFalse();
         assertThat(presence.remove(room, AMY, AMYS_OTHER_TAB)).isTrue();
         assertThat(presence.members(room)).containsExactly(ZED);
+    }
+
+    @Test
+    void givenMembersComingAndGoingAroundTheListedOnes_theFirstMembersReadAreAlwaysTheCurrentOnes() {
+        RoomName room = uniqueRoom();
+        Random random = new Random(11);
+        TreeMap<Nickname, SessionToken> inRoom = new TreeMap<>();
+        for (int step = 0; step < 300; step++) {
+            Nickname member = new Nickname(String.format("Member%02d", random.nextInt(40)));
+            SessionToken held = inRoom.remove(member);
+            if (held != null) {
+                assertThat(presence.remove(room, member, held)).isTrue();
+            } else {
+                SessionToken session = SessionToken.generate();
+                assertThat(presence.add(room, member, session)).isTrue();
+                inRoom.put(member, session);
+            }
+            int limit = step % 50 == 49 ? 3 : 8; // now and then another limit, then back
+            List<Nickname> expected = inRoom.keySet().stream().limit(limit).toList();
+            assertThat(presence.firstMembers(room, limit))
+                    .as("after step %d (%s)", step, member)
+                    .isEqualTo(new PresenceStore.FirstMembers(expected, inRoom.size()));
+        }
     }
 }

@@ -20,6 +20,7 @@ import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.RoomEntry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -134,6 +135,46 @@ class RoomCatchUpTest {
 
             assertThat(catchUp.roomsWithEncodedMessages()).isBetween(1, RoomCatchUp.ENCODED_ROOMS);
         }
+    }
+
+    @Test
+    void givenACrowdJoiningABigRoom_theyGetTheSameListOfNames_untilOneOfTheListedLeaves() {
+        RoomCatchUp bigRoomCatchUp = new RoomCatchUp(history, presence, encoder, 3, 40);
+        List<SessionToken> sessions = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            SessionToken session = SessionToken.generate();
+            presence.add(ROOM, new Nickname(String.format("Member%02d", i)), session);
+            sessions.add(session);
+        }
+
+        ActiveUsers first = snapshotOf(join(bigRoomCatchUp, "ZedFirst"));
+        ActiveUsers second = snapshotOf(join(bigRoomCatchUp, "ZedSecond")); // sorts after the listed: same list
+        presence.remove(ROOM, new Nickname("Member05"), sessions.get(5));
+        ActiveUsers third = snapshotOf(join(bigRoomCatchUp, "ZedThird"));
+
+        assertThat(first.users())
+                .hasSize(40)
+                .startsWith(new Nickname("Member00"))
+                .endsWith(new Nickname("Member39"));
+        assertThat(first.count()).isEqualTo(61);
+        assertThat(second.users()).isSameAs(first.users()); // so the encoder can reuse its encoding
+        assertThat(second.count()).isEqualTo(62);
+        assertThat(third.users())
+                .hasSize(40)
+                .doesNotContain(new Nickname("Member05"))
+                .endsWith(new Nickname("Member40"));
+        assertThat(third.count()).isEqualTo(62);
+    }
+
+    private RoomCatchUp.Events join(RoomCatchUp into, String nickname) {
+        RoomEntry.Entered entered = RoomEntry.of(presence, history, bus)
+                .enter(ROOM, new Nickname(nickname), SessionToken.generate(), into.snapshotReads(), into.joinHistory());
+        return into.forJoiner(ROOM, entered.first(), entered.latest());
+    }
+
+    private static ActiveUsers snapshotOf(RoomCatchUp.Events events) {
+        List<ServerEvent> sent = events(events);
+        return (ActiveUsers) sent.get(sent.size() - 1);
     }
 
     private RoomCatchUp.Events join(String nickname) {
