@@ -179,7 +179,7 @@ final class RoomCatchUp {
     /** The names a snapshot lists: the same list as the room's last snapshot if its members read are the same. */
     private List<Nickname> listed(RoomName room, List<Nickname> read, boolean complete) {
         if (read.size() < Listed.WORTH_KEEPING) {
-            return read;
+            return complete ? read : read.subList(0, memberListLimit);
         }
         Listed before = listedMembers.get(room);
         if (before != null && (before.read() == read || before.read().equals(read))) {

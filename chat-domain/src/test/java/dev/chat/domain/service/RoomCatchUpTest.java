@@ -166,6 +166,20 @@ class RoomCatchUpTest {
         assertThat(third.count()).isEqualTo(62);
     }
 
+    @Test
+    void givenASmallLimit_aJoinerOfARoomOverItGetsThatManyNames_andTheCount() {
+        RoomCatchUp smallLimitCatchUp = new RoomCatchUp(history, presence, encoder, 3, 3);
+        for (String name : List.of("Ann", "Bob", "Cid", "Dan")) {
+            presence.add(ROOM, new Nickname(name), SessionToken.generate());
+        }
+
+        ActiveUsers snapshot = snapshotOf(join(smallLimitCatchUp, "Eve"));
+
+        assertThat(snapshot.users()).containsExactly(new Nickname("Ann"), new Nickname("Bob"), new Nickname("Cid"));
+        assertThat(snapshot.count()).isEqualTo(5);
+        assertThat(snapshot.complete()).isFalse();
+    }
+
     private RoomCatchUp.Events join(RoomCatchUp into, String nickname) {
         RoomEntry.Entered entered = RoomEntry.of(presence, history, bus)
                 .enter(ROOM, new Nickname(nickname), SessionToken.generate(), into.snapshotReads(), into.joinHistory());
