@@ -41,6 +41,9 @@ class MixedTransportsIT {
         assertThat(sse.await("userConnected", user(poll.nickname()))).isNotNull();
 
         ws.sendMessage("general", "from ws", "1");
+        // a WebSocket send does not wait for the server; the HTTP send after it must not overtake it
+        assertThat(ws.await("ack", ack -> "1".equals(ack.path("ref").textValue())))
+                .isNotNull();
         sender.message(sse.session(), "general", "from sse", "2");
         sender.message(poll.session(), "general", "from poll", "3");
 
