@@ -39,7 +39,7 @@ public final class JsonEventEncoder implements EventEncoder {
 
     /** Member lists at least this long are kept encoded: a big room's joiners are sent the same list again and again. */
     private static final int KEPT_LIST_NAMES = 32;
-    /** How many member lists are kept encoded (a few KB each), by identity: joins crowd into a few rooms at a time. */
+    /** How many member lists are kept encoded (a few KB each): joins crowd into a few rooms at a time. */
     private static final int KEPT_LISTS = 16;
 
     private final JsonFactory factory = JsonFactory.builder()
@@ -47,7 +47,7 @@ public final class JsonEventEncoder implements EventEncoder {
             .build();
     private final AtomicReferenceArray<EncodedNames> keptLists = new AtomicReferenceArray<>(KEPT_LISTS);
 
-    /** A list of names and its JSON array; the list is immutable (an event's), so the same list encodes the same. */
+    /** A list of names (an event's, immutable) and its JSON array. */
     private record EncodedNames(List<Nickname> names, String json) {}
 
     /**
@@ -165,15 +165,18 @@ public final class JsonEventEncoder implements EventEncoder {
         }
     }
 
-    /** A snapshot's {@code users}: as encoded before if the very same list was, else encoded (and kept if long). */
+    /**
+     * A snapshot's {@code users}: as encoded before if an equal list was, else encoded (and kept if long). Comparing
+     * a big room's 200 names costs a fraction of writing them, and lists a store reads anew (Redis) match too.
+     */
     private void writeMemberList(JsonGenerator json, List<Nickname> users) throws IOException {
         if (users.size() < KEPT_LIST_NAMES) {
             writeNames(json, "users", users);
             return;
         }
-        int slot = System.identityHashCode(users) & (KEPT_LISTS - 1);
+        int slot = users.hashCode() & (KEPT_LISTS - 1);
         EncodedNames kept = keptLists.get(slot);
-        if (kept == null || kept.names() != users) {
+        if (kept == null || !kept.names().equals(users)) {
             kept = new EncodedNames(users, encodeNames(users));
             keptLists.set(slot, kept);
         }

@@ -47,11 +47,6 @@ final class RoomCatchUp {
      * chatty room otherwise encodes {@code joinHistory} messages per connect.
      */
     private final ConcurrentHashMap<RoomName, EncodedMessages> joinersMessages = new ConcurrentHashMap<>();
-    /**
-     * Per room, the members its latest snapshot listed, as read and as listed: the next joiner of a big room is nearly
-     * always sent the same names, and gets the same list, which the encoder then need not encode again.
-     */
-    private final ConcurrentHashMap<RoomName, Listed> listedMembers = new ConcurrentHashMap<>();
 
     /**
      * A catch-up: events to send, the highest message seq they cover, and why it is not an exact replay (null when it
@@ -171,32 +166,9 @@ final class RoomCatchUp {
     }
 
     private ActiveUsers snapshot(RoomName room, RoomPosition position, PresenceStore.FirstMembers first) {
-        List<Nickname> read = first.members();
-        boolean complete = read.size() <= memberListLimit;
-        return new ActiveUsers(room, listed(room, read, complete), position, first.count(), complete);
-    }
-
-    /** The names a snapshot lists: the same list as the room's last snapshot if its members read are the same. */
-    private List<Nickname> listed(RoomName room, List<Nickname> read, boolean complete) {
-        if (read.size() < Listed.WORTH_KEEPING) {
-            return complete ? read : read.subList(0, memberListLimit);
-        }
-        Listed before = listedMembers.get(room);
-        if (before != null && (before.read() == read || before.read().equals(read))) {
-            return before.listed();
-        }
-        List<Nickname> listed = complete ? read : List.copyOf(read.subList(0, memberListLimit));
-        if (listedMembers.size() >= ENCODED_ROOMS && !listedMembers.containsKey(room)) {
-            listedMembers.clear(); // bounded as joinersMessages is
-        }
-        listedMembers.put(room, new Listed(read, listed));
-        return listed;
-    }
-
-    /** A room's first members as a snapshot read them, and the (immutable) list it sent of them. */
-    private record Listed(List<Nickname> read, List<Nickname> listed) {
-        /** Shorter lists cost little to list and encode anew. */
-        static final int WORTH_KEEPING = 32;
+        boolean complete = first.members().size() <= memberListLimit;
+        List<Nickname> listed = complete ? first.members() : first.members().subList(0, memberListLimit);
+        return new ActiveUsers(room, listed, position, first.count(), complete);
     }
 
     /** A page of the room's members after {@code after}: for {@code members} requests. */
