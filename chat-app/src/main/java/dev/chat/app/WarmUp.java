@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * Runs the service's hot paths for a while on a private loopback server before the real one opens its port. On a
  * core or two the JIT compiler otherwise takes the CPU from the first clients: a fresh server's echo round trip is
  * twice a warm one's at the median (docs/performance.md, "Warm-up at start and runtime defaults"). What runs:
- * WebSocket connects and goodbyes, messages echoed to their senders, and their fan-out (with presence) to a few
- * listeners.
+ * WebSocket connects and goodbyes, messages short and long echoed to their senders, and their fan-out (with presence)
+ * to a few listeners.
  *
  * <p>The private server is built from the same configuration but has no limits and listens on 127.0.0.1 only, so
  * no client reaches it. A node that keeps its state in Redis warms up against that Redis, so that the Redis adapters
@@ -32,6 +32,8 @@ final class WarmUp {
     private static final int ECHOERS = 2;
     /** Messages each echoing client has in flight. */
     private static final int ECHO_WINDOW = 4;
+    /** Makes every other warm-up message as long as a sentence or two of chat (see {@link #messageCommand}). */
+    private static final String LONG_TEXT_PADDING = "and saying a little more, as people in a chat do. ".repeat(3);
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
     /** The shortest warm-up that may end on a quiet compiler: its first windows are all compiling. */
@@ -279,9 +281,7 @@ final class WarmUp {
             long back = 0;
             while (true) {
                 while (!isOver() && sent - back < ECHO_WINDOW) {
-                    String marker = name + "-" + sent++;
-                    client.sendText("{\"event\":\"message\",\"data\":{\"room\":\"general\",\"text\":\"warming up "
-                            + marker + "\",\"ref\":\"" + marker + "\"}}");
+                    client.sendText(messageCommand(name, sent++));
                 }
                 if (back == sent) {
                     return;
@@ -296,6 +296,20 @@ final class WarmUp {
         } catch (IOException e) {
             failed(e);
         }
+    }
+
+    /**
+     * The {@code n}th message of the echoing client {@code echoer}, for {@code general}; its text ends with the marker
+     * {@code echoer-n}, which is also its ref. Every other one is long: its frame is over 125 bytes, so its length
+     * takes the extended form, which a short one's does not. A warm-up of only one of the two leaves the frame parser
+     * compiled for it alone, and a client's first message of the other sends the parser back to the interpreter while
+     * it is recompiled (docs/performance.md, "The warm-up's messages in both frame lengths").
+     */
+    static String messageCommand(String echoer, long n) {
+        String marker = echoer + "-" + n;
+        String text = "warming up " + (n % 2 == 1 ? LONG_TEXT_PADDING : "") + marker;
+        return "{\"event\":\"message\",\"data\":{\"room\":\"general\",\"text\":\"" + text + "\",\"ref\":\"" + marker
+                + "\"}}";
     }
 
     /** Connects, reads what a newcomer gets up to the member list, and leaves: the room sees each come and go. */

@@ -8,6 +8,7 @@ import dev.chat.store.redis.TestRedis;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +50,22 @@ class WarmUpIT {
         assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), report.port()).close())
                 .as("the private server is stopped")
                 .isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void theEchoedMessagesAlternateBetweenTheShortAndTheExtendedFrameLength() {
+        // the longest marker a warm-up makes in a short message, and the shortest in a long one
+        int longestShort = payloadBytes(WarmUp.messageCommand("warm-up-echo-1", 99_999_998L));
+        int shortestLong = payloadBytes(WarmUp.messageCommand("warm-up-echo-0", 1));
+
+        assertThat(longestShort).as("a length in the frame's first 7 bits").isLessThanOrEqualTo(125);
+        assertThat(shortestLong).as("a 16-bit extended length").isBetween(126, 65_535);
+        assertThat(payloadBytes(WarmUp.messageCommand("warm-up-echo-0", 2))).isLessThanOrEqualTo(125);
+        assertThat(payloadBytes(WarmUp.messageCommand("warm-up-echo-0", 3))).isGreaterThanOrEqualTo(126);
+    }
+
+    private static int payloadBytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     @Test
