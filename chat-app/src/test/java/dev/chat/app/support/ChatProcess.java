@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -46,11 +48,7 @@ public final class ChatProcess implements AutoCloseable {
     /** Starts the service again on its port, with the same settings; its output is appended to the same file. */
     public void startAgain() {
         try {
-            ProcessBuilder builder = new ProcessBuilder(
-                            Path.of(System.getProperty("java.home"), "bin", "java")
-                                    .toString(),
-                            "-jar",
-                            Path.of("target", "chat-app.jar").toString())
+            ProcessBuilder builder = packagedJar()
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             // the warm-up's own tests are WarmUpIT and SigtermIT: these nodes warm up as briefly as they used to
@@ -127,7 +125,17 @@ public final class ChatProcess implements AutoCloseable {
         process.destroyForcibly();
     }
 
-    private static int freePort() throws IOException {
+    /** {@code java -jar target/chat-app.jar} with these arguments, on the JVM that runs the tests. */
+    public static ProcessBuilder packagedJar(String... arguments) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                Path.of("target", "chat-app.jar").toString()));
+        command.addAll(List.of(arguments));
+        return new ProcessBuilder(command);
+    }
+
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
