@@ -3,17 +3,16 @@ package dev.chat.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.chat.app.support.ChatProcess;
 import dev.chat.app.support.RawUpgrade;
 import dev.chat.app.support.WsTestClient;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.Test;
  * window, clients moved away one by one over the drain window (1012), then it exits.
  */
 class SigtermIT {
-    private static final Path JAR = Path.of("target", "chat-app.jar");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private Process process;
 
@@ -39,11 +37,10 @@ class SigtermIT {
 
     @Test
     void givenRunningJar_whenSigtermArrives_itDrainsItsClientsOverTheWindowAndExits() throws Exception {
-        int port = freePort();
+        int port = ChatProcess.freePort();
         File log = File.createTempFile("chat-sigterm", ".log");
-        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", JAR.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log);
+        ProcessBuilder builder =
+                ChatProcess.packagedJar().redirectErrorStream(true).redirectOutput(log);
         builder.environment().put("CHAT_PORT", Integer.toString(port));
         builder.environment().put("CHAT_HOST", "127.0.0.1");
         builder.environment().put("CHAT_DRAIN_ACCEPT_SECONDS", "1");
@@ -94,15 +91,5 @@ class SigtermIT {
                                 .build(),
                         HttpResponse.BodyHandlers.discarding())
                 .statusCode();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }
