@@ -39,10 +39,7 @@ class SigtermIT {
     void givenRunningJar_whenSigtermArrives_itDrainsItsClientsOverTheWindowAndExits() throws Exception {
         int port = ChatProcess.freePort();
         File log = File.createTempFile("chat-sigterm", ".log");
-        ProcessBuilder builder =
-                ChatProcess.packagedJar().redirectErrorStream(true).redirectOutput(log);
-        builder.environment().put("CHAT_PORT", Integer.toString(port));
-        builder.environment().put("CHAT_HOST", "127.0.0.1");
+        ProcessBuilder builder = ChatProcess.packagedJarOnLoopback(port, ProcessBuilder.Redirect.to(log));
         builder.environment().put("CHAT_DRAIN_ACCEPT_SECONDS", "1");
         builder.environment().put("CHAT_DRAIN_SECONDS", "3");
         builder.environment().put("CHAT_WARMUP_SECONDS", "5"); // at most: within the wait for /ready below

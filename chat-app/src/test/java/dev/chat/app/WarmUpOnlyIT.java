@@ -66,10 +66,7 @@ class WarmUpOnlyIT {
     }
 
     private static Process start(File log, int port, String warmUpSeconds, String argument) throws IOException {
-        ProcessBuilder builder =
-                ChatProcess.packagedJar(argument).redirectErrorStream(true).redirectOutput(log);
-        builder.environment().put("CHAT_PORT", Integer.toString(port));
-        builder.environment().put("CHAT_HOST", "127.0.0.1");
+        ProcessBuilder builder = ChatProcess.packagedJarOnLoopback(port, ProcessBuilder.Redirect.to(log), argument);
         builder.environment().put("CHAT_WARMUP_SECONDS", warmUpSeconds);
         return builder.start();
     }

@@ -48,14 +48,10 @@ public final class ChatProcess implements AutoCloseable {
     /** Starts the service again on its port, with the same settings; its output is appended to the same file. */
     public void startAgain() {
         try {
-            ProcessBuilder builder = packagedJar()
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            ProcessBuilder builder = packagedJarOnLoopback(port, ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             // the warm-up's own tests are WarmUpIT and SigtermIT: these nodes warm up as briefly as they used to
             builder.environment().put("CHAT_WARMUP_SECONDS", "5");
             builder.environment().putAll(environment);
-            builder.environment().put("CHAT_PORT", Integer.toString(port));
-            builder.environment().put("CHAT_HOST", "127.0.0.1");
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -133,6 +129,18 @@ public final class ChatProcess implements AutoCloseable {
                 Path.of("target", "chat-app.jar").toString()));
         command.addAll(List.of(arguments));
         return new ProcessBuilder(command);
+    }
+
+    /**
+     * {@link #packagedJar} serving {@code port} on 127.0.0.1 only, its output (both streams) to {@code output}; the
+     * caller adds its own environment and starts it.
+     */
+    public static ProcessBuilder packagedJarOnLoopback(int port, ProcessBuilder.Redirect output, String... arguments) {
+        ProcessBuilder builder =
+                packagedJar(arguments).redirectErrorStream(true).redirectOutput(output);
+        builder.environment().put("CHAT_PORT", Integer.toString(port));
+        builder.environment().put("CHAT_HOST", "127.0.0.1");
+        return builder;
     }
 
     public static int freePort() throws IOException {
