@@ -1,6 +1,7 @@
 # Runs the packaged service. Build the jar first: mvn -B -q -DskipTests package
 # JDK 25, not README's "any JDK from 17": with an ahead-of-time cache and compact object headers it measured better
-# than JDK 17 on every figure (docs/performance.md, "JDK 25 with an AOT cache in the image").
+# than JDK 17 on nearly every figure, and within the runs' spread on the rest (docs/performance.md, "JDK 25 with an
+# AOT cache in the image" and "... on a fast night").
 FROM eclipse-temurin:25-jre
 COPY chat-app/target/chat-app.jar /app/chat-app.jar
 # A training run: the service's own warm-up traffic on a private loopback server, then exit; the JVM records the
