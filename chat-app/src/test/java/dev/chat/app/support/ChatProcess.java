@@ -29,6 +29,9 @@ public final class ChatProcess implements AutoCloseable {
     private volatile Process process;
 
     private ChatProcess(Map<String, String> environment, int port, Path logFile) {
+        if (environment.containsKey("CHAT_PORT") || environment.containsKey("CHAT_HOST")) {
+            throw new IllegalArgumentException("the node's port and host are its own (a free port on 127.0.0.1)");
+        }
         this.environment = Map.copyOf(environment);
         this.port = port;
         this.logFile = logFile;
