@@ -95,6 +95,9 @@ public final class InMemoryPresenceStore implements PresenceStore {
 
     @Override
     public FirstMembers firstMembers(RoomName room, int limit) {
+        if (limit == 0) {
+            return new FirstMembers(List.of(), count(room)); // the count alone: keep what was read
+        }
         Room existing = rooms.get(room);
         FirstRead read = existing == null ? null : existing.first;
         if (read == null || read.limit() != limit) {

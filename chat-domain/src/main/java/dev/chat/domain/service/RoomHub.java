@@ -16,11 +16,13 @@ import dev.chat.domain.model.UserDisconnected;
 import dev.chat.domain.port.out.ChatMetrics;
 import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.EventEncoder;
+import dev.chat.domain.port.out.PresenceStore;
 import dev.chat.domain.port.out.Scheduler;
 import dev.chat.domain.port.out.Subscription;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -136,6 +138,34 @@ final class RoomHub {
         }
     }
 
+    /**
+     * The room's first members as a joiner here read them lately, for a joiner attached to the room now: a crowd
+     * joining a room of thousands would otherwise read the same first names from the store once each. Null members
+     * when there are none to reuse; the joiner then reads them and offers them back with the generation given here.
+     */
+    KnownFirstMembers knownFirstMembers(RoomName room) {
+        LocalRoom local = rooms.get(room);
+        return local == null ? KnownFirstMembers.NONE : local.firstMembers.known(clock.millis(), bigRooms.interval());
+    }
+
+    /**
+     * Keeps a joiner's read of the room's first members for the joiners after it, unless an arrival or departure
+     * came since {@link #knownFirstMembers} gave {@code generation} (the read may have missed it).
+     *
+     * @param reads how many members were asked for
+     */
+    void keepFirstMembers(RoomName room, long generation, PresenceStore.FirstMembers read, int reads) {
+        LocalRoom local = rooms.get(room);
+        if (local != null) {
+            local.firstMembers.keep(generation, read, reads, clock.millis());
+        }
+    }
+
+    /** First members a joiner may reuse (null: read them), and the generation to offer a read back with. */
+    record KnownFirstMembers(PresenceStore.FirstMembers members, long generation) {
+        static final KnownFirstMembers NONE = new KnownFirstMembers(null, -1);
+    }
+
     /** Rooms with members on this node. */
     int roomCount() {
         return rooms.size();
@@ -154,6 +184,8 @@ final class RoomHub {
         private volatile boolean coalescing;
         /** Arrivals and departures gathered since the last presence frame; guarded by {@code pending}. */
         private final Pending pending = new Pending();
+        /** The first members a joiner here read, while no arrival or departure heard of since may touch them. */
+        private final FirstMembersKept firstMembers = new FirstMembersKept();
 
         LocalRoom(RoomName room) {
             this.room = room;
@@ -187,7 +219,14 @@ final class RoomHub {
          */
         private boolean gathered(RoomEvent event) {
             boolean arrival = event instanceof UserConnected;
-            if (bigRooms.limit() == Integer.MAX_VALUE || !arrival && !(event instanceof UserDisconnected)) {
+            if (arrival) {
+                firstMembers.changed(((UserConnected) event).user(), true);
+            } else if (event instanceof UserDisconnected departure) {
+                firstMembers.changed(departure.user(), false);
+            } else {
+                return false;
+            }
+            if (bigRooms.limit() == Integer.MAX_VALUE) {
                 return false;
             }
             int after;
@@ -327,6 +366,7 @@ final class RoomHub {
         }
 
         private void historyLost(RoomName room) {
+            firstMembers.forgetAll(); // the store may have lost its presence too
             OutboundEvent notice = encoder.encode(new NotRecovered(room, NotRecovered.Reason.EPOCH_CHANGED));
             OutboundEvent snapshot;
             try {
@@ -341,6 +381,80 @@ final class RoomHub {
                     member.fail();
                 }
             }
+        }
+    }
+
+    /**
+     * A room's first members as a joiner on this node read them (after its own add), kept for the joiners after it.
+     * A joiner is attached to the room before it looks, so every arrival or departure the kept read may lack reaches
+     * it as an event (or in the next presence frame), as it would after a read of its own. Forgotten when an arrival
+     * or departure heard of is not already in them, and after one presence interval, for a change whose event was
+     * lost. A read is kept only if it has every arrival and departure heard of while it was made (a joiner's own
+     * arrival, say). Thread-safe.
+     */
+    private static final class FirstMembersKept {
+        /** How many changes a read in flight may have heard of and still be kept. */
+        private static final int CHANGES_SEEN = 64;
+
+        /** Counts the changes that made this forget what it kept (every change while nothing is kept). */
+        private long generation;
+        /** What each of the latest generations was for, by generation modulo its length; null: unknown. */
+        private final Change[] changes = new Change[CHANGES_SEEN];
+        /** Null while nothing is kept. */
+        private PresenceStore.FirstMembers members;
+
+        private int reads;
+        private long keptAtMillis;
+
+        private record Change(Nickname user, boolean arrival) {}
+
+        synchronized KnownFirstMembers known(long nowMillis, Duration maxAge) {
+            if (members != null && nowMillis - keptAtMillis >= maxAge.toMillis()) {
+                forget(null);
+            }
+            return new KnownFirstMembers(members, generation);
+        }
+
+        synchronized void keep(long readUnder, PresenceStore.FirstMembers read, int asked, long nowMillis) {
+            if (members != null || generation - readUnder >= CHANGES_SEEN) {
+                return;
+            }
+            for (long seen = readUnder + 1; seen <= generation; seen++) {
+                Change change = changes[(int) (seen % CHANGES_SEEN)];
+                if (change == null || !has(read, asked, change)) {
+                    return; // it may have missed that one
+                }
+            }
+            members = read;
+            reads = asked;
+            keptAtMillis = nowMillis;
+        }
+
+        synchronized void changed(Nickname user, boolean arrival) {
+            Change change = new Change(user, arrival);
+            if (members == null || !has(members, reads, change)) {
+                forget(change);
+            }
+        }
+
+        synchronized void forgetAll() {
+            forget(null);
+        }
+
+        private void forget(Change because) {
+            members = null;
+            generation++;
+            changes[(int) (generation % CHANGES_SEEN)] = because;
+        }
+
+        /** Whether first members read with {@code asked} already show the change (or are not touched by it). */
+        private static boolean has(PresenceStore.FirstMembers read, int asked, Change change) {
+            List<Nickname> first = read.members();
+            boolean listed = Collections.binarySearch(first, change.user()) >= 0;
+            if (!change.arrival()) {
+                return !listed;
+            }
+            return listed || first.size() >= asked && change.user().compareTo(first.get(asked - 1)) > 0;
         }
     }
 

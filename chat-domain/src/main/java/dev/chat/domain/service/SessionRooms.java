@@ -84,10 +84,25 @@ final class SessionRooms {
                 hub.attach(attached); // undoes itself if the bus refuses
                 undo.add(() -> hub.detach(attached));
                 membership = attached;
-                // The add, its announcement and what the joiner is shown, in one go (one Redis round trip).
+                // The add, its announcement and what the joiner is shown, in one go (one Redis round trip); the
+                // room's first members only if no joiner here read them lately (the count is read either way).
+                int reads = catchUp.snapshotReads();
+                RoomHub.KnownFirstMembers known = hub.knownFirstMembers(room);
                 RoomEntry.Entered entered = entry.enter(
-                        room, session.nickname, session.token, catchUp.snapshotReads(), catchUp.joinHistory());
-                events = catchUp.forJoiner(room, entered.first(), entered.latest());
+                        room,
+                        session.nickname,
+                        session.token,
+                        known.members() == null ? reads : 0,
+                        catchUp.joinHistory());
+                PresenceStore.FirstMembers first;
+                if (known.members() == null) {
+                    first = entered.first();
+                    hub.keepFirstMembers(room, known.generation(), first, reads);
+                } else {
+                    first = known.members()
+                            .with(session.nickname, entered.first().count(), reads);
+                }
+                events = catchUp.forJoiner(room, first, entered.latest());
                 seq = events.coveredThroughSeq();
             } else {
                 boolean arrived = presence.add(room, session.nickname, session.token);

@@ -59,6 +59,25 @@ public abstract class RoomEntryContract {
     }
 
     @Test
+    void givenNoMembersAsked_theJoinerIsAddedAndCounted_andNoMemberIsRead() {
+        Stores stores = createStores(10);
+        RoomName room = uniqueRoom();
+        stores.presence().add(room, AMY, SessionToken.generate());
+        stores.presence().add(room, ZED, SessionToken.generate());
+        stores.history().append(draft(room, "m1"));
+
+        RoomEntry.Entered entered = stores.entry().enter(room, BEN, SessionToken.generate(), 0, 3);
+
+        assertThat(entered.arrived()).isTrue();
+        assertThat(entered.first().members()).isEmpty();
+        assertThat(entered.first().count()).isEqualTo(3);
+        assertThat(entered.latest().messages()).extracting(ChatMessage::text).containsExactly("m1");
+        assertThat(stores.presence().members(room)).containsExactly(AMY, BEN, ZED);
+        // a read after it lists everyone
+        assertThat(stores.presence().firstMembers(room, 10).members()).containsExactly(AMY, BEN, ZED);
+    }
+
+    @Test
     void givenMembersAndMessages_theJoinerGetsTheFirstMembersWithTheCount_andTheLatestMessages() {
         Stores stores = createStores(10);
         RoomName room = uniqueRoom();

@@ -3,6 +3,7 @@ package dev.chat.domain.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.chat.domain.contract.SettableClock;
 import dev.chat.domain.memory.InMemoryEventBus;
 import dev.chat.domain.memory.InMemoryMessageHistory;
 import dev.chat.domain.memory.InMemoryPresenceStore;
@@ -24,8 +25,10 @@ import dev.chat.domain.model.UserDisconnected;
 import dev.chat.domain.model.Welcome;
 import dev.chat.domain.nickname.SeedNicknameGenerator;
 import dev.chat.domain.port.out.ClientConnection;
+import dev.chat.domain.port.out.PresenceStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -253,6 +256,85 @@ class BigRoomTest {
                 .get(watcher.received(PresenceChange.class).size() - 1);
         assertThat(last.left()).hasSize(10);
         assertThat(last.count()).isEqualTo(presence.count(RoomName.GENERAL));
+    }
+
+    @Test
+    void givenACrowdComingAndGoing_eachJoinerSeesTheTrueFirstMembers_readOnlyWhenAChangeTouchedThem() {
+        ReadCountingPresence counted = new ReadCountingPresence(presence);
+        chat = new ChatService(
+                new ChatService.Ports(
+                        new InMemorySessionStore(),
+                        counted,
+                        new InMemoryMessageHistory(bus, 100),
+                        bus,
+                        new SeedNicknameGenerator(new Random(17)),
+                        new CountingEncoder(),
+                        new SettableClock(Instant.parse("2026-12-02T12:00:00Z")), // reads kept never age out
+                        scheduler),
+                new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT, INTERVAL));
+        Random random = new Random(11);
+        int joiners = 2_000;
+
+        for (int i = 0; i < joiners; i++) {
+            if (everyone.size() > LIMIT && random.nextInt(4) == 0) {
+                endSomeone(random);
+            }
+            RecordingConnection joiner = new RecordingConnection();
+            tokens.add(chat.connect(joiner));
+            everyone.add(joiner.received(Welcome.class).get(0).user());
+
+            List<Nickname> sorted = new ArrayList<>(everyone);
+            sorted.sort(null);
+            ActiveUsers snapshot = joiner.received(ActiveUsers.class).get(0);
+            assertThat(snapshot.count()).isEqualTo(sorted.size());
+            assertThat(snapshot.users()).containsExactlyElementsOf(sorted.subList(0, Math.min(LIMIT, sorted.size())));
+        }
+
+        // Read by every joiner until the room is past the limit, then by few: one in a hundred and more of the
+        // arrivals (and departures) touch a room's first 51 once it has thousands.
+        assertThat(counted.reads).isGreaterThan(LIMIT).isLessThan(joiners / 4);
+    }
+
+    /** Counts the reads of a room's first members (a count alone is not one). */
+    private static final class ReadCountingPresence implements PresenceStore {
+        private final PresenceStore store;
+        int reads;
+
+        ReadCountingPresence(PresenceStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public boolean add(RoomName room, Nickname user, SessionToken session) {
+            return store.add(room, user, session);
+        }
+
+        @Override
+        public boolean remove(RoomName room, Nickname user, SessionToken session) {
+            return store.remove(room, user, session);
+        }
+
+        @Override
+        public List<Nickname> page(RoomName room, Nickname after, int limit) {
+            return store.page(room, after, limit);
+        }
+
+        @Override
+        public int count(RoomName room) {
+            return store.count(room);
+        }
+
+        @Override
+        public FirstMembers firstMembers(RoomName room, int limit) {
+            reads += limit > 0 ? 1 : 0;
+            return store.firstMembers(room, limit);
+        }
+
+        @Override
+        public Joined addAndReadFirst(RoomName room, Nickname user, SessionToken session, int limit) {
+            reads += limit > 0 ? 1 : 0;
+            return store.addAndReadFirst(room, user, session, limit);
+        }
     }
 
     /** Ends the session of a member {@link #fill} connected, picked at random; returns who left. */

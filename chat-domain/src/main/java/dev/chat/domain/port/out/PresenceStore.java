@@ -3,6 +3,8 @@ package dev.chat.domain.port.out;
 import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionToken;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -39,6 +41,21 @@ public interface PresenceStore {
         public FirstMembers {
             members = List.copyOf(members);
             count = Math.max(count, members.size());
+        }
+
+        /**
+         * These first members read with {@code reads} (at most that many), with {@code member} among them if it
+         * sorts there, and {@code count}: the first members again after that member's arrival.
+         */
+        public FirstMembers with(Nickname member, int count, int reads) {
+            int at = Collections.binarySearch(members, member);
+            if (at >= 0 || -at - 1 >= reads) {
+                return new FirstMembers(members, count);
+            }
+            List<Nickname> added = new ArrayList<>(members.size() + 1);
+            added.addAll(members);
+            added.add(-at - 1, member);
+            return new FirstMembers(added.subList(0, Math.min(added.size(), reads)), count);
         }
     }
 
