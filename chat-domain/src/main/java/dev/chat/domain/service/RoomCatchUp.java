@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * What a member is sent when it enters a room or comes back to it, before live events: recent or missed messages,
@@ -103,8 +104,12 @@ final class RoomCatchUp {
         return new Events(events, now.seq(), null);
     }
 
-    /** For a member coming back with {@code cursor}: what it missed (or why not), then the room's members. */
-    Events forResume(RoomName room, Cursor cursor) {
+    /**
+     * For a member coming back with {@code cursor}: what it missed (or why not), then the room's members.
+     *
+     * @param first reads the room's first {@link #snapshotReads} members with its count, after the replay
+     */
+    Events forResume(RoomName room, Cursor cursor, Supplier<PresenceStore.FirstMembers> first) {
         RoomPosition now = history.position(room);
         List<OutboundEvent> events = new ArrayList<>();
         long coveredThrough = now.seq();
@@ -122,7 +127,7 @@ final class RoomCatchUp {
         if (notRecovered != null) {
             events.add(encode(new NotRecovered(room, notRecovered)));
         }
-        events.add(encode(snapshot(room, new RoomPosition(now.epoch(), coveredThrough))));
+        events.add(encode(snapshot(room, new RoomPosition(now.epoch(), coveredThrough), first.get())));
         return new Events(events, coveredThrough, notRecovered);
     }
 

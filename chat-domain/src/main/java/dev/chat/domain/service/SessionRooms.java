@@ -162,9 +162,23 @@ final class SessionRooms {
         RoomMembership membership = new RoomMembership(room, session.nickname, session.connection);
         hub.attach(membership);
         session.memberships.put(room, membership);
-        RoomCatchUp.Events events = catchUp.forResume(room, cursor);
+        RoomHub.KnownFirstMembers known = hub.knownFirstMembers(room);
+        RoomCatchUp.Events events = catchUp.forResume(room, cursor, () -> firstMembers(room, known));
         metrics.resumed(events.notRecovered());
         membership.completePriming(events.events(), events.coveredThroughSeq());
+    }
+
+    /**
+     * The room's first members for a member attached to it: those another member here read lately with a count read
+     * now, or read now (and kept for the next ones).
+     */
+    private PresenceStore.FirstMembers firstMembers(RoomName room, RoomHub.KnownFirstMembers known) {
+        if (known.members() != null) {
+            return new PresenceStore.FirstMembers(known.members().members(), presence.count(room));
+        }
+        PresenceStore.FirstMembers read = presence.firstMembers(room, catchUp.snapshotReads());
+        hub.keepFirstMembers(room, known.generation(), read, catchUp.snapshotReads());
+        return read;
     }
 
     /** Stops delivering the session's rooms to this node (its connection ended or was replaced). */

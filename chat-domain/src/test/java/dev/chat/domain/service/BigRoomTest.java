@@ -12,6 +12,7 @@ import dev.chat.domain.model.ActiveUsers;
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ChatLimits;
 import dev.chat.domain.model.CloseReason;
+import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.ListMembers;
 import dev.chat.domain.model.MembersPage;
@@ -260,18 +261,7 @@ class BigRoomTest {
 
     @Test
     void givenACrowdComingAndGoing_eachJoinerSeesTheTrueFirstMembers_readOnlyWhenAChangeTouchedThem() {
-        ReadCountingPresence counted = new ReadCountingPresence(presence);
-        chat = new ChatService(
-                new ChatService.Ports(
-                        new InMemorySessionStore(),
-                        counted,
-                        new InMemoryMessageHistory(bus, 100),
-                        bus,
-                        new SeedNicknameGenerator(new Random(17)),
-                        new CountingEncoder(),
-                        new SettableClock(Instant.parse("2026-12-02T12:00:00Z")), // reads kept never age out
-                        scheduler),
-                new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT, INTERVAL));
+        ReadCountingPresence counted = countingReads();
         Random random = new Random(11);
         int joiners = 2_000;
 
@@ -293,6 +283,51 @@ class BigRoomTest {
         // Read by every joiner until the room is past the limit, then by few: one in a hundred and more of the
         // arrivals (and departures) touch a room's first 51 once it has thousands.
         assertThat(counted.reads).isGreaterThan(LIMIT).isLessThan(joiners / 4);
+    }
+
+    @Test
+    void givenACrowdResuming_eachSeesTheTrueFirstMembers_readOnceForAll() {
+        ReadCountingPresence counted = countingReads();
+        List<RecordingConnection> connections = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            RecordingConnection connection = new RecordingConnection();
+            tokens.add(chat.connect(connection));
+            connections.add(connection);
+            everyone.add(connection.received(Welcome.class).get(0).user());
+        }
+        for (int i = 0; i < connections.size(); i++) {
+            chat.disconnect(tokens.get(i), connections.get(i)); // they stay listed through the grace
+        }
+        int readsBefore = counted.reads;
+        List<Nickname> sorted = new ArrayList<>(everyone);
+        sorted.sort(null);
+
+        for (SessionToken token : tokens) {
+            RecordingConnection again = new RecordingConnection();
+            chat.resume(token, Cursor.EMPTY, again);
+            ActiveUsers snapshot = again.received(ActiveUsers.class).get(0);
+            assertThat(snapshot.count()).isEqualTo(1_000);
+            assertThat(snapshot.users()).containsExactlyElementsOf(sorted.subList(0, LIMIT));
+        }
+
+        assertThat(counted.reads - readsBefore).isEqualTo(1); // nobody arrived or left meanwhile
+    }
+
+    /** A service whose presence store counts its reads of first members; its kept reads never age out. */
+    private ReadCountingPresence countingReads() {
+        ReadCountingPresence counted = new ReadCountingPresence(presence);
+        chat = new ChatService(
+                new ChatService.Ports(
+                        new InMemorySessionStore(),
+                        counted,
+                        new InMemoryMessageHistory(bus, 100),
+                        bus,
+                        new SeedNicknameGenerator(new Random(17)),
+                        new CountingEncoder(),
+                        new SettableClock(Instant.parse("2026-12-02T12:00:00Z")),
+                        scheduler),
+                new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT, INTERVAL));
+        return counted;
     }
 
     /** Counts the reads of a room's first members (a count alone is not one). */

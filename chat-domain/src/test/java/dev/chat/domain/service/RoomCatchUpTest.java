@@ -54,8 +54,8 @@ class RoomCatchUpTest {
         post(6);
         RoomPosition at = new RoomPosition(history.position(ROOM).epoch(), 4);
 
-        RoomCatchUp.Events events = catchUp.forResume(
-                ROOM, Cursor.parse("catchup:" + at.epoch() + ":4").orElseThrow());
+        RoomCatchUp.Events events =
+                resume(Cursor.parse("catchup:" + at.epoch() + ":4").orElseThrow());
 
         assertThat(messageSeqs(events)).containsExactly(5L, 6L);
         assertThat(events.coveredThroughSeq()).isEqualTo(6);
@@ -67,7 +67,7 @@ class RoomCatchUpTest {
         String epoch = history.position(ROOM).epoch();
 
         RoomCatchUp.Events events =
-                catchUp.forResume(ROOM, Cursor.parse("catchup:" + epoch + ":2").orElseThrow());
+                resume(Cursor.parse("catchup:" + epoch + ":2").orElseThrow());
 
         assertThat(messageSeqs(events)).isEmpty();
         assertThat(events(events).get(0)).isEqualTo(new NotRecovered(ROOM, NotRecovered.Reason.HISTORY_TRIMMED));
@@ -78,11 +78,9 @@ class RoomCatchUpTest {
     void givenAResumeFromAnotherEpochOrWithoutACursor_itIsToldWhy() {
         post(1);
 
-        assertThat(events(catchUp.forResume(
-                                ROOM, Cursor.parse("catchup:other:1").orElseThrow()))
-                        .get(0))
+        assertThat(events(resume(Cursor.parse("catchup:other:1").orElseThrow())).get(0))
                 .isEqualTo(new NotRecovered(ROOM, NotRecovered.Reason.EPOCH_CHANGED));
-        assertThat(events(catchUp.forResume(ROOM, Cursor.EMPTY)).get(0))
+        assertThat(events(resume(Cursor.EMPTY)).get(0))
                 .isEqualTo(new NotRecovered(ROOM, NotRecovered.Reason.NO_CURSOR));
     }
 
@@ -228,5 +226,9 @@ class RoomCatchUpTest {
                 .filter(ChatMessage.class::isInstance)
                 .map(e -> ((ChatMessage) e).seq())
                 .toList();
+    }
+
+    private RoomCatchUp.Events resume(Cursor cursor) {
+        return catchUp.forResume(ROOM, cursor, () -> presence.firstMembers(ROOM, catchUp.snapshotReads()));
     }
 }
