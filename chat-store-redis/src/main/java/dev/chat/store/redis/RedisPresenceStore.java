@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ZRangeParams;
@@ -117,6 +119,12 @@ final class RedisPresenceStore implements PresenceStore {
      * under the member's map entry's lock: one per connection, kept small).
      */
     private final Map<RoomName, Map<Nickname, Set<SessionToken>>> local = new ConcurrentHashMap<>();
+    /**
+     * A renewal writes back the members it read from {@link #local}; a removal in between would be undone (the member
+     * listed again, with no session holding it, until its lease ran out). So removals share this lock and a renewal
+     * takes it alone, from its read of {@code local} until Redis has its writes.
+     */
+    private final ReadWriteLock renewing = new ReentrantReadWriteLock();
 
     RedisPresenceStore(UnifiedJedis redis, RedisCalls calls, RedisKeys keys, Duration lease, Clock clock) {
         this.redis = requireNonNull(redis, "redis");
@@ -237,17 +245,23 @@ final class RedisPresenceStore implements PresenceStore {
             // First: if Redis fails now, the session no longer renews the member, and (if it was the last) its lease
             // lapses.
             boolean[] lastHere = {false};
-            local.computeIfPresent(room, (r, members) -> {
-                members.computeIfPresent(user, (u, sessions) -> {
-                    lastHere[0] = sessions.size() == 1 && sessions.contains(session);
-                    return heldWithout(sessions, session);
+            Object removed;
+            renewing.readLock().lock();
+            try {
+                local.computeIfPresent(room, (r, members) -> {
+                    members.computeIfPresent(user, (u, sessions) -> {
+                        lastHere[0] = sessions.size() == 1 && sessions.contains(session);
+                        return heldWithout(sessions, session);
+                    });
+                    return members.isEmpty() ? null : members;
                 });
-                return members.isEmpty() ? null : members;
-            });
-            Object removed = redis.eval(
-                    REMOVE,
-                    List.of(keys.presence(room), keys.presenceHolders(room, user), keys.presenceNames(room)),
-                    List.of(user.value(), session.value()));
+                removed = redis.eval(
+                        REMOVE,
+                        List.of(keys.presence(room), keys.presenceHolders(room, user), keys.presenceNames(room)),
+                        List.of(user.value(), session.value()));
+            } finally {
+                renewing.readLock().unlock();
+            }
             // A member this node kept alive was present, even if Redis lost it (a restart or flush) before the next
             // renewal wrote it back: its departure must still be told.
             return Long.valueOf(1).equals(removed) || lastHere[0] && !listed(room, user);
@@ -361,6 +375,7 @@ final class RedisPresenceStore implements PresenceStore {
      */
     void renewLeases() {
         double until = leaseEnd();
+        renewing.writeLock().lock();
         try (AbstractPipeline pipeline = redis.pipelined()) {
             local.forEach((room, members) -> {
                 Map<String, Double> leases = new HashMap<>();
@@ -378,6 +393,8 @@ final class RedisPresenceStore implements PresenceStore {
                 }
             });
             pipeline.sync();
+        } finally {
+            renewing.writeLock().unlock();
         }
     }
 

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class RedisPresenceStoreIT extends PresenceStoreContract {
@@ -103,6 +104,35 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
         assertThat(node.remove(room, member, session)).isFalse(); // once
         node.renewLeases();
         assertThat(node.members(room)).isEmpty(); // and it is not written back
+    }
+
+    @Test
+    void givenMembersLeavingWhileTheirLeasesAreRenewed_noneIsRenewedBackIntoTheRoom() throws Exception {
+        RedisPresenceStore node = node();
+        RoomName room = uniqueRoom();
+        List<Nickname> members = new ArrayList<>();
+        List<SessionToken> sessions = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            members.add(new Nickname("Member" + i));
+            sessions.add(SessionToken.generate());
+            node.add(room, members.get(i), sessions.get(i));
+        }
+        AtomicBoolean leaving = new AtomicBoolean(true);
+        Thread renewals = new Thread(() -> {
+            while (leaving.get()) {
+                node.renewLeases(); // as its timer does, here without a pause
+            }
+        });
+        renewals.start();
+
+        for (int i = 0; i < members.size(); i++) {
+            assertThat(node.remove(room, members.get(i), sessions.get(i))).isTrue();
+        }
+        leaving.set(false);
+        renewals.join(10_000);
+
+        assertThat(node.count(room)).isZero();
+        assertThat(node.page(room, null, 10)).isEmpty();
     }
 
     @Test
