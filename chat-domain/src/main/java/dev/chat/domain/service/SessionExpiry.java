@@ -13,14 +13,20 @@ import dev.chat.domain.port.out.SessionStore;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * How a session ends on this node: detached from its connection, it waits out the reconnect grace, then expires
  * (its nickname freed, its rooms told it left); or another node takes it over and it is let go without a word.
  */
 final class SessionExpiry {
-    /** How soon an expiry that found a store down tries again. */
-    static final Duration RETRY = Duration.ofSeconds(1);
+    /**
+     * How soon an expiry that found a store down (or refusing: too many calls waiting) tries again, at the earliest,
+     * and over how long after that the retries spread: a mass quit refused together must not retry together.
+     */
+    static final Duration RETRY = Duration.ofMillis(500);
+
+    static final Duration RETRY_SPREAD = Duration.ofSeconds(1);
 
     private final SessionStore sessions;
     private final Scheduler scheduler;
@@ -133,6 +139,7 @@ final class SessionExpiry {
 
     /** Caller holds the session's lock. */
     private void retry(LocalSession session, int generation) {
-        session.expiry = scheduler.schedule(RETRY, () -> expire(session, generation));
+        Duration after = RETRY.plusMillis(ThreadLocalRandom.current().nextLong(RETRY_SPREAD.toMillis()));
+        session.expiry = scheduler.schedule(after, () -> expire(session, generation));
     }
 }

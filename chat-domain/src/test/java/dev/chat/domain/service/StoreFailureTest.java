@@ -22,6 +22,7 @@ import dev.chat.domain.model.Welcome;
 import dev.chat.domain.nickname.SeedNicknameGenerator;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -251,6 +252,30 @@ class StoreFailureTest {
                 }
             });
         }
+    }
+
+    @Test
+    void givenManySessionsEndingWhileTheStoreIsDown_theirRetriesSpreadOverASecond_andEachEnds() {
+        fresh();
+        List<Nickname> leaving = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            RecordingConnection connection = new RecordingConnection();
+            SessionToken token = chat.connect(connection);
+            leaving.add(connection.received(Welcome.class).get(0).user());
+            chat.disconnect(token, connection);
+        }
+
+        stores.failCall(1, true);
+        scheduler.advance(GRACE); // every expiry meets the outage at once
+        stores.restore();
+
+        scheduler.advance(SessionExpiry.RETRY.minusMillis(1));
+        assertThat(chat.localSessionCount()).isEqualTo(100); // no retry before the earliest
+        scheduler.advance(SessionExpiry.RETRY_SPREAD.dividedBy(2));
+        assertThat(chat.localSessionCount()).isBetween(1, 99); // some retried, not all at once
+        scheduler.advance(SessionExpiry.RETRY_SPREAD);
+        assertThat(chat.localSessionCount()).isZero();
+        assertThat(stores.realPresence.members(RoomName.GENERAL)).doesNotContainAnyElementsOf(leaving);
     }
 
     @Test
