@@ -86,22 +86,10 @@ final class SessionRooms {
                 membership = attached;
                 // The add, its announcement and what the joiner is shown, in one go (one Redis round trip); the
                 // room's first members only if no joiner here read them lately (the count is read either way).
-                int reads = catchUp.snapshotReads();
                 RoomHub.KnownFirstMembers known = hub.knownFirstMembers(room);
-                RoomEntry.Entered entered = entry.enter(
-                        room,
-                        session.nickname,
-                        session.token,
-                        known.members() == null ? reads : 0,
-                        catchUp.joinHistory());
-                PresenceStore.FirstMembers first;
-                if (known.members() == null) {
-                    first = entered.first();
-                    hub.keepFirstMembers(room, known.generation(), first, reads);
-                } else {
-                    first = known.members()
-                            .with(session.nickname, entered.first().count(), reads);
-                }
+                RoomEntry.Entered entered =
+                        entry.enter(room, session.nickname, session.token, membersToRead(known), catchUp.joinHistory());
+                PresenceStore.FirstMembers first = shown(room, session, known, entered.first());
                 events = catchUp.forJoiner(room, first, entered.latest());
                 seq = events.coveredThroughSeq();
             } else {
@@ -163,22 +151,33 @@ final class SessionRooms {
         hub.attach(membership);
         session.memberships.put(room, membership);
         RoomHub.KnownFirstMembers known = hub.knownFirstMembers(room);
-        RoomCatchUp.Events events = catchUp.forResume(room, cursor, () -> firstMembers(room, known));
+        RoomCatchUp.Events events = catchUp.forResume(
+                room, cursor, () -> shown(room, session, known, presence.firstMembers(room, membersToRead(known))));
         metrics.resumed(events.notRecovered());
         membership.completePriming(events.events(), events.coveredThroughSeq());
     }
 
+    /** How many of the room's first members to read: none (the count alone) when another member here read them. */
+    private int membersToRead(RoomHub.KnownFirstMembers known) {
+        return known.members() == null ? catchUp.snapshotReads() : 0;
+    }
+
     /**
-     * The room's first members for a member attached to it: those another member here read lately with a count read
-     * now, or read now (and kept for the next ones).
+     * The room's first members shown to a session attached to it, from what the store gave for
+     * {@link #membersToRead}: those another member here read lately, with the session's member among them if it
+     * sorts there and the store's count; or the store's read itself, kept for the next ones.
      */
-    private PresenceStore.FirstMembers firstMembers(RoomName room, RoomHub.KnownFirstMembers known) {
-        if (known.members() != null) {
-            return new PresenceStore.FirstMembers(known.members().members(), presence.count(room));
+    private PresenceStore.FirstMembers shown(
+            RoomName room,
+            LocalSession session,
+            RoomHub.KnownFirstMembers known,
+            PresenceStore.FirstMembers fromStore) {
+        int reads = catchUp.snapshotReads();
+        if (known.members() == null) {
+            hub.keepFirstMembers(room, known.generation(), fromStore, reads);
+            return fromStore;
         }
-        PresenceStore.FirstMembers read = presence.firstMembers(room, catchUp.snapshotReads());
-        hub.keepFirstMembers(room, known.generation(), read, catchUp.snapshotReads());
-        return read;
+        return known.members().with(session.nickname, fromStore.count(), reads);
     }
 
     /** Stops delivering the session's rooms to this node (its connection ended or was replaced). */

@@ -154,6 +154,9 @@ public abstract class PresenceStoreContract {
         assertThat(presence.firstMembers(room, 2))
                 .isEqualTo(new PresenceStore.FirstMembers(List.of(AMY, new Nickname("Bea")), 3));
         assertThat(presence.firstMembers(room, 10).members()).containsExactly(AMY, new Nickname("Bea"), ZED);
+        // none asked: the count alone (a member reusing first members another one read)
+        assertThat(presence.firstMembers(room, 0)).isEqualTo(new PresenceStore.FirstMembers(List.of(), 3));
+        assertThat(presence.firstMembers(room, 2).members()).containsExactly(AMY, new Nickname("Bea"));
     }
 
     @Test

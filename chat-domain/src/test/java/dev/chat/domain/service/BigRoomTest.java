@@ -50,15 +50,19 @@ class BigRoomTest {
     private ChatService chat = chatWith(new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT, INTERVAL));
 
     private ChatService chatWith(ChatLimits limits) {
+        return chatWith(limits, presence, Clock.systemUTC());
+    }
+
+    private ChatService chatWith(ChatLimits limits, PresenceStore presenceStore, Clock clock) {
         return new ChatService(
                 new ChatService.Ports(
                         new InMemorySessionStore(),
-                        presence,
+                        presenceStore,
                         new InMemoryMessageHistory(bus, 100),
                         bus,
                         new SeedNicknameGenerator(new Random(13)),
                         new CountingEncoder(),
-                        Clock.systemUTC(),
+                        clock,
                         scheduler),
                 limits);
     }
@@ -316,17 +320,10 @@ class BigRoomTest {
     /** A service whose presence store counts its reads of first members; its kept reads never age out. */
     private ReadCountingPresence countingReads() {
         ReadCountingPresence counted = new ReadCountingPresence(presence);
-        chat = new ChatService(
-                new ChatService.Ports(
-                        new InMemorySessionStore(),
-                        counted,
-                        new InMemoryMessageHistory(bus, 100),
-                        bus,
-                        new SeedNicknameGenerator(new Random(17)),
-                        new CountingEncoder(),
-                        new SettableClock(Instant.parse("2026-12-02T12:00:00Z")),
-                        scheduler),
-                new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT, INTERVAL));
+        chat = chatWith(
+                new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT, INTERVAL),
+                counted,
+                new SettableClock(Instant.parse("2026-12-02T12:00:00Z")));
         return counted;
     }
 
