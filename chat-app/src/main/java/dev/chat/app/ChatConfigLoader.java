@@ -1,6 +1,7 @@
 package dev.chat.app;
 
 import dev.chat.domain.model.RateLimits;
+import dev.chat.transport.core.Admission;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -36,6 +37,10 @@ final class ChatConfigLoader {
         ChatConfig.Store store = defaults.store();
         ChatConfig.Operations operations = defaults.operations();
         RateLimits rates = defaults.abuse().rates();
+        String redisUrl = value("CHAT_REDIS_URL", Function.identity(), store.redisUrl());
+        // An opening gives its turn up while it waits on Redis (StoreWaits), so each turn is all CPU there: half as
+        // many give openings the share of the core that twice the cores gives them in memory.
+        int maxOpening = redisUrl == null ? operations.maxOpening() : Admission.defaultMaxOpeningOverNetwork();
         return new ChatConfig(
                 new ChatConfig.Server(
                         value("CHAT_HOST", Function.identity(), server.host()),
@@ -58,7 +63,7 @@ final class ChatConfigLoader {
                         value("CHAT_POLL_TIMEOUT_SECONDS", ChatConfigLoader::seconds, polling.timeout()),
                         value("CHAT_POLL_IDLE_MARGIN_SECONDS", ChatConfigLoader::seconds, polling.idleMargin())),
                 new ChatConfig.Store(
-                        value("CHAT_REDIS_URL", Function.identity(), store.redisUrl()),
+                        redisUrl,
                         value("CHAT_REDIS_NAMESPACE", Function.identity(), store.redisNamespace()),
                         value("CHAT_PRESENCE_LEASE_SECONDS", ChatConfigLoader::seconds, store.presenceLease()),
                         value("CHAT_REDIS_STARTUP_WAIT_SECONDS", ChatConfigLoader::seconds, store.startupWait()),
@@ -66,7 +71,7 @@ final class ChatConfigLoader {
                 new ChatConfig.Operations(
                         value("CHAT_MAX_CONNECTIONS", Integer::parseInt, operations.maxConnections()),
                         value("CHAT_MAX_CONNECTS_PER_SECOND", Integer::parseInt, operations.maxConnectsPerSecond()),
-                        value("CHAT_MAX_OPENING", Integer::parseInt, operations.maxOpening()),
+                        value("CHAT_MAX_OPENING", Integer::parseInt, maxOpening),
                         value("CHAT_DRAIN_ACCEPT_SECONDS", ChatConfigLoader::seconds, operations.drainAccept()),
                         value("CHAT_DRAIN_SECONDS", ChatConfigLoader::seconds, operations.drain()),
                         value("CHAT_WARMUP_SECONDS", ChatConfigLoader::seconds, operations.warmUp())),

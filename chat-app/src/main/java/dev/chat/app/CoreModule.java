@@ -25,6 +25,7 @@ import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.ClientAddresses;
 import dev.chat.transport.core.JwtSignIn;
 import dev.chat.transport.core.OriginPolicy;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -100,6 +101,13 @@ final class CoreModule extends AbstractModule {
                         .sum());
         Gauge.builder("chat_connects_waiting", admission, Admission::waitingCount)
                 .description("New connections waiting for their turn to be opened (CHAT_MAX_OPENING at a time)")
+                .register(registry);
+        Gauge.builder("chat_connects_opening", admission, Admission::openingCount)
+                .description("New connections being opened now, counting those waiting on the store meanwhile")
+                .register(registry);
+        FunctionCounter.builder("chat_connects_over_turns", admission, Admission::withoutTurnCount)
+                .description("Openings that went on without a turn, after waiting for theirs back from the store "
+                        + "(a lock held across a store call); steadily rising means CHAT_MAX_OPENING is too low")
                 .register(registry);
         return admission;
     }

@@ -26,6 +26,22 @@ class ChatConfigLoaderTest {
     }
 
     @Test
+    void givenRedis_connectionsAreOpenedAsManyAsTheCoresAtATime_twiceThatInMemory_unlessSet() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Map<String, String> redis = Map.of("CHAT_REDIS_URL", "redis://127.0.0.1:6379");
+
+        assertThat(ChatConfigLoader.load(Map.of(), new Properties())
+                        .operations()
+                        .maxOpening())
+                .isEqualTo(2 * cores);
+        assertThat(ChatConfigLoader.load(redis, new Properties()).operations().maxOpening())
+                .isEqualTo(cores);
+        Properties set = new Properties();
+        set.setProperty("chat.max.opening", "7");
+        assertThat(ChatConfigLoader.load(redis, set).operations().maxOpening()).isEqualTo(7);
+    }
+
+    @Test
     void givenAWarmUpOfZero_thereIsNone_andANegativeOneIsRefused() {
         ChatConfig config = ChatConfigLoader.load(Map.of("CHAT_WARMUP_SECONDS", "0"), new Properties());
 

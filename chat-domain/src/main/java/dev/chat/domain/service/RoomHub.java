@@ -18,6 +18,7 @@ import dev.chat.domain.port.out.EventBus;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.port.out.PresenceStore;
 import dev.chat.domain.port.out.Scheduler;
+import dev.chat.domain.port.out.StoreWaits;
 import dev.chat.domain.port.out.Subscription;
 import java.time.Clock;
 import java.time.Duration;
@@ -191,9 +192,10 @@ final class RoomHub {
             this.room = room;
         }
 
+        /** Every joiner of the room waits for this lock: its holder keeps its opening's turn (see StoreWaits). */
         synchronized void subscribe() {
             if (subscription == null && !closed) {
-                subscription = bus.subscribe(room, this);
+                subscription = StoreWaits.keepingTurn(() -> bus.subscribe(room, this));
             }
         }
 

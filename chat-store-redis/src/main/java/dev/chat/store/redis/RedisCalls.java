@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.port.out.StoreWaits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -82,7 +83,12 @@ final class RedisCalls {
         return guarded(call, true);
     }
 
+    /** Without the caller's CPU turn while it waits, if it holds one (a connection being opened). */
     private <T> T guarded(Supplier<T> call, boolean outcomeMatters) {
+        return StoreWaits.waiting(() -> guardedHere(call, outcomeMatters));
+    }
+
+    private <T> T guardedHere(Supplier<T> call, boolean outcomeMatters) {
         if (!takeTurn()) {
             refused.increment();
             throw unavailable("too many requests are waiting for the chat store, try again shortly");

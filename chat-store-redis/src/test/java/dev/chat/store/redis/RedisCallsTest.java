@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.port.out.StoreWaits;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -60,6 +63,33 @@ class RedisCallsTest {
                     throw new JedisConnectionException(new SocketTimeoutException("Read timed out"));
                 })))
                 .isEqualTo(ErrorCode.UNAVAILABLE); // a read changed nothing
+    }
+
+    @Test
+    void givenACallerHoldingAnOpeningsTurn_itGivesTheTurnUpForTheCall() {
+        RedisCalls calls = new RedisCalls(4);
+        List<String> log = new ArrayList<>();
+        StoreWaits.Turn turn = new StoreWaits.Turn() {
+            @Override
+            public void giveUp() {
+                log.add("give up");
+            }
+
+            @Override
+            public void takeBack() {
+                log.add("take back");
+            }
+        };
+
+        String answer = StoreWaits.holding(
+                turn,
+                () -> calls.call(() -> {
+                    log.add("redis");
+                    return "answer";
+                }));
+
+        assertThat(answer).isEqualTo("answer");
+        assertThat(log).containsExactly("give up", "redis", "take back");
     }
 
     private static ErrorCode codeOf(Runnable call) {

@@ -2,14 +2,13 @@ package dev.chat.transport.core;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.chat.domain.port.out.StoreWaits;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
@@ -19,8 +18,9 @@ import java.util.function.IntSupplier;
  * {@code connectsPerSecond} (a token bucket with a burst of one second's worth, so a reconnect storm after a
  * neighbour died is spread instead of served all at once). A refusal says how long to wait. Thread-safe.
  *
- * <p>At most {@code maxOpening} connections are being opened at once (handshake, session, presence, first snapshot);
- * the next ones wait for a turn (parked in arrival order, though one arriving just as a turn comes free takes it), at
+ * <p>At most {@code maxOpening} connections are being opened at once (handshake, session, presence, first snapshot),
+ * not counting those waiting on a store meanwhile, which give their turn to the next ({@link StoreWaits}); the next
+ * ones wait for a turn (parked in arrival order, though one arriving just as a turn comes free takes it), at
  * most {@link #OPENING_WAIT}, and are refused when more than {@link #MAX_WAITING} already wait. Opening is CPU work: a
  * crowd of hundreds opened at once on a few cores takes the CPU from the threads delivering messages to those already
  * in (a message then took seconds to reach a busy room), and from the JIT compiler that would make opening cheap.
@@ -37,17 +37,25 @@ public final class Admission {
     }
 
     /**
-     * The answer to one new connection: refused, or admitted with a place among those being opened, which
-     * {@link #opened()} gives back once the connection is open or has failed.
+     * The answer to one new connection: refused, or admitted with a turn among those being opened, which
+     * {@link #opened()} gives back once the connection is open or has failed. While the opening waits on a store, its
+     * turn goes to the next connect ({@link StoreWaits}).
      */
-    public static final class Entry {
-        private final Refusal refusal;
-        private final Semaphore place;
-        private final AtomicBoolean givenBack = new AtomicBoolean();
+    public static final class Entry implements StoreWaits.Turn {
+        private static final int HOLDING = 0;
+        private static final int GIVEN_UP = 1;
+        /** Went on without a turn after waiting {@link #TAKE_BACK_WAIT} for one; still under way. */
+        private static final int WITHOUT_TURN = 2;
 
-        private Entry(Refusal refusal, Semaphore place) {
+        private static final int DONE = 3;
+
+        private final Refusal refusal;
+        private final OpeningTurns turns;
+        private final AtomicInteger state = new AtomicInteger(HOLDING);
+
+        private Entry(Refusal refusal, OpeningTurns turns) {
             this.refusal = refusal;
-            this.place = place;
+            this.turns = turns;
         }
 
         /** Present if the connection must not be made. */
@@ -57,8 +65,34 @@ public final class Admission {
 
         /** The connection is open, or will not be: the next one may start opening. Idempotent. */
         public void opened() {
-            if (place != null && givenBack.compareAndSet(false, true)) {
-                place.release();
+            if (turns == null) {
+                return;
+            }
+            int before = state.getAndSet(DONE);
+            if (before != DONE) {
+                turns.finish(before == HOLDING);
+            }
+        }
+
+        @Override
+        public void giveUp() {
+            if (turns != null && state.compareAndSet(HOLDING, GIVEN_UP)) {
+                turns.giveUp();
+            }
+        }
+
+        @Override
+        public void takeBack() {
+            if (turns == null || state.get() != GIVEN_UP) {
+                return;
+            }
+            if (!turns.takeBack(TAKE_BACK_WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
+                state.compareAndSet(GIVEN_UP, WITHOUT_TURN); // one opening too many for a while, rather than stuck
+                turns.wentOnWithoutTurn();
+                return;
+            }
+            if (!state.compareAndSet(GIVEN_UP, HOLDING)) {
+                turns.giveUp(); // opened meanwhile (by another thread): the turn is not this entry's any more
             }
         }
     }
@@ -77,13 +111,27 @@ public final class Admission {
      */
     public static final int MAX_WAITING = 256;
 
+    /**
+     * How long an opening back from a store waits for a turn before it goes on without one. Openings back from a
+     * store come first, so this is reached only when the turns' holders wait for a lock the opening holds (two
+     * connects of one session, say); then one opening too many runs for a while instead of all of them waiting.
+     */
+    static final Duration TAKE_BACK_WAIT = Duration.ofMillis(100);
+
+    /**
+     * Openings under way per turn, counting those waiting on a store: enough to keep the turns busy through a remote
+     * Redis's round trips (three a connect), few enough that a burst waits here, in line, rather than overflowing the
+     * store's own bound on calls (chat-store-redis's 32 at once, 96 waiting), which refuses the rest.
+     */
+    static final int IN_PROGRESS_PER_TURN = 8;
+
     private static final Duration RETRY_WHEN_FULL = Duration.ofSeconds(5);
     private static final Duration RETRY_WHEN_BUSY = Duration.ofSeconds(1);
 
     private final int maxConnections;
     private final IntSupplier openConnections;
     private final Bucket connects;
-    private final Semaphore opening;
+    private final OpeningTurns opening;
     private final AtomicInteger waiting = new AtomicInteger();
     private volatile Duration closedFor;
 
@@ -107,10 +155,7 @@ public final class Admission {
                                 .refillGreedy(connectsPerSecond, Duration.ofSeconds(1))
                                 .build())
                         .build();
-        // Not fair: a fair turn is handed to the parked thread first in line, and stays unused until that thread gets
-        // a core, which on a busy one took a third of the connects a second (docs/performance.md, "The listen
-        // backlog"). Here a connect already running takes a free turn; the parked still go in arrival order.
-        this.opening = maxOpening == 0 ? null : new Semaphore(maxOpening);
+        this.opening = maxOpening == 0 ? null : new OpeningTurns(maxOpening, IN_PROGRESS_PER_TURN * maxOpening);
     }
 
     /** Takes every connection at once. */
@@ -121,6 +166,15 @@ public final class Admission {
     /** Twice the cores this JVM may use: the default number of connections opened at once. */
     public static int defaultMaxOpening() {
         return 2 * Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * The cores this JVM may use: the default with a store over the network, whose waits do not hold a turn. With
+     * twice the cores there, a join storm's messages took 574-1,302 ms at p99 against 374-433 ms before turns were
+     * given up; with the cores, 350-476 ms, while a crowd got in 20 % faster (docs/performance.md).
+     */
+    public static int defaultMaxOpeningOverNetwork() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /** From now on every new connection is refused (the node is draining); clients try again after {@code retry}. */
@@ -155,10 +209,20 @@ public final class Admission {
         }
         Duration closedWhileWaiting = closedFor;
         if (closedWhileWaiting != null) { // the node began draining meanwhile: open nothing more here
-            opening.release();
+            opening.finish(true);
             return restarting(closedWhileWaiting);
         }
         return new Entry(null, opening);
+    }
+
+    /** Openings under way now, counting those waiting on a store. */
+    public int openingCount() {
+        return opening == null ? 0 : opening.inProgress();
+    }
+
+    /** Openings that went on without a turn so far, after waiting {@link #TAKE_BACK_WAIT} to take theirs back. */
+    public long withoutTurnCount() {
+        return opening == null ? 0 : opening.withoutTurn();
     }
 
     /** Connects waiting for their turn now. */
@@ -172,7 +236,7 @@ public final class Admission {
             return false;
         }
         try {
-            return opening.tryAcquire(OPENING_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+            return opening.take(OPENING_WAIT.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -165,6 +165,85 @@ class AdmissionTest {
     }
 
     @Test
+    void givenAnOpeningWaitingOnTheStore_theNextConnectOpensMeanwhile() throws Exception {
+        Admission admission = new Admission(0, 0, 1, () -> 0);
+        Admission.Entry waitingOnStore = admitted(admission);
+        CompletableFuture<Admission.Entry> next = waitingConnect(admission);
+
+        waitingOnStore.giveUp();
+
+        assertThat(next.get(5, TimeUnit.SECONDS).refusal()).isEmpty();
+        assertThat(admission.openingCount()).isEqualTo(2);
+    }
+
+    @Test
+    void givenAnOpeningBackFromTheStore_itGetsTheNextFreeTurn_beforeANewConnect() throws Exception {
+        Admission admission = new Admission(0, 0, 1, () -> 0);
+        Admission.Entry back = admitted(admission);
+        back.giveUp();
+        Admission.Entry meanwhile = admitted(admission);
+        CompletableFuture<Admission.Entry> newConnect = waitingConnect(admission);
+        CompletableFuture<Void> takingBack = CompletableFuture.runAsync(back::takeBack, connecting);
+
+        meanwhile.opened();
+
+        takingBack.get(5, TimeUnit.SECONDS);
+        assertThat(newConnect).isNotDone();
+        back.opened();
+        assertThat(newConnect.get(5, TimeUnit.SECONDS).refusal()).isEmpty();
+        assertThat(admission.withoutTurnCount()).isZero();
+    }
+
+    @Test
+    void givenEightOpeningsPerTurnUnderWay_aNewConnectWaits_evenWithTheTurnsFree() throws Exception {
+        Admission admission = new Admission(0, 0, 1, () -> 0);
+        List<Admission.Entry> underWay = new ArrayList<>();
+        for (int i = 0; i < Admission.IN_PROGRESS_PER_TURN; i++) {
+            Admission.Entry entry = admitted(admission);
+            entry.giveUp();
+            underWay.add(entry);
+        }
+
+        CompletableFuture<Admission.Entry> next = waitingConnect(admission);
+
+        underWay.get(3).opened();
+        assertThat(next.get(5, TimeUnit.SECONDS).refusal()).isEmpty();
+        assertThat(admission.openingCount()).isEqualTo(Admission.IN_PROGRESS_PER_TURN);
+    }
+
+    @Test
+    void givenNoTurnComesFreeForAnOpeningBackFromTheStore_itGoesOnWithoutOne_andGivesBackNothingAtTheEnd()
+            throws Exception {
+        Admission admission = new Admission(0, 0, 1, () -> 0);
+        Admission.Entry back = admitted(admission);
+        back.giveUp();
+        Admission.Entry holder = admitted(admission); // waits, say, for a lock the first one holds
+
+        back.takeBack(); // after TAKE_BACK_WAIT
+
+        assertThat(admission.withoutTurnCount()).isEqualTo(1);
+        back.opened();
+        CompletableFuture<Admission.Entry> next = waitingConnect(admission); // the one turn is still the holder's
+        holder.opened();
+        assertThat(next.get(5, TimeUnit.SECONDS).refusal()).isEmpty();
+        waitingConnect(admission);
+    }
+
+    @Test
+    void givenAnOpeningEndedByAnotherThreadWhileItWaitedOnTheStore_theTurnItTakesBackGoesOn() throws Exception {
+        Admission admission = new Admission(0, 0, 1, () -> 0);
+        Admission.Entry opening = admitted(admission);
+        opening.giveUp();
+        opening.opened(); // its deadline passed, say
+
+        opening.takeBack();
+
+        assertThat(admitted(admission).refusal()).isEmpty();
+        waitingConnect(admission);
+        assertThat(admission.openingCount()).isEqualTo(1);
+    }
+
+    @Test
     void givenNoOpeningLimit_connectsNeverWait() {
         Admission admission = new Admission(0, 0, 0, () -> 0);
         for (int i = 0; i < 1_000; i++) {

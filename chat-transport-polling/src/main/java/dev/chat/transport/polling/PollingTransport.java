@@ -12,6 +12,7 @@ import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.port.out.SignInVerifier;
+import dev.chat.domain.port.out.StoreWaits;
 import dev.chat.relay.SessionRelay;
 import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.ClientLink;
@@ -224,7 +225,7 @@ public final class PollingTransport {
             return CompletableFuture.completedFuture(HttpAnswer.notAdmitted(notAdmitted.get(), encoder));
         }
         try {
-            return openAdmitted(resume, positions, resumedFrom, identity);
+            return StoreWaits.holding(admitted, () -> openAdmitted(resume, positions, resumedFrom, identity));
         } finally {
             admitted.opened();
         }

@@ -7,6 +7,7 @@ import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.Identity;
 import dev.chat.domain.model.SessionToken;
+import dev.chat.domain.port.out.StoreWaits;
 import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.Refusals;
 import dev.chat.transport.http.HttpAnswer;
@@ -56,7 +57,7 @@ final class SseServlet extends HttpServlet {
             return;
         }
         try {
-            open(request, response, session, cursorText, identity);
+            open(request, response, session, cursorText, identity, admitted);
         } finally {
             admitted.opened();
         }
@@ -67,14 +68,16 @@ final class SseServlet extends HttpServlet {
             HttpServletResponse response,
             String session,
             String cursorText,
-            Identity identity)
+            Identity identity,
+            Admission.Entry admitted)
             throws IOException {
         response.setBufferSize(RESPONSE_BUFFER_BYTES);
         SseTransport.Stream stream = transport.newStream(response.getOutputStream());
         Optional<ErrorEvent> refusal;
         try {
             Optional<SessionToken> resume = Optional.ofNullable(session).map(SessionToken::new);
-            refusal = stream.link().open(resume, Cursor.parse(cursorText).orElse(Cursor.EMPTY), identity);
+            Cursor cursor = Cursor.parse(cursorText).orElse(Cursor.EMPTY);
+            refusal = StoreWaits.holding(admitted, () -> stream.link().open(resume, cursor, identity));
         } catch (ChatException malformed) {
             refusal = Optional.of(Refusals.of(malformed, null));
         }

@@ -16,6 +16,7 @@ import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.port.out.SignInVerifier;
+import dev.chat.domain.port.out.StoreWaits;
 import dev.chat.protocol.CommandDecoder;
 import dev.chat.transport.core.AddressGate;
 import dev.chat.transport.core.Admission;
@@ -134,7 +135,8 @@ public final class WebSocketTransport {
                 Optional<SessionToken> resume =
                         Optional.ofNullable(handshake.resume()).map(SessionToken::new);
                 Cursor cursor = Cursor.parse(handshake.cursor()).orElse(Cursor.EMPTY);
-                refusal = link.open(resume, cursor, handshake.identity());
+                refusal =
+                        StoreWaits.holding(handshake.admitted(), () -> link.open(resume, cursor, handshake.identity()));
             } catch (ChatException malformed) {
                 refusal = Optional.of(Refusals.of(malformed, null));
             }
