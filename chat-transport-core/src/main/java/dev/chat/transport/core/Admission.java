@@ -86,7 +86,7 @@ public final class Admission {
             if (turns == null || state.get() != GIVEN_UP) {
                 return;
             }
-            if (!turns.takeBack(TAKE_BACK_WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!turns.takeBack()) {
                 state.compareAndSet(GIVEN_UP, WITHOUT_TURN); // one opening too many for a while, rather than stuck
                 turns.wentOnWithoutTurn();
                 return;
@@ -142,6 +142,16 @@ public final class Admission {
      * @param openConnections how many are open now, over all transports
      */
     public Admission(int maxConnections, int connectsPerSecond, int maxOpening, IntSupplier openConnections) {
+        this(maxConnections, connectsPerSecond, maxOpening, openConnections, TAKE_BACK_WAIT);
+    }
+
+    /** With another wait for a turn back than {@link #TAKE_BACK_WAIT} (tests). */
+    Admission(
+            int maxConnections,
+            int connectsPerSecond,
+            int maxOpening,
+            IntSupplier openConnections,
+            Duration takeBackWait) {
         if (maxConnections < 0 || connectsPerSecond < 0 || maxOpening < 0) {
             throw new IllegalArgumentException("limits must not be negative (0 disables one)");
         }
@@ -155,7 +165,8 @@ public final class Admission {
                                 .refillGreedy(connectsPerSecond, Duration.ofSeconds(1))
                                 .build())
                         .build();
-        this.opening = maxOpening == 0 ? null : new OpeningTurns(maxOpening, IN_PROGRESS_PER_TURN * maxOpening);
+        this.opening =
+                maxOpening == 0 ? null : new OpeningTurns(maxOpening, IN_PROGRESS_PER_TURN * maxOpening, takeBackWait);
     }
 
     /** Takes every connection at once. */

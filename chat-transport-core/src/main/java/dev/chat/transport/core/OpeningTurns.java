@@ -1,5 +1,6 @@
 package dev.chat.transport.core;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
@@ -15,6 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class OpeningTurns {
     private final int max;
     private final int maxInProgress;
+    private final long takeBackWaitNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition forReturning = lock.newCondition();
     private final Condition forNew = lock.newCondition();
@@ -23,12 +25,14 @@ final class OpeningTurns {
     private int returning;
     private final LongAdder withoutTurn = new LongAdder();
 
-    OpeningTurns(int max, int maxInProgress) {
+    /** @param takeBackWait how long an opening back from a store waits for a turn before it goes on without one */
+    OpeningTurns(int max, int maxInProgress, Duration takeBackWait) {
         if (max < 1 || maxInProgress < max) {
             throw new IllegalArgumentException("need 1 <= max <= maxInProgress");
         }
         this.max = max;
         this.maxInProgress = maxInProgress;
+        this.takeBackWaitNanos = takeBackWait.toNanos();
     }
 
     /** A new connect's turn, waited for at most {@code timeout}; false if none came free in time. */
@@ -56,11 +60,11 @@ final class OpeningTurns {
     }
 
     /**
-     * A turn back for an opening under way, before any new connect; false if none came free within {@code timeout}
+     * A turn back for an opening under way, before any new connect; false if none came free within the take-back wait
      * (the caller goes on without one). Bounded because the opening may hold a lock that the turns' holders wait for.
      */
-    boolean takeBack(long timeout, TimeUnit unit) {
-        long left = unit.toNanos(timeout);
+    boolean takeBack() {
+        long left = takeBackWaitNanos;
         boolean interrupted = false;
         lock.lock();
         try {

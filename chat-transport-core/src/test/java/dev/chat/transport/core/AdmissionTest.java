@@ -178,16 +178,19 @@ class AdmissionTest {
 
     @Test
     void givenAnOpeningBackFromTheStore_itGetsTheNextFreeTurn_beforeANewConnect() throws Exception {
-        Admission admission = new Admission(0, 0, 1, () -> 0);
+        Admission admission = new Admission(0, 0, 1, () -> 0, Duration.ofSeconds(30));
         Admission.Entry back = admitted(admission);
         back.giveUp();
         Admission.Entry meanwhile = admitted(admission);
         CompletableFuture<Admission.Entry> newConnect = waitingConnect(admission);
-        CompletableFuture<Void> takingBack = CompletableFuture.runAsync(back::takeBack, connecting);
+        Thread takingBack = new Thread(back::takeBack);
+        takingBack.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> takingBack.getState() == Thread.State.TIMED_WAITING);
 
         meanwhile.opened();
 
-        takingBack.get(5, TimeUnit.SECONDS);
+        takingBack.join(5_000);
+        assertThat(takingBack.isAlive()).isFalse();
         assertThat(newConnect).isNotDone();
         back.opened();
         assertThat(newConnect.get(5, TimeUnit.SECONDS).refusal()).isEmpty();
@@ -214,12 +217,12 @@ class AdmissionTest {
     @Test
     void givenNoTurnComesFreeForAnOpeningBackFromTheStore_itGoesOnWithoutOne_andGivesBackNothingAtTheEnd()
             throws Exception {
-        Admission admission = new Admission(0, 0, 1, () -> 0);
+        Admission admission = new Admission(0, 0, 1, () -> 0, Duration.ofMillis(10));
         Admission.Entry back = admitted(admission);
         back.giveUp();
         Admission.Entry holder = admitted(admission); // waits, say, for a lock the first one holds
 
-        back.takeBack(); // after TAKE_BACK_WAIT
+        back.takeBack(); // after its 10 ms
 
         assertThat(admission.withoutTurnCount()).isEqualTo(1);
         back.opened();
