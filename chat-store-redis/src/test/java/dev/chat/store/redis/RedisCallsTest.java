@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chat.domain.model.ChatException;
 import dev.chat.domain.model.ErrorCode;
+import dev.chat.domain.port.out.RecordingTurn;
 import dev.chat.domain.port.out.StoreWaits;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -68,28 +67,17 @@ class RedisCallsTest {
     @Test
     void givenACallerHoldingAnOpeningsTurn_itGivesTheTurnUpForTheCall() {
         RedisCalls calls = new RedisCalls(4);
-        List<String> log = new ArrayList<>();
-        StoreWaits.Turn turn = new StoreWaits.Turn() {
-            @Override
-            public void giveUp() {
-                log.add("give up");
-            }
-
-            @Override
-            public void takeBack() {
-                log.add("take back");
-            }
-        };
+        RecordingTurn turn = new RecordingTurn();
 
         String answer = StoreWaits.holding(
                 turn,
                 () -> calls.call(() -> {
-                    log.add("redis");
+                    turn.log.add("redis");
                     return "answer";
                 }));
 
         assertThat(answer).isEqualTo("answer");
-        assertThat(log).containsExactly("give up", "redis", "take back");
+        assertThat(turn.log).containsExactly("give up", "redis", "take back");
     }
 
     private static ErrorCode codeOf(Runnable call) {

@@ -10,6 +10,7 @@ import dev.chat.domain.model.Identity;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.ClientConnection;
+import dev.chat.domain.port.out.StoreWaits;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,18 +52,21 @@ public final class ClientLink {
      * @return the refusal, or empty when the connection is open
      */
     public Optional<ErrorEvent> open(Optional<SessionToken> resume, Cursor cursor) {
-        return open(resume, cursor, Identity.ANONYMOUS);
+        return open(resume, cursor, Identity.ANONYMOUS, Admission.unlimited().admit());
     }
 
     /**
-     * Like {@link #open(Optional, Cursor)}, for a new session of {@code identity} (a resumed one keeps its own).
+     * Like {@link #open(Optional, Cursor)}, for a new session of {@code identity} (a resumed one keeps its own),
+     * holding {@code admitted}'s turn, which the domain's store calls give up while they wait ({@link StoreWaits}).
      *
      * @return the refusal, or empty when the connection is open
      */
-    public Optional<ErrorEvent> open(Optional<SessionToken> resume, Cursor cursor, Identity identity) {
+    public Optional<ErrorEvent> open(
+            Optional<SessionToken> resume, Cursor cursor, Identity identity, Admission.Entry admitted) {
         requireNonNull(resume, "resume");
         requireNonNull(cursor, "cursor");
         requireNonNull(identity, "identity");
+        requireNonNull(admitted, "admitted");
         synchronized (this) {
             if (state != State.NEW) {
                 return Optional.of(new ErrorEvent(ErrorCode.UNAVAILABLE, "connection already closed", null));
@@ -71,12 +75,13 @@ public final class ClientLink {
         }
         SessionToken opened;
         try {
-            if (resume.isPresent()) {
+            opened = StoreWaits.holding(admitted, () -> {
+                if (resume.isEmpty()) {
+                    return useCases.connect().connect(connection, identity);
+                }
                 useCases.resume().resume(resume.get(), cursor, connection);
-                opened = resume.get();
-            } else {
-                opened = useCases.connect().connect(connection, identity);
-            }
+                return resume.get();
+            });
         } catch (RuntimeException e) {
             synchronized (this) {
                 state = State.RELEASED;

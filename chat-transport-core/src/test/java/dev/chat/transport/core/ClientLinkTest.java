@@ -9,11 +9,13 @@ import dev.chat.domain.model.CloseReason;
 import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorCode;
 import dev.chat.domain.model.ErrorEvent;
+import dev.chat.domain.model.Identity;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.in.DisconnectUseCase;
 import dev.chat.domain.port.out.ClientConnection;
+import dev.chat.domain.port.out.StoreWaits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -90,6 +92,23 @@ class ClientLinkTest {
 
         assertThat(disconnected).containsExactly(TOKEN);
         assertThat(link.token()).isEmpty();
+    }
+
+    @Test
+    void givenTheOneTurnToOpen_aStoreCallInTheConnectLetsTheNextConnectionStartMeanwhile() {
+        Admission admission = new Admission(0, 0, 1, () -> 0);
+        Admission.Entry admitted = admission.admit();
+        List<Optional<Admission.Refusal>> nextAdmitted = new ArrayList<>();
+        duringConnect = opening ->
+                StoreWaits.waiting(() -> nextAdmitted.add(admission.admit().refusal()));
+
+        assertThat(link.open(Optional.empty(), Cursor.EMPTY, Identity.ANONYMOUS, admitted))
+                .isEmpty();
+
+        assertThat(nextAdmitted).containsExactly(Optional.empty());
+        assertThat(admission.openingCount())
+                .as("the next one, and this one until the transport says opened")
+                .isEqualTo(2);
     }
 
     @Test

@@ -12,7 +12,6 @@ import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.port.out.SignInVerifier;
-import dev.chat.domain.port.out.StoreWaits;
 import dev.chat.relay.SessionRelay;
 import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.ClientLink;
@@ -225,17 +224,21 @@ public final class PollingTransport {
             return CompletableFuture.completedFuture(HttpAnswer.notAdmitted(notAdmitted.get(), encoder));
         }
         try {
-            return StoreWaits.holding(admitted, () -> openAdmitted(resume, positions, resumedFrom, identity));
+            return openAdmitted(resume, positions, resumedFrom, identity, admitted);
         } finally {
             admitted.opened();
         }
     }
 
     private CompletableFuture<HttpAnswer> openAdmitted(
-            Optional<SessionToken> resume, Cursor positions, String resumedFrom, Identity identity) {
+            Optional<SessionToken> resume,
+            Cursor positions,
+            String resumedFrom,
+            Identity identity,
+            Admission.Entry admitted) {
         PollFeed feed = newFeed();
         Poller poller = new Poller(feed, new ClientLink(useCases, feed), resumedFrom);
-        Optional<ErrorEvent> refusal = poller.link().open(resume, positions, identity);
+        Optional<ErrorEvent> refusal = poller.link().open(resume, positions, identity, admitted);
         if (refusal.isPresent()) {
             return CompletableFuture.completedFuture(HttpAnswer.of(refusal.get(), encoder));
         }

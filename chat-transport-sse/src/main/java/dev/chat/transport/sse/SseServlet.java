@@ -7,7 +7,6 @@ import dev.chat.domain.model.Cursor;
 import dev.chat.domain.model.ErrorEvent;
 import dev.chat.domain.model.Identity;
 import dev.chat.domain.model.SessionToken;
-import dev.chat.domain.port.out.StoreWaits;
 import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.Refusals;
 import dev.chat.transport.http.HttpAnswer;
@@ -76,8 +75,7 @@ final class SseServlet extends HttpServlet {
         Optional<ErrorEvent> refusal;
         try {
             Optional<SessionToken> resume = Optional.ofNullable(session).map(SessionToken::new);
-            Cursor cursor = Cursor.parse(cursorText).orElse(Cursor.EMPTY);
-            refusal = StoreWaits.holding(admitted, () -> stream.link().open(resume, cursor, identity));
+            refusal = stream.link().open(resume, Cursor.parse(cursorText).orElse(Cursor.EMPTY), identity, admitted);
         } catch (ChatException malformed) {
             refusal = Optional.of(Refusals.of(malformed, null));
         }

@@ -16,7 +16,6 @@ import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.EventEncoder;
 import dev.chat.domain.port.out.SignInVerifier;
-import dev.chat.domain.port.out.StoreWaits;
 import dev.chat.protocol.CommandDecoder;
 import dev.chat.transport.core.AddressGate;
 import dev.chat.transport.core.Admission;
@@ -135,8 +134,7 @@ public final class WebSocketTransport {
                 Optional<SessionToken> resume =
                         Optional.ofNullable(handshake.resume()).map(SessionToken::new);
                 Cursor cursor = Cursor.parse(handshake.cursor()).orElse(Cursor.EMPTY);
-                refusal =
-                        StoreWaits.holding(handshake.admitted(), () -> link.open(resume, cursor, handshake.identity()));
+                refusal = link.open(resume, cursor, handshake.identity(), handshake.admitted());
             } catch (ChatException malformed) {
                 refusal = Optional.of(Refusals.of(malformed, null));
             }

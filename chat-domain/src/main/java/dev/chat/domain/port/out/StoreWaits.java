@@ -29,14 +29,7 @@ public final class StoreWaits {
 
     /** Runs {@code work} on this thread holding {@code turn}, which store calls in it give up while they wait. */
     public static <T> T holding(Turn turn, Supplier<T> work) {
-        requireNonNull(turn, "turn");
-        Turn outer = HELD.get();
-        HELD.set(turn);
-        try {
-            return work.get();
-        } finally {
-            restore(outer);
-        }
+        return withHeld(requireNonNull(turn, "turn"), work);
     }
 
     /**
@@ -44,13 +37,7 @@ public final class StoreWaits {
      * a turn may wait for (they would wait for it while it waited for their turns).
      */
     public static <T> T keepingTurn(Supplier<T> work) {
-        Turn held = HELD.get();
-        HELD.remove();
-        try {
-            return work.get();
-        } finally {
-            restore(held);
-        }
+        return withHeld(null, work);
     }
 
     /** A blocking store call: without this thread's turn while it waits (calls nested in it give up nothing more). */
@@ -69,11 +56,22 @@ public final class StoreWaits {
         }
     }
 
-    private static void restore(Turn outer) {
-        if (outer == null) {
+    /** Runs {@code work} with {@code turn} (or none) as this thread's, then puts back what it held before. */
+    private static <T> T withHeld(Turn turn, Supplier<T> work) {
+        Turn outer = HELD.get();
+        set(turn);
+        try {
+            return work.get();
+        } finally {
+            set(outer);
+        }
+    }
+
+    private static void set(Turn turn) {
+        if (turn == null) {
             HELD.remove();
         } else {
-            HELD.set(outer);
+            HELD.set(turn);
         }
     }
 }

@@ -3,26 +3,9 @@ package dev.chat.domain.port.out;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StoreWaitsTest {
-    /** A turn that records what was done with it. */
-    private static final class RecordingTurn implements StoreWaits.Turn {
-        final List<String> log = new ArrayList<>();
-
-        @Override
-        public void giveUp() {
-            log.add("give up");
-        }
-
-        @Override
-        public void takeBack() {
-            log.add("take back");
-        }
-    }
-
     @Test
     void givenATurnHeld_aStoreCallGivesItUpWhileItWaits_andTakesItBackBeforeGoingOn() {
         RecordingTurn turn = new RecordingTurn();
