@@ -181,7 +181,7 @@ public final class Admission {
 
     /**
      * The cores this JVM may use: the default with a store over the network, whose waits do not hold a turn. With
-     * twice the cores there, a join storm's messages took 574-1,302 ms at p99 against 374-433 ms before turns were
+     * twice the cores there, a join storm's messages took 480-1,302 ms at p99 against 303-433 ms before turns were
      * given up; with the cores, 350-476 ms, while a crowd got in 20 % faster (docs/performance.md).
      */
     public static int defaultMaxOpeningOverNetwork() {

@@ -46,18 +46,10 @@ public final class ClientLink {
     }
 
     /**
-     * Connects a new session ({@code resume} empty) or resumes one from {@code cursor}. On a refusal the domain kept
-     * nothing for this connection, and the transport tells the client and ends the connection.
-     *
-     * @return the refusal, or empty when the connection is open
-     */
-    public Optional<ErrorEvent> open(Optional<SessionToken> resume, Cursor cursor) {
-        return open(resume, cursor, Identity.ANONYMOUS, Admission.unlimited().admit());
-    }
-
-    /**
-     * Like {@link #open(Optional, Cursor)}, for a new session of {@code identity} (a resumed one keeps its own),
-     * holding {@code admitted}'s turn, which the domain's store calls give up while they wait ({@link StoreWaits}).
+     * Connects a new session of {@code identity} ({@code resume} empty) or resumes one from {@code cursor} (a resumed
+     * session keeps its own identity), holding {@code admitted}'s turn, which the domain's store calls give up while
+     * they wait ({@link StoreWaits}). On a refusal the domain kept nothing for this connection, and the transport tells
+     * the client and ends the connection.
      *
      * @return the refusal, or empty when the connection is open
      */

@@ -84,7 +84,7 @@ class ClientLinkTest {
 
     @Test
     void givenAnOpenLink_releaseDisconnectsOnceHoweverOftenItIsCalled() {
-        assertThat(link.open(Optional.empty(), Cursor.EMPTY)).isEmpty();
+        assertThat(openWithoutLimits(Optional.empty())).isEmpty();
         assertThat(link.token()).contains(TOKEN);
 
         link.release();
@@ -113,7 +113,7 @@ class ClientLinkTest {
 
     @Test
     void givenAClientThatSaysGoodbye_theSessionIsEndedOnceInsteadOfDisconnected() {
-        link.open(Optional.empty(), Cursor.EMPTY);
+        openWithoutLimits(Optional.empty());
 
         link.quit();
         link.release();
@@ -126,7 +126,7 @@ class ClientLinkTest {
     void givenAGoodbyeWhileConnecting_theSessionIsEndedWhenConnectReturns() {
         duringConnect = ClientLink::quit;
 
-        link.open(Optional.empty(), Cursor.EMPTY);
+        openWithoutLimits(Optional.empty());
 
         assertThat(quit).containsExactly(TOKEN);
         assertThat(disconnected).isEmpty();
@@ -136,7 +136,7 @@ class ClientLinkTest {
     void givenTheClientVanishesWhileConnecting_theSessionIsDisconnectedWhenConnectReturns() {
         duringConnect = ClientLink::release; // the transport saw the close before connect() returned
 
-        assertThat(link.open(Optional.empty(), Cursor.EMPTY)).isEmpty();
+        assertThat(openWithoutLimits(Optional.empty())).isEmpty();
 
         assertThat(disconnected).containsExactly(TOKEN);
         link.release();
@@ -145,8 +145,7 @@ class ClientLinkTest {
 
     @Test
     void givenARefusedResume_nothingIsDisconnected() {
-        Optional<ErrorEvent> refusal =
-                link.open(Optional.of(new SessionToken("some-other-session-0123")), Cursor.EMPTY);
+        Optional<ErrorEvent> refusal = openWithoutLimits(Optional.of(new SessionToken("some-other-session-0123")));
 
         assertThat(refusal).map(ErrorEvent::code).contains(ErrorCode.UNAUTHORIZED);
         link.release();
@@ -157,9 +156,7 @@ class ClientLinkTest {
     void givenAConnectThatFailsUnexpectedly_theClientIsToldInternalAndNothingIsDisconnected() {
         connectFails = new IllegalStateException("bug");
 
-        assertThat(link.open(Optional.empty(), Cursor.EMPTY))
-                .map(ErrorEvent::code)
-                .contains(ErrorCode.INTERNAL);
+        assertThat(openWithoutLimits(Optional.empty())).map(ErrorEvent::code).contains(ErrorCode.INTERNAL);
         link.release();
         assertThat(disconnected).isEmpty();
     }
@@ -168,7 +165,13 @@ class ClientLinkTest {
     void givenAReleaseBeforeOpen_openRefusesAndConnectsNothing() {
         link.release();
 
-        assertThat(link.open(Optional.empty(), Cursor.EMPTY)).isPresent();
+        assertThat(openWithoutLimits(Optional.empty())).isPresent();
         assertThat(disconnected).isEmpty();
+    }
+
+    /** An anonymous open under no admission limits. */
+    private Optional<ErrorEvent> openWithoutLimits(Optional<SessionToken> resume) {
+        return link.open(
+                resume, Cursor.EMPTY, Identity.ANONYMOUS, Admission.unlimited().admit());
     }
 }
