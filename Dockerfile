@@ -1,6 +1,6 @@
 # Runs the packaged service. Build the jar first: mvn -B -q -DskipTests package
 # JDK 25, not README's "any JDK from 17": with an ahead-of-time cache and compact object headers it measured better
-# than JDK 17 on nearly every figure, and within the runs' spread on the rest (docs/performance.md, "JDK 25 with an
+# than JDK 17 on nearly every figure, and within the runs' spread on the rest (docs/performance-log.md, "JDK 25 with an
 # AOT cache in the image" and "... on a fast night").
 FROM eclipse-temurin:25-jre
 COPY chat-app/target/chat-app.jar /app/chat-app.jar
@@ -14,7 +14,7 @@ RUN java -XX:+UseParallelGC -XX:GCTimeRatio=19 -XX:MaxTenuringThreshold=1 -XX:+U
         -jar /app/chat-app.jar --warm-up-only
 EXPOSE 8080
 # exec form: the JVM is PID 1 and gets SIGTERM, so it drains (clients are moved with 1012) before it exits.
-# The parallel collector aiming at 5 % of the time in GC rather than 1 %, as measured (docs/performance.md, "Warm-up
+# The parallel collector aiming at 5 % of the time in GC rather than 1 %, as measured (docs/performance-log.md, "Warm-up
 # at start and runtime defaults"): the same fan-out with a smaller heap; what survives one young collection is
 # promoted, so the young generation does not grow with the connections ("Memory per idle connection"). The heap
 # follows the container's memory limit instead of README's fixed 512 MB-2 GB, and leaves a quarter of it for the

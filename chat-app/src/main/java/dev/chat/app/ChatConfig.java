@@ -196,7 +196,7 @@ public record ChatConfig(
             Duration drain,
             Duration warmUp) {
         /**
-         * Measured on the development machine (docs/performance.md, "A warm-up that lasts until the compiler is
+         * Measured on the development machine (docs/performance-log.md, "A warm-up that lasts until the compiler is
          * done"): on one busy core, five seconds left a connect's path uncompiled; a machine with cores to spare for
          * the compiler stops sooner.
          */

@@ -49,7 +49,7 @@ public final class ChatServer {
     /**
      * Connections the kernel completes and queues while the acceptor is busy (the listen backlog; Linux caps it at
      * {@code net.core.somaxconn}, 4096 by default). The JVM's default of 50 dropped the SYNs of a burst of 200
-     * connects, whose clients waited a second to try again (docs/performance.md, "The listen backlog").
+     * connects, whose clients waited a second to try again (docs/performance-log.md, "The listen backlog").
      */
     static final int ACCEPT_BACKLOG = 4096;
     /** Threads serving open connections and requests: Javalin's default maximum. */

@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * Tells when the JIT compiler has gone quiet: it spent less than a twentieth of a window compiling. The warm-up ends
  * there, since what its traffic runs is compiled by then. How long that takes depends on the machine: on one busy
  * core the compiler competes with the traffic it compiles for, and a fixed five seconds left the connect path
- * uncompiled (docs/performance.md, "A warm-up that lasts until the compiler is done").
+ * uncompiled (docs/performance-log.md, "A warm-up that lasts until the compiler is done").
  */
 final class CompilerQuiet {
     /** How often the compiler's work is read. */

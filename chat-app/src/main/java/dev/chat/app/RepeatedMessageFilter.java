@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An appender's filter, not a turbo filter: logback asks turbo filters on every level check, and Jetty checks
  * {@code isDebugEnabled()} a dozen times per frame it writes, which took a tenth of the server's CPU in a fan-out
- * (docs/performance.md). An appender's filter sees only lines that are logged. The line about dropped lines goes to
+ * (docs/performance-log.md). An appender's filter sees only lines that are logged. The line about dropped lines goes to
  * the logger named after this class, which must reach the console through an appender of its own (logback.xml): an
  * appender ignores lines logged from inside its own filter.
  */

@@ -15,13 +15,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the service's hot paths for a while on a private loopback server before the real one opens its port. On a
  * core or two the JIT compiler otherwise takes the CPU from the first clients: a fresh server's echo round trip is
- * twice a warm one's at the median (docs/performance.md, "Warm-up at start and runtime defaults"). What runs:
+ * twice a warm one's at the median (docs/performance-log.md, "Warm-up at start and runtime defaults"). What runs:
  * WebSocket connects and goodbyes, messages short and long echoed to their senders, and their fan-out (with presence)
  * to a few listeners.
  *
  * <p>The private server is built from the same configuration but has no limits and listens on 127.0.0.1 only, so
  * no client reaches it. A node that keeps its state in Redis warms up against that Redis, so that the Redis adapters
- * are compiled too (a ramp of connects spent a third of its CPU compiling them, docs/performance.md), under a
+ * are compiled too (a ramp of connects spent a third of its CPU compiling them, docs/performance-log.md), under a
  * namespace of its own that no other node reads: {@code <namespace>-warm-up-<random>}, whose keys are deleted when
  * it ends. If Redis does not answer at once, the warm-up runs in memory. A warm-up that fails only leaves the process
  * less warm: startup goes on.
@@ -303,7 +303,7 @@ final class WarmUp {
      * {@code echoer-n}, which is also its ref. Every other one is long: its frame is over 125 bytes, so its length
      * takes the extended form, which a short one's does not. A warm-up of only one of the two leaves the frame parser
      * compiled for it alone, and a client's first message of the other sends the parser back to the interpreter while
-     * it is recompiled (docs/performance.md, "The warm-up's messages in both frame lengths").
+     * it is recompiled (docs/performance-log.md, "The warm-up's messages in both frame lengths").
      */
     static String messageCommand(String echoer, long n) {
         String marker = echoer + "-" + n;

@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A publisher that finds the room being drained waits (briefly) until its own event is out. Without that, a
  * crowd joining one room left the thread draining it with one share of the CPU among hundreds of joining threads:
- * the room's events piled up, and a message waited behind them for seconds (docs/performance.md). Waiting takes
+ * the room's events piled up, and a message waited behind them for seconds (docs/performance-log.md). Waiting takes
  * the publishers off the CPU, so the queue empties as fast as it fills. A thread that is itself delivering some
  * room's events never waits, so rooms cannot wait on each other. The thread delivering stops once its own event is
  * out and hands the rest to the earliest publisher waiting: each publisher's share is bounded, and none is kept from

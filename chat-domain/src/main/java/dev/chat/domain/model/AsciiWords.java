@@ -3,7 +3,7 @@ package dev.chat.domain.model;
 /**
  * Checks of short ASCII identifiers (room names, session tokens, nicknames) by a loop over their characters. A regex
  * matcher per check was a visible share of a connect and of a posted message, and one of the larger compilations while
- * the first clients connect (docs/performance.md).
+ * the first clients connect (docs/performance-log.md).
  */
 final class AsciiWords {
     /** Which characters a word may hold. */

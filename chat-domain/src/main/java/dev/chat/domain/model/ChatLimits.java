@@ -32,7 +32,7 @@ public record ChatLimits(
     public static final Duration DEFAULT_PRESENCE_INTERVAL = Duration.ofSeconds(1);
     /**
      * A room of 19,500 sending a frame per member per second spent a quarter of one core on the writes; this is about
-     * a twentieth (docs/performance.md, "A presence budget for a room of 20,000").
+     * a twentieth (docs/performance-log.md, "A presence budget for a room of 20,000").
      */
     public static final int DEFAULT_PRESENCE_FRAMES_PER_SECOND = 5_000;
 

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * {@code envelopeJson} is the full {@code {"event":..,"data":..}} frame, and {@code envelopeBytes} its size in UTF-8,
  * counted once here rather than once per recipient. Transports pick the form they need; a WebSocket frame takes
  * {@link #envelopeUtf8()}, made on first use and then shared, so a broadcast is turned into bytes once, not once per
- * recipient (that conversion was the largest allocation of a fan-out, docs/performance.md).
+ * recipient (that conversion was the largest allocation of a fan-out, docs/performance-log.md).
  */
 public final class OutboundEvent {
     private final ServerEvent event;

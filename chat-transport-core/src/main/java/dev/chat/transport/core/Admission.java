@@ -25,7 +25,7 @@ import java.util.function.IntSupplier;
  * crowd of hundreds opened at once on a few cores takes the CPU from the threads delivering messages to those already
  * in (a message then took seconds to reach a busy room), and from the JIT compiler that would make opening cheap.
  * Opened a few at a time, the same crowd gets in as fast or faster and a message still arrives in milliseconds
- * (docs/performance.md, "Big rooms").
+ * (docs/performance-log.md, "Big rooms").
  */
 public final class Admission {
     /** Why a connection was refused, and when to try again (a {@code Retry-After}). */
@@ -182,7 +182,7 @@ public final class Admission {
     /**
      * The cores this JVM may use: the default with a store over the network, whose waits do not hold a turn. With
      * twice the cores there, a join storm's messages took 480-1,302 ms at p99 against 303-433 ms before turns were
-     * given up; with the cores, 350-476 ms, while a crowd got in 20 % faster (docs/performance.md).
+     * given up; with the cores, 350-476 ms, while a crowd got in 20 % faster (docs/performance-log.md).
      */
     public static int defaultMaxOpeningOverNetwork() {
         return Runtime.getRuntime().availableProcessors();

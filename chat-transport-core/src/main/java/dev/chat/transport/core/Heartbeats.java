@@ -13,7 +13,7 @@ import java.util.function.IntConsumer;
  * to one of {@link #SLICES} slices, by identity, and every interval / {@code SLICES} the next slice gets its beat.
  * Beating every connection in one tick put N writes, and N replies, on the node's core at once: at 19,500 WebSocket
  * connections a burst that every message sent meanwhile waited behind, and a couple of hundred threads for Jetty's
- * pool (docs/performance.md, "Heartbeats spread over the interval").
+ * pool (docs/performance-log.md, "Heartbeats spread over the interval").
  */
 public final class Heartbeats {
     public static final int SLICES = 25;

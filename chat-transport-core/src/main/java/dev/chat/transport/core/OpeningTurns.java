@@ -11,7 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * are under way, counting those that gave their turn up while they wait on a store ({@code StoreWaits}). An opening
  * back from a store takes a turn before any new connect, so those under way finish first. A new connect that finds a
  * turn free takes it at once, even with others parked: a turn handed to a parked thread stays unused until that thread
- * gets a core (docs/performance.md, "The listen backlog"); the parked ones go in arrival order.
+ * gets a core (docs/performance-log.md, "The listen backlog"); the parked ones go in arrival order.
  */
 final class OpeningTurns {
     private final int max;

@@ -19,7 +19,7 @@ import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
  * One client's socket, straight on Jetty's WebSocket core: frames in, whole text messages to the transport. Made by
  * the handshake for exactly one upgrade. Jetty's WebSocket API layer above the core is not used: per connection it
  * bound method handles, kept message sinks, and kept the upgrade response, whose live header view held the servlet
- * request and Jetty's whole HTTP connection for as long as the socket lived (docs/performance.md).
+ * request and Jetty's whole HTTP connection for as long as the socket lived (docs/performance-log.md).
  *
  * <p>Jetty calls a socket's frame callbacks one at a time, and asks for the next frame only when this one demands it,
  * so the message being assembled needs no lock.

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>A run of frames (a joiner's catch-up, or messages that queued up for a member while others were being served)
  * goes to the socket in one write: every frame of the run but the last is handed to Jetty as batchable, which
  * gathers them in its buffer, and the last one writes them all. One write system call per frame was most of what a
- * delivery cost (docs/performance.md). Only the last frame of a run carries a callback, for the whole run's bytes:
+ * delivery cost (docs/performance-log.md). Only the last frame of a run carries a callback, for the whole run's bytes:
  * Jetty completes frames in order, so when the last is done (written or failed) so are those before it, and a
  * delivery allocates one callback at most instead of three.
  */
@@ -42,9 +42,9 @@ final class WebSocketConnection implements ClientConnection, OutboundQueue.Sink<
     private final CoreSession session;
     /**
      * Jetty's connection under the session: frames go to its flusher directly, past the session's own flushers, state
-     * lock and extension stack (a quarter of a delivery's CPU went there; docs/performance.md). The flusher keeps the
-     * frames in order and refuses any after a close frame, which is what this service needs from that path. Null when
-     * the session negotiated an extension (the handshake offers none), and its frames go through the session.
+     * lock and extension stack (a quarter of a delivery's CPU went there; docs/performance-log.md). The flusher keeps
+     * the frames in order and refuses any after a close frame, which is what this service needs from that path. Null
+     * when the session negotiated an extension (the handshake offers none), and its frames go through the session.
      */
     private final org.eclipse.jetty.websocket.core.WebSocketConnection frames;
 

@@ -8,7 +8,7 @@ import java.util.function.Supplier;
  * A thread that holds one of a few turns to use the CPU (a connection being opened) gives its turn up while it waits
  * on a store that answers over the network, and takes it back before going on. The turns bound CPU work; holding one
  * through round trips to a remote Redis left the core idle while the next connects queued (a node opened 114-158
- * connects a second at half its core, against 504 at all of it with no such wait: docs/performance.md, "A connect's
+ * connects a second at half its core, against 504 at all of it with no such wait: docs/performance-log.md, "A connect's
  * turn given up while it waits on Redis").
  *
  * <p>The holder runs its work with {@link #holding}; a store adapter wraps each blocking call in {@link #waiting}. A
