@@ -41,6 +41,11 @@ public final class Main {
         } catch (RuntimeException e) {
             log.warn("warm-up failed; starting anyway", e);
         }
+        try {
+            CompilerPriority.lower(config.operations().compilerNice());
+        } catch (RuntimeException e) {
+            log.warn("could not lower the compiler's priority; starting anyway", e);
+        }
         ChatServer server = ChatApplication.create(config);
         try {
             server.start();

@@ -52,6 +52,24 @@ class ChatConfigLoaderTest {
     }
 
     @Test
+    void givenNoCompilerNice_theCompilerGetsTen_zeroLeavesIt_andOutOfRangeIsRefused() {
+        assertThat(ChatConfigLoader.load(Map.of(), new Properties())
+                        .operations()
+                        .compilerNice())
+                .isEqualTo(10);
+        assertThat(ChatConfigLoader.load(Map.of("CHAT_COMPILER_NICE", "0"), new Properties())
+                        .operations()
+                        .compilerNice())
+                .isZero();
+        assertThatThrownBy(() -> ChatConfigLoader.load(Map.of("CHAT_COMPILER_NICE", "20"), new Properties()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("CHAT_COMPILER_NICE");
+        assertThatThrownBy(() -> ChatConfigLoader.load(Map.of("CHAT_COMPILER_NICE", "-5"), new Properties()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("CHAT_COMPILER_NICE");
+    }
+
+    @Test
     void givenEnvironment_itOverridesDefaults() {
         ChatConfig config = ChatConfigLoader.load(
                 Map.of(
