@@ -61,7 +61,7 @@ final class CompilerPriority {
         CLibrary c;
         try {
             c = Native.load("c", CLibrary.class);
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
+        } catch (LinkageError | RuntimeException e) { // no native library, or none JNA could unpack (a read-only /tmp)
             log.info("the C library is out of reach ({}): the compiler keeps its priority", e.toString());
             return Result.NOTHING;
         }
