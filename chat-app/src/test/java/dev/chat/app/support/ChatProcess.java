@@ -65,6 +65,11 @@ public final class ChatProcess implements AutoCloseable {
         return port;
     }
 
+    /** The running process's id (the JVM's, as the operating system knows it). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Where its output goes, for a test's failure message. */
     public Path logFile() {
         return logFile;
