@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -26,8 +28,13 @@ class CompilerPriorityTest {
     }
 
     @Test
-    void givenZero_nothingIsChanged() {
+    @EnabledOnOs(OS.LINUX)
+    void givenZero_noThreadsNiceValueChanges() throws IOException {
+        List<Integer> before = compilerNiceValues();
+
         assertThat(CompilerPriority.lower(0)).isEqualTo(CompilerPriority.Result.NOTHING);
+
+        assertThat(compilerNiceValues()).isNotEmpty().isEqualTo(before);
     }
 
     @Test
@@ -45,6 +52,14 @@ class CompilerPriorityTest {
                     .isEqualTo(7);
         }
         assertThat(nice(Path.of("/proc/thread-self/stat"))).isEqualTo(callersNice);
+    }
+
+    private static List<Integer> compilerNiceValues() throws IOException {
+        List<Integer> values = new ArrayList<>();
+        for (int thread : CompilerPriority.backgroundThreads(Path.of("/proc/self/task"))) {
+            values.add(nice(Path.of("/proc/self/task", Integer.toString(thread), "stat")));
+        }
+        return values;
     }
 
     private static void thread(Path tasks, int id, String name) throws IOException {
