@@ -79,12 +79,18 @@ public record ChatConfig(
      * @param interval how often a big room's members get one frame of what changed
      * @param framesPerSecond presence frames a room may cost this node per second while churn goes on; a room with
      *     more local members gets its frames every few intervals until the churn ends
+     * @param burstWindow how long a room up to the limit holds the arrivals and departures that follow one it just sent,
+     *     so that a burst costs each member one write; zero sends every one at once
      */
-    public record Presence(int memberListLimit, Duration interval, int framesPerSecond) {
+    public record Presence(int memberListLimit, Duration interval, int framesPerSecond, Duration burstWindow) {
+        /** A longer hold would no longer look immediate to the people in the room (declared first: DEFAULTS uses it). */
+        static final Duration MAX_BURST_WINDOW = Duration.ofSeconds(1);
+
         public static final Presence DEFAULTS = new Presence(
                 ChatLimits.DEFAULT_MEMBER_LIST_LIMIT,
                 ChatLimits.DEFAULT_PRESENCE_INTERVAL,
-                ChatLimits.DEFAULT_PRESENCE_FRAMES_PER_SECOND);
+                ChatLimits.DEFAULT_PRESENCE_FRAMES_PER_SECOND,
+                ChatLimits.DEFAULT_PRESENCE_BURST_WINDOW);
 
         public Presence {
             if (memberListLimit < 1) {
@@ -97,6 +103,15 @@ public record ChatConfig(
             if (framesPerSecond < 1) {
                 throw new IllegalArgumentException("CHAT_PRESENCE_FRAMES_PER_SECOND must be at least 1");
             }
+            requireNonNull(burstWindow, "burstWindow");
+            if (burstWindow.isNegative() || burstWindow.compareTo(MAX_BURST_WINDOW) > 0) {
+                throw new IllegalArgumentException(
+                        "CHAT_PRESENCE_BURST_MS must be from 0 to " + MAX_BURST_WINDOW.toMillis());
+            }
+        }
+
+        public Presence(int memberListLimit, Duration interval, int framesPerSecond) {
+            this(memberListLimit, interval, framesPerSecond, ChatLimits.DEFAULT_PRESENCE_BURST_WINDOW);
         }
 
         public Presence(int memberListLimit, Duration interval) {

@@ -106,7 +106,11 @@ final class ChatConfigLoader {
                         value(
                                 "CHAT_PRESENCE_FRAMES_PER_SECOND",
                                 Integer::parseInt,
-                                defaults.presence().framesPerSecond())));
+                                defaults.presence().framesPerSecond()),
+                        value(
+                                "CHAT_PRESENCE_BURST_MS",
+                                ChatConfigLoader::millis,
+                                defaults.presence().burstWindow())));
     }
 
     /** A budget: a rate of 0 disables it; a burst left unset follows a changed rate (twice it). */

@@ -179,7 +179,8 @@ final class CoreModule extends AbstractModule {
                         ChatLimits.DEFAULTS.joinHistory(),
                         config.presence().memberListLimit(),
                         config.presence().interval(),
-                        config.presence().framesPerSecond()));
+                        config.presence().framesPerSecond(),
+                        config.presence().burstWindow()));
     }
 
     @Provides

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chat.domain.model.RateLimits;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -152,6 +153,24 @@ class ChatConfigLoaderTest {
         assertThatThrownBy(
                         () -> ChatConfigLoader.load(Map.of("CHAT_PRESENCE_FRAMES_PER_SECOND", "0"), new Properties()))
                 .hasMessageContaining("CHAT_PRESENCE_FRAMES_PER_SECOND");
+    }
+
+    @Test
+    void givenAPresenceBurstWindow_itIsUsed_zeroTurnsItOff_andItsDefaultIs20Ms() {
+        assertThat(ChatConfigLoader.load(Map.of(), new Properties()).presence().burstWindow())
+                .isEqualTo(Duration.ofMillis(20));
+        assertThat(ChatConfigLoader.load(Map.of("CHAT_PRESENCE_BURST_MS", "5"), new Properties())
+                        .presence()
+                        .burstWindow())
+                .isEqualTo(Duration.ofMillis(5));
+        assertThat(ChatConfigLoader.load(Map.of("CHAT_PRESENCE_BURST_MS", "0"), new Properties())
+                        .presence()
+                        .burstWindow())
+                .isZero();
+        for (String refused : List.of("-1", "1001")) {
+            assertThatThrownBy(() -> ChatConfigLoader.load(Map.of("CHAT_PRESENCE_BURST_MS", refused), new Properties()))
+                    .hasMessageContaining("CHAT_PRESENCE_BURST_MS");
+        }
     }
 
     @Test

@@ -95,7 +95,8 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                         limits.memberListLimit(),
                         ports.scheduler(),
                         limits.presenceInterval(),
-                        limits.presenceFramesPerSecond()));
+                        limits.presenceFramesPerSecond()),
+                new RoomHub.Bursts(ports.scheduler(), limits.presenceBurstWindow()));
         this.rooms = new SessionRooms(
                 ports.sessions(),
                 ports.presence(),

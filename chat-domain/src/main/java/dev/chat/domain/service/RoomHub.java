@@ -46,6 +46,12 @@ import java.util.function.ToIntFunction;
  * joins it, a fifth of a core on loopback. So while churn goes on, a room with more local members than its frame
  * budget allows per interval sends every few intervals instead; as soon as an interval passes without a change, the
  * gathered frame goes out, so the count is still right within two intervals of the churn ending.
+ *
+ * <p>Small rooms: their arrivals and departures go out one by one, but a crowd arriving one connect after another would
+ * cost every member a write per arrival (the events come one at a time, so the bus has no run to hand over). So the
+ * ones that follow an arrival or departure just sent are held for a short window and go out together, one write per
+ * member; the first after a quiet window goes out at once, and any other event of the room takes the held ones along
+ * ahead of it, so the room's order holds.
  */
 final class RoomHub {
     /**
@@ -65,12 +71,33 @@ final class RoomHub {
         }
     }
 
+    /** How long a small room's arrivals and departures wait to share a write, and what ends the wait. */
+    record Bursts(Scheduler scheduler, Duration window) {
+        /** Every arrival and departure at once. */
+        static final Bursts NONE = new Bursts(null, Duration.ZERO);
+
+        Bursts {
+            requireNonNull(window, "window");
+            if (!window.isZero() && scheduler == null) {
+                throw new IllegalArgumentException("a burst window needs a scheduler");
+            }
+        }
+
+        boolean held() {
+            return !window.isZero();
+        }
+    }
+
+    /** The most events a small room holds in a window; one more sends them all at once, together with it. */
+    static final int MAX_HELD = 64;
+
     private final EventBus bus;
     private final EventEncoder encoder;
     private final Function<RoomName, ActiveUsers> snapshotAfterLoss;
     private final ChatMetrics metrics;
     private final Clock clock;
     private final BigRooms bigRooms;
+    private final Bursts bursts;
     private final ConcurrentHashMap<RoomName, LocalRoom> rooms = new ConcurrentHashMap<>();
 
     /**
@@ -97,7 +124,19 @@ final class RoomHub {
             ChatMetrics metrics,
             Clock clock,
             BigRooms bigRooms) {
+        this(bus, encoder, snapshotAfterLoss, metrics, clock, bigRooms, Bursts.NONE);
+    }
+
+    RoomHub(
+            EventBus bus,
+            EventEncoder encoder,
+            Function<RoomName, ActiveUsers> snapshotAfterLoss,
+            ChatMetrics metrics,
+            Clock clock,
+            BigRooms bigRooms,
+            Bursts bursts) {
         this.bigRooms = requireNonNull(bigRooms, "bigRooms");
+        this.bursts = requireNonNull(bursts, "bursts");
         this.bus = requireNonNull(bus, "bus");
         this.encoder = requireNonNull(encoder, "encoder");
         this.snapshotAfterLoss = requireNonNull(snapshotAfterLoss, "snapshotAfterLoss");
@@ -187,6 +226,13 @@ final class RoomHub {
         private final Pending pending = new Pending();
         /** The first members a joiner here read, while no arrival or departure heard of since may touch them. */
         private final FirstMembersKept firstMembers = new FirstMembersKept();
+        /**
+         * Arrivals and departures held while a burst window is open; its lock is held through every delivery of the
+         * room's events, so those from the bus's thread and the window's end from the scheduler's keep one order.
+         */
+        private final List<RoomEvent> held = new ArrayList<>();
+        /** Guarded by {@code held}. */
+        private boolean windowOpen;
 
         LocalRoom(RoomName room) {
             this.room = room;
@@ -276,12 +322,15 @@ final class RoomHub {
             }
             OutboundEvent encoded = encoder.encode(change);
             int frames = 0;
-            for (RoomMembership member : members) {
-                try {
-                    member.deliverLocal(encoded);
-                    frames++;
-                } catch (RuntimeException e) {
-                    member.fail();
+            synchronized (held) {
+                deliverHeld(); // exact events from before the room grew go first
+                for (RoomMembership member : members) {
+                    try {
+                        member.deliverLocal(encoded);
+                        frames++;
+                    } catch (RuntimeException e) {
+                        member.fail();
+                    }
                 }
             }
             metrics.presenceFramesSent(frames);
@@ -309,7 +358,7 @@ final class RoomHub {
                 return;
             }
             if (!gathered(event)) {
-                deliverRun(List.of(event));
+                send(List.of(event));
             }
         }
 
@@ -319,14 +368,77 @@ final class RoomHub {
             List<RoomEvent> run = new ArrayList<>(events.size());
             for (RoomEvent event : events) {
                 if (event instanceof HistoryLost) {
-                    deliverRun(run); // what came before the loss goes out first
+                    send(run); // what came before the loss goes out first
                     run.clear();
                     accept(event);
                 } else if (!gathered(event)) {
                     run.add(event);
                 }
             }
-            deliverRun(run);
+            send(run);
+        }
+
+        /**
+         * Events that go out as they are: arrivals and departures while a burst window is open wait for its end (or
+         * for the room's next other event); anything else goes now, after what was held.
+         */
+        private void send(List<RoomEvent> run) {
+            if (run.isEmpty()) {
+                return;
+            }
+            synchronized (held) {
+                boolean presenceOnly = run.stream().allMatch(RoomHub::isArrivalOrDeparture);
+                if (windowOpen && presenceOnly && held.size() + run.size() <= MAX_HELD) {
+                    held.addAll(run);
+                    return;
+                }
+                if (!held.isEmpty()) {
+                    List<RoomEvent> after = run;
+                    run = new ArrayList<>(held.size() + after.size());
+                    run.addAll(held);
+                    run.addAll(after);
+                    held.clear();
+                }
+                if (!windowOpen && bursts.held() && presenceOnly) {
+                    windowOpen = true;
+                    scheduleWindowEnd(); // before delivering: a delivery that throws must not leave it open for good
+                }
+                deliverRun(run);
+            }
+        }
+
+        /** Sends what the window held, and keeps it open for one more while the burst goes on. */
+        private void windowEnds() {
+            synchronized (held) {
+                if (held.isEmpty()) {
+                    windowOpen = false;
+                    return;
+                }
+                try {
+                    deliverHeld();
+                } finally {
+                    scheduleWindowEnd();
+                }
+            }
+        }
+
+        /** Caller holds {@code held}. A scheduler that refuses (shutting down) closes the window: nothing may wait. */
+        private void scheduleWindowEnd() {
+            try {
+                bursts.scheduler().schedule(bursts.window(), this::windowEnds);
+            } catch (RuntimeException refused) {
+                windowOpen = false;
+                deliverHeld();
+            }
+        }
+
+        /** Caller holds {@code held}. */
+        private void deliverHeld() {
+            if (!held.isEmpty()) {
+                List<RoomEvent> run = List.copyOf(held);
+                held.clear();
+                deliverRun(run);
+            }
         }
 
         /** Events that go out as they are (not a big room's gathered arrivals and departures), encoded once. */
@@ -368,6 +480,13 @@ final class RoomHub {
         }
 
         private void historyLost(RoomName room) {
+            synchronized (held) {
+                deliverHeld(); // what came before the loss goes out first
+                tellHistoryLost(room);
+            }
+        }
+
+        private void tellHistoryLost(RoomName room) {
             firstMembers.forgetAll(); // the store may have lost its presence too
             OutboundEvent notice = encoder.encode(new NotRecovered(room, NotRecovered.Reason.EPOCH_CHANGED));
             OutboundEvent snapshot;
@@ -384,6 +503,10 @@ final class RoomHub {
                 }
             }
         }
+    }
+
+    private static boolean isArrivalOrDeparture(RoomEvent event) {
+        return event instanceof UserConnected || event instanceof UserDisconnected;
     }
 
     /**

@@ -47,7 +47,9 @@ class BigRoomTest {
     private final InMemoryEventBus bus = new InMemoryEventBus();
     private final ManualScheduler scheduler = new ManualScheduler();
     private final InMemoryPresenceStore presence = new InMemoryPresenceStore();
-    private ChatService chat = chatWith(new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT, INTERVAL));
+    // A small room's arrivals at once (no burst window): the exact events are checked as each call returns.
+    private ChatService chat = chatWith(new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT, INTERVAL)
+            .withPresenceBurstWindow(Duration.ZERO));
 
     private ChatService chatWith(ChatLimits limits) {
         return chatWith(limits, presence, Clock.systemUTC());
@@ -219,7 +221,8 @@ class BigRoomTest {
     @Test
     void givenChurnInARoomOverItsFrameBudget_framesComeEveryFewIntervals_andTheTrueCountWithinTwoOfTheEnd() {
         // 1,000 frames a second for 3,001 local members: a frame every 4 intervals while the churn goes on.
-        chat = chatWith(new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT, INTERVAL, 1_000));
+        chat = chatWith(new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT, INTERVAL, 1_000)
+                .withPresenceBurstWindow(Duration.ZERO));
         RecordingConnection watcher = new RecordingConnection();
         chat.connect(watcher);
         fill(MEMBERS);
@@ -321,7 +324,8 @@ class BigRoomTest {
     private ReadCountingPresence countingReads() {
         ReadCountingPresence counted = new ReadCountingPresence(presence);
         chat = chatWith(
-                new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT, INTERVAL),
+                new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT, INTERVAL)
+                        .withPresenceBurstWindow(Duration.ZERO),
                 counted,
                 new SettableClock(Instant.parse("2026-12-02T12:00:00Z")));
         return counted;

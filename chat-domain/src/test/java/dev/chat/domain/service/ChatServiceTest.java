@@ -48,6 +48,12 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 class ChatServiceTest {
+    /**
+     * Arrivals and departures go out at once (no burst window), so what a member heard is complete when a call
+     * returns and "nobody was told" cannot pass on an event still held; PresenceBurstTest covers the window.
+     */
+    private static final ChatLimits EACH_AT_ONCE = ChatLimits.DEFAULTS.withPresenceBurstWindow(Duration.ZERO);
+
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00.123456Z");
     private static final RoomName DEV = RoomName.of("dev");
 
@@ -57,7 +63,7 @@ class ChatServiceTest {
     private final CountingEncoder encoder = new CountingEncoder();
     private final ManualScheduler scheduler = new ManualScheduler();
     private final InMemorySessionStore sessions = new InMemorySessionStore();
-    private ChatService chat = chatWith(new SeedNicknameGenerator(new Random(7)), ChatLimits.DEFAULTS);
+    private ChatService chat = chatWith(new SeedNicknameGenerator(new Random(7)), EACH_AT_ONCE);
 
     @Test
     void givenNewConnection_itGetsWelcomeThenActiveUsers_andOthersAreToldItConnected() {
@@ -322,7 +328,7 @@ class ChatServiceTest {
     @Test
     void givenGeneratorKeepsProposingATakenName_aNumericSuffixMakesItUnique() {
         NicknameGenerator alwaysTheSame = () -> new Nickname("QuiteBraveDragon");
-        chat = chatWith(alwaysTheSame, ChatLimits.DEFAULTS);
+        chat = chatWith(alwaysTheSame, EACH_AT_ONCE);
         Set<Nickname> names = new HashSet<>();
 
         for (int i = 0; i < 50; i++) {
@@ -525,8 +531,8 @@ class ChatServiceTest {
         InMemoryEventBus bus = new InMemoryEventBus();
         InMemoryMessageHistory history = new InMemoryMessageHistory(bus, HISTORY_SIZE);
         InMemoryPresenceStore presence = new InMemoryPresenceStore();
-        ChatService nodeA = new ChatService(portsSharing(bus, history, presence), ChatLimits.DEFAULTS);
-        ChatService nodeB = new ChatService(portsSharing(bus, history, presence), ChatLimits.DEFAULTS);
+        ChatService nodeA = new ChatService(portsSharing(bus, history, presence), EACH_AT_ONCE);
+        ChatService nodeB = new ChatService(portsSharing(bus, history, presence), EACH_AT_ONCE);
         RecordingConnection alice = new RecordingConnection();
         SessionToken token = nodeA.connect(alice);
 
@@ -778,7 +784,7 @@ class ChatServiceTest {
                             encoder,
                             Clock.fixed(NOW, ZoneOffset.UTC),
                             scheduler),
-                    ChatLimits.DEFAULTS);
+                    EACH_AT_ONCE);
         }
     }
 

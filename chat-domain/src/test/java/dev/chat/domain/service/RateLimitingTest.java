@@ -31,6 +31,12 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RateLimitingTest {
+    /**
+     * Arrivals and departures go out at once (no burst window), so what a member heard is complete when a call
+     * returns and "nobody was told" cannot pass on an event still held; PresenceBurstTest covers the window.
+     */
+    private static final ChatLimits EACH_AT_ONCE = ChatLimits.DEFAULTS.withPresenceBurstWindow(Duration.ZERO);
+
     private static final Instant START = Instant.parse("2026-11-30T12:00:00Z");
     private static final RateLimits LIMITS =
             new RateLimits(new RateLimits.Budget(10, 20), new RateLimits.Budget(5, 10), Duration.ofSeconds(10));
@@ -50,7 +56,7 @@ class RateLimitingTest {
                             clock,
                             scheduler)
                     .withRates(rates),
-            ChatLimits.DEFAULTS);
+            EACH_AT_ONCE);
 
     @Test
     void givenAnExhaustedBudget_theCommandIsRefusedWithWhenToRetry_andNothingIsPosted() {

@@ -13,6 +13,8 @@ class RecordingConnection implements ClientConnection {
     private final List<CloseReason> closes = new CopyOnWriteArrayList<>();
     /** Sends and write holds in the order they came: events by type name, holds as "hold" and "release". */
     private final List<String> writes = new CopyOnWriteArrayList<>();
+    /** Each send and each sendAll, as the events it carried (a transport writes a sendAll's at once). */
+    private final List<List<ServerEvent>> runs = new CopyOnWriteArrayList<>();
 
     /** A connection whose transport is gone: every send throws. */
     static RecordingConnection failingSends() {
@@ -21,13 +23,38 @@ class RecordingConnection implements ClientConnection {
             public void send(OutboundEvent event) {
                 throw new IllegalStateException("transport gone");
             }
+
+            @Override
+            public void sendAll(List<OutboundEvent> events) {
+                throw new IllegalStateException("transport gone");
+            }
         };
     }
 
     @Override
     public void send(OutboundEvent event) {
+        record(event);
+        runs.add(List.of(event.event()));
+    }
+
+    @Override
+    public void sendAll(List<OutboundEvent> events) {
+        events.forEach(this::record);
+        runs.add(events.stream().map(OutboundEvent::event).toList());
+    }
+
+    private void record(OutboundEvent event) {
         received.add(event.event());
         writes.add(event.event().getClass().getSimpleName());
+    }
+
+    /** The runs that carried events of this type, each as those events (in order). */
+    <T extends ServerEvent> List<List<T>> runsOf(Class<T> type) {
+        return runs.stream()
+                .map(run ->
+                        run.stream().filter(type::isInstance).map(type::cast).toList())
+                .filter(events -> !events.isEmpty())
+                .toList();
     }
 
     @Override
@@ -63,5 +90,6 @@ class RecordingConnection implements ClientConnection {
 
     void clear() {
         received.clear();
+        runs.clear();
     }
 }
