@@ -321,16 +321,18 @@ final class RoomHub {
                 return; // quiet for a whole interval: nothing to say, and no timer until the next change
             }
             OutboundEvent encoded = encoder.encode(change);
-            int frames = 0;
             synchronized (held) {
                 deliverHeld(); // exact events from before the room grew go first
-                for (RoomMembership member : members) {
-                    try {
-                        member.deliverLocal(encoded);
-                        frames++;
-                    } catch (RuntimeException e) {
-                        member.fail();
-                    }
+            }
+            // Not under the lock: a frame to 20,000 members takes a while, and the room's messages must not wait for
+            // it.
+            int frames = 0;
+            for (RoomMembership member : members) {
+                try {
+                    member.deliverLocal(encoded);
+                    frames++;
+                } catch (RuntimeException e) {
+                    member.fail();
                 }
             }
             metrics.presenceFramesSent(frames);
