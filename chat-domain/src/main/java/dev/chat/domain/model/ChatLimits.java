@@ -48,26 +48,6 @@ public record ChatLimits(
     public static final ChatLimits DEFAULTS = new ChatLimits(
             4_000, 100, Duration.ofSeconds(10), 50, DEFAULT_MEMBER_LIST_LIMIT, DEFAULT_PRESENCE_INTERVAL);
 
-    /** With the default burst window. */
-    public ChatLimits(
-            int maxTextLength,
-            int maxRoomsPerSession,
-            Duration reconnectGrace,
-            int joinHistory,
-            int memberListLimit,
-            Duration presenceInterval,
-            int presenceFramesPerSecond) {
-        this(
-                maxTextLength,
-                maxRoomsPerSession,
-                reconnectGrace,
-                joinHistory,
-                memberListLimit,
-                presenceInterval,
-                presenceFramesPerSecond,
-                DEFAULT_PRESENCE_BURST_WINDOW);
-    }
-
     /** With the default presence frame budget and burst window. */
     public ChatLimits(
             int maxTextLength,
@@ -83,7 +63,8 @@ public record ChatLimits(
                 joinHistory,
                 memberListLimit,
                 presenceInterval,
-                DEFAULT_PRESENCE_FRAMES_PER_SECOND);
+                DEFAULT_PRESENCE_FRAMES_PER_SECOND,
+                DEFAULT_PRESENCE_BURST_WINDOW);
     }
 
     /** With the default member list limit and presence interval. */

@@ -114,17 +114,7 @@ final class RoomHub {
             Function<RoomName, ActiveUsers> snapshotAfterLoss,
             ChatMetrics metrics,
             Clock clock) {
-        this(bus, encoder, snapshotAfterLoss, metrics, clock, BigRooms.NONE);
-    }
-
-    RoomHub(
-            EventBus bus,
-            EventEncoder encoder,
-            Function<RoomName, ActiveUsers> snapshotAfterLoss,
-            ChatMetrics metrics,
-            Clock clock,
-            BigRooms bigRooms) {
-        this(bus, encoder, snapshotAfterLoss, metrics, clock, bigRooms, Bursts.NONE);
+        this(bus, encoder, snapshotAfterLoss, metrics, clock, BigRooms.NONE, Bursts.NONE);
     }
 
     RoomHub(

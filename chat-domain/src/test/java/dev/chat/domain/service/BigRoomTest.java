@@ -221,8 +221,7 @@ class BigRoomTest {
     @Test
     void givenChurnInARoomOverItsFrameBudget_framesComeEveryFewIntervals_andTheTrueCountWithinTwoOfTheEnd() {
         // 1,000 frames a second for 3,001 local members: a frame every 4 intervals while the churn goes on.
-        chat = chatWith(new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT, INTERVAL, 1_000)
-                .withPresenceBurstWindow(Duration.ZERO));
+        chat = chatWith(new ChatLimits(4_000, 100, Duration.ofSeconds(10), 50, LIMIT, INTERVAL, 1_000, Duration.ZERO));
         RecordingConnection watcher = new RecordingConnection();
         chat.connect(watcher);
         fill(MEMBERS);
