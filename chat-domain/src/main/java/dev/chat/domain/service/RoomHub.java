@@ -142,6 +142,7 @@ final class RoomHub {
     void attach(RoomMembership member) {
         LocalRoom local = rooms.compute(member.room(), (room, existing) -> {
             LocalRoom joined = existing != null ? existing : new LocalRoom(room);
+            member.attachedAfterHeld(joined.heldSoFar); // read before it is a member: see LocalRoom.heldSoFar
             joined.members.add(member);
             return joined;
         });
@@ -223,6 +224,12 @@ final class RoomHub {
         private final List<RoomEvent> held = new ArrayList<>();
         /** Guarded by {@code held}. */
         private boolean windowOpen;
+        /**
+         * How many events this room ever held. A member attached when it was N reads its snapshot after those N came
+         * here, so the store had them and the snapshot shows them: it is not sent those, only the ones held after
+         * (it would be told of an arrival its own list already has). Written under {@code held}.
+         */
+        private volatile long heldSoFar;
 
         LocalRoom(RoomName room) {
             this.room = room;
@@ -382,11 +389,13 @@ final class RoomHub {
                 boolean presenceOnly = run.stream().allMatch(RoomHub::isArrivalOrDeparture);
                 if (windowOpen && presenceOnly && held.size() + run.size() <= MAX_HELD) {
                     held.addAll(run);
+                    heldSoFar += run.size();
                     return;
                 }
-                if (!held.isEmpty()) {
+                int wereHeld = held.size();
+                if (wereHeld > 0) {
                     List<RoomEvent> after = run;
-                    run = new ArrayList<>(held.size() + after.size());
+                    run = new ArrayList<>(wereHeld + after.size());
                     run.addAll(held);
                     run.addAll(after);
                     held.clear();
@@ -395,7 +404,7 @@ final class RoomHub {
                     windowOpen = true;
                     scheduleWindowEnd(); // before delivering: a delivery that throws must not leave it open for good
                 }
-                deliverRun(run);
+                deliverRun(run, wereHeld);
             }
         }
 
@@ -429,12 +438,20 @@ final class RoomHub {
             if (!held.isEmpty()) {
                 List<RoomEvent> run = List.copyOf(held);
                 held.clear();
-                deliverRun(run);
+                deliverRun(run, run.size());
             }
         }
 
         /** Events that go out as they are (not a big room's gathered arrivals and departures), encoded once. */
         private void deliverRun(List<RoomEvent> run) {
+            deliverRun(run, 0);
+        }
+
+        /**
+         * @param wereHeld how many of the run's first events were held: each member gets only those held after it was
+         *     attached (caller holds {@code held})
+         */
+        private void deliverRun(List<RoomEvent> run, int wereHeld) {
             if (run.isEmpty()) {
                 return;
             }
@@ -442,13 +459,20 @@ final class RoomHub {
             for (RoomEvent event : run) {
                 encoded.add(encoder.encode(event));
             }
+            long heldBefore = heldSoFar - wereHeld; // events held before the run's first
             int frames = 0;
             for (RoomMembership member : members) {
                 try {
-                    if (run.size() == 1) {
-                        member.deliver(run.get(0), encoded.get(0));
-                    } else {
+                    int shown = (int) Math.min(wereHeld, Math.max(0, member.attachedAfterHeld() - heldBefore));
+                    if (shown == run.size()) {
+                        continue; // its snapshot has every one
+                    }
+                    if (run.size() - shown == 1) {
+                        member.deliver(run.get(shown), encoded.get(shown));
+                    } else if (shown == 0) {
                         member.deliverAll(run, encoded);
+                    } else {
+                        member.deliverAll(run.subList(shown, run.size()), encoded.subList(shown, run.size()));
                     }
                     frames++;
                 } catch (RuntimeException e) {

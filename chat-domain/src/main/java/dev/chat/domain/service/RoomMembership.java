@@ -38,6 +38,11 @@ final class RoomMembership {
     private boolean failed;
     /** The highest message seq the member has (sent or covered by its catch-up); guarded by this. */
     private long hasThroughSeq;
+    /**
+     * How many events its room had held for a burst when it was attached (RoomHub): its snapshot shows those. Set
+     * before the membership is published to the room's members.
+     */
+    private long attachedAfterHeld;
 
     RoomMembership(RoomName room, Nickname user, ClientConnection connection) {
         this.room = requireNonNull(room, "room");
@@ -47,6 +52,14 @@ final class RoomMembership {
 
     RoomName room() {
         return room;
+    }
+
+    void attachedAfterHeld(long heldSoFar) {
+        attachedAfterHeld = heldSoFar;
+    }
+
+    long attachedAfterHeld() {
+        return attachedAfterHeld;
     }
 
     ClientConnection connection() {

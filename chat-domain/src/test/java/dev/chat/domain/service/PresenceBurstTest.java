@@ -94,6 +94,42 @@ class PresenceBurstTest {
     }
 
     @Test
+    void givenAJoinerWhileArrivalsAreHeld_itIsNotToldOfThoseItsSnapshotAlreadyLists_butOfTheOnesAfterIt() {
+        RecordingConnection watcher = aloneInGeneral();
+        chat.connect(new RecordingConnection());
+        RecordingConnection held = new RecordingConnection();
+        chat.connect(held);
+        RecordingConnection joiner = new RecordingConnection();
+        chat.connect(joiner);
+        RecordingConnection after = new RecordingConnection();
+        chat.connect(after);
+
+        scheduler.advance(WINDOW);
+
+        assertThat(joiner.received(ActiveUsers.class).get(0).users()).contains(nicknameOf(held));
+        assertThat(toldOf(joiner)).containsExactly(nicknameOf(after));
+        assertThat(toldOf(held)).containsExactly(nicknameOf(joiner), nicknameOf(after));
+        assertThat(toldOf(watcher)).endsWith(nicknameOf(held), nicknameOf(joiner), nicknameOf(after));
+    }
+
+    @Test
+    void givenAJoinerWhileArrivalsAreHeld_aMessageTakesAlongOnlyTheOnesAfterIt() {
+        aloneInGeneral();
+        RecordingConnection speaker = new RecordingConnection();
+        SessionToken speakerToken = chat.connect(speaker);
+        chat.connect(new RecordingConnection());
+        RecordingConnection joiner = new RecordingConnection();
+        chat.connect(joiner);
+
+        chat.handle(speakerToken, new SendMessage(RoomName.GENERAL, "hello", null));
+
+        assertThat(toldOf(joiner)).isEmpty();
+        assertThat(joiner.received(ChatMessage.class))
+                .extracting(ChatMessage::text)
+                .containsExactly("hello");
+    }
+
+    @Test
     void givenAWindowThatEndsWithNothingHeld_theNextArrivalGoesOutAtOnce() {
         RecordingConnection watcher = aloneInGeneral();
         chat.connect(new RecordingConnection());
