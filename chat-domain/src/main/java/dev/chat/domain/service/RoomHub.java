@@ -442,12 +442,9 @@ final class RoomHub {
             }
         }
 
-        /** Events that go out as they are (not a big room's gathered arrivals and departures), encoded once. */
-        private void deliverRun(List<RoomEvent> run) {
-            deliverRun(run, 0);
-        }
-
         /**
+         * Events that go out as they are (not a big room's gathered arrivals and departures), encoded once.
+         *
          * @param wereHeld how many of the run's first events were held: each member gets only those held after it was
          *     attached (caller holds {@code held})
          */
