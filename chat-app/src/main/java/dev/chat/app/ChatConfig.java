@@ -110,12 +110,12 @@ public record ChatConfig(
             }
         }
 
-        public Presence(int memberListLimit, Duration interval, int framesPerSecond) {
-            this(memberListLimit, interval, framesPerSecond, ChatLimits.DEFAULT_PRESENCE_BURST_WINDOW);
-        }
-
         public Presence(int memberListLimit, Duration interval) {
-            this(memberListLimit, interval, ChatLimits.DEFAULT_PRESENCE_FRAMES_PER_SECOND);
+            this(
+                    memberListLimit,
+                    interval,
+                    ChatLimits.DEFAULT_PRESENCE_FRAMES_PER_SECOND,
+                    ChatLimits.DEFAULT_PRESENCE_BURST_WINDOW);
         }
 
         public Presence(int memberListLimit) {

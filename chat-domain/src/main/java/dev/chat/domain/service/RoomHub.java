@@ -83,7 +83,7 @@ final class RoomHub {
             }
         }
 
-        boolean held() {
+        boolean holds() {
             return !window.isZero();
         }
     }
@@ -321,8 +321,7 @@ final class RoomHub {
             synchronized (held) {
                 deliverHeld(); // exact events from before the room grew go first
             }
-            // Not under the lock: a frame to 20,000 members takes a while, and the room's messages must not wait for
-            // it.
+            // Not under the lock: a frame to 20,000 members takes a while, and messages must not wait for it.
             int frames = 0;
             for (RoomMembership member : members) {
                 try {
@@ -386,7 +385,7 @@ final class RoomHub {
                 return;
             }
             synchronized (held) {
-                boolean presenceOnly = run.stream().allMatch(RoomHub::isArrivalOrDeparture);
+                boolean presenceOnly = onlyArrivalsAndDepartures(run);
                 if (windowOpen && presenceOnly && held.size() + run.size() <= MAX_HELD) {
                     held.addAll(run);
                     heldSoFar += run.size();
@@ -400,7 +399,7 @@ final class RoomHub {
                     run.addAll(after);
                     held.clear();
                 }
-                if (!windowOpen && bursts.held() && presenceOnly) {
+                if (!windowOpen && bursts.holds() && presenceOnly) {
                     windowOpen = true;
                     scheduleWindowEnd(); // before delivering: a delivery that throws must not leave it open for good
                 }
@@ -518,8 +517,14 @@ final class RoomHub {
         }
     }
 
-    private static boolean isArrivalOrDeparture(RoomEvent event) {
-        return event instanceof UserConnected || event instanceof UserDisconnected;
+    /** A loop, not a stream: every message's run comes through here. */
+    private static boolean onlyArrivalsAndDepartures(List<RoomEvent> run) {
+        for (RoomEvent event : run) {
+            if (!(event instanceof UserConnected || event instanceof UserDisconnected)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -50,8 +50,7 @@ class PresenceBurstTest {
     void givenArrivalsOneAfterAnother_theFirstGoesOutAtOnce_andTheWindowsOthersTogetherWhenItEnds() {
         RecordingConnection watcher = aloneInGeneral();
 
-        RecordingConnection first = new RecordingConnection();
-        chat.connect(first);
+        RecordingConnection first = connected();
         List<RecordingConnection> crowd = connect(3);
 
         assertThat(toldOf(watcher)).containsExactly(nicknameOf(first));
@@ -78,8 +77,7 @@ class PresenceBurstTest {
         RecordingConnection watcher = aloneInGeneral();
         RecordingConnection speaker = new RecordingConnection();
         SessionToken speakerToken = chat.connect(speaker);
-        RecordingConnection late = new RecordingConnection();
-        chat.connect(late);
+        RecordingConnection late = connected();
 
         chat.handle(speakerToken, new SendMessage(RoomName.GENERAL, "hello", null));
 
@@ -97,12 +95,9 @@ class PresenceBurstTest {
     void givenAJoinerWhileArrivalsAreHeld_itIsNotToldOfThoseItsSnapshotAlreadyLists_butOfTheOnesAfterIt() {
         RecordingConnection watcher = aloneInGeneral();
         chat.connect(new RecordingConnection());
-        RecordingConnection held = new RecordingConnection();
-        chat.connect(held);
-        RecordingConnection joiner = new RecordingConnection();
-        chat.connect(joiner);
-        RecordingConnection after = new RecordingConnection();
-        chat.connect(after);
+        RecordingConnection held = connected();
+        RecordingConnection joiner = connected();
+        RecordingConnection after = connected();
 
         scheduler.advance(WINDOW);
 
@@ -118,8 +113,7 @@ class PresenceBurstTest {
         RecordingConnection speaker = new RecordingConnection();
         SessionToken speakerToken = chat.connect(speaker);
         chat.connect(new RecordingConnection());
-        RecordingConnection joiner = new RecordingConnection();
-        chat.connect(joiner);
+        RecordingConnection joiner = connected();
 
         chat.handle(speakerToken, new SendMessage(RoomName.GENERAL, "hello", null));
 
@@ -133,13 +127,11 @@ class PresenceBurstTest {
     void givenAWindowThatEndsWithNothingHeld_theNextArrivalGoesOutAtOnce() {
         RecordingConnection watcher = aloneInGeneral();
         chat.connect(new RecordingConnection());
-        RecordingConnection held = new RecordingConnection();
-        chat.connect(held);
+        RecordingConnection held = connected();
         scheduler.advance(WINDOW); // sends the held arrival, and waits one more window for the burst to go on
         scheduler.advance(WINDOW); // nothing came: the window closes
 
-        RecordingConnection next = new RecordingConnection();
-        chat.connect(next);
+        RecordingConnection next = connected();
 
         assertThat(toldOf(watcher)).endsWith(nicknameOf(held), nicknameOf(next));
     }
@@ -167,8 +159,7 @@ class PresenceBurstTest {
     @Test
     void givenMoreArrivalsInOneWindowThanItHolds_theyGoOutAtOnceInOneRun() {
         RecordingConnection watcher = aloneInGeneral();
-        RecordingConnection opener = new RecordingConnection();
-        chat.connect(opener);
+        RecordingConnection opener = connected();
 
         List<RecordingConnection> crowd = connect(RoomHub.MAX_HELD + 1);
 
@@ -182,8 +173,7 @@ class PresenceBurstTest {
     @Test
     void givenWithoutAWindow_everyArrivalGoesOutAtOnce() {
         chat = chatWith(ChatLimits.DEFAULTS.withPresenceBurstWindow(Duration.ZERO), scheduler);
-        RecordingConnection watcher = new RecordingConnection();
-        chat.connect(watcher);
+        RecordingConnection watcher = connected();
 
         List<RecordingConnection> crowd = connect(3);
 
@@ -200,8 +190,7 @@ class PresenceBurstTest {
         chat = chatWith(ChatLimits.DEFAULTS, (delay, task) -> {
             throw new RejectedExecutionException("shutting down");
         });
-        RecordingConnection watcher = new RecordingConnection();
-        chat.connect(watcher);
+        RecordingConnection watcher = connected();
 
         List<RecordingConnection> crowd = connect(3);
 
@@ -220,8 +209,7 @@ class PresenceBurstTest {
                 scheduler);
         RecordingConnection watcher = aloneInGeneral();
         chat.connect(new RecordingConnection());
-        RecordingConnection held = new RecordingConnection();
-        chat.connect(held);
+        RecordingConnection held = connected();
         chat.connect(new RecordingConnection()); // the fourth member: the room is past the limit of 3
 
         scheduler.advance(interval);
@@ -271,8 +259,7 @@ class PresenceBurstTest {
 
     /** A member alone in general, its own arrival's window over. */
     private RecordingConnection aloneInGeneral() {
-        RecordingConnection watcher = new RecordingConnection();
-        chat.connect(watcher);
+        RecordingConnection watcher = connected();
         scheduler.advance(WINDOW);
         return watcher;
     }
@@ -280,11 +267,15 @@ class PresenceBurstTest {
     private List<RecordingConnection> connect(int count) {
         List<RecordingConnection> connected = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            RecordingConnection connection = new RecordingConnection();
-            chat.connect(connection);
-            connected.add(connection);
+            connected.add(connected());
         }
         return connected;
+    }
+
+    private RecordingConnection connected() {
+        RecordingConnection connection = new RecordingConnection();
+        chat.connect(connection);
+        return connection;
     }
 
     private static List<Nickname> toldOf(RecordingConnection member) {
