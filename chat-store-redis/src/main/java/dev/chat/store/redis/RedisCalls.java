@@ -139,6 +139,9 @@ final class RedisCalls {
      * failed). When in doubt, true: "unknown" is always a safe answer, since a retry with the same ref lands once.
      */
     private static boolean mayHaveReachedRedis(JedisException e) {
+        if (e instanceof SharedConnection.NotSent) {
+            return false;
+        }
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof NoSuchElementException || cause instanceof ConnectException) {
                 return false;

@@ -28,11 +28,16 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.CommandObjects;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.providers.PooledConnectionProvider;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.util.JedisURIHelper;
 
@@ -52,6 +57,7 @@ public final class RedisStores implements AutoCloseable {
     /** Keys Redis looks at per scan step when a namespace is deleted: few round trips, each still short. */
     private static final int DELETE_SCAN_PAGE = 1_000;
 
+    private final SharedConnection shared;
     private final UnifiedJedis redis;
     private final RedisEventBus bus;
     private final RedisMessageHistory history;
@@ -120,7 +126,8 @@ public final class RedisStores implements AutoCloseable {
     private RedisStores(URI uri, Settings settings, Clock clock, MeterRegistry registry) {
         this.settings = settings;
         this.address = uri.getHost() + ":" + uri.getPort();
-        this.redis = client(uri, settings.commandTimeout());
+        this.shared = sharedConnection(uri, settings.commandTimeout());
+        this.redis = sharedClient(uri, settings.commandTimeout(), shared);
         this.calls = new RedisCalls(
                 POOL_SIZE, MAX_WAITING_CALLS, settings.commandTimeout().dividedBy(4), registry);
         this.keys = new RedisKeys(settings.namespace());
@@ -148,6 +155,36 @@ public final class RedisStores implements AutoCloseable {
      * is exhausted only when Redis stalls), to connect, and for each answer.
      */
     static RedisClient client(URI uri, Duration timeout) {
+        return RedisClient.builder()
+                .hostAndPort(JedisURIHelper.getHostAndPort(uri))
+                .clientConfig(clientConfig(uri, timeout))
+                .poolConfig(poolConfig(timeout))
+                .build();
+    }
+
+    /**
+     * The stores' client: single commands from every thread share one connection ({@code shared}); pipelines (renewals
+     * of many keys at once) take a pooled connection of their own.
+     */
+    private static UnifiedJedis sharedClient(URI uri, Duration timeout, SharedConnection shared) {
+        PooledConnectionProvider pool = new PooledConnectionProvider(
+                JedisURIHelper.getHostAndPort(uri), clientConfig(uri, timeout), poolConfig(timeout));
+        return new UnifiedJedis(shared, pool, new CommandObjects()) {
+            @Override
+            public void close() {
+                super.close(); // closes the shared connection
+                pool.close();
+            }
+        };
+    }
+
+    static SharedConnection sharedConnection(URI uri, Duration timeout) {
+        HostAndPort address = JedisURIHelper.getHostAndPort(uri);
+        JedisClientConfig config = clientConfig(uri, timeout);
+        return new SharedConnection(() -> new Connection(address, config), timeout, "redis-shared");
+    }
+
+    private static JedisClientConfig clientConfig(URI uri, Duration timeout) {
         int millis = Math.toIntExact(timeout.toMillis());
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(millis)
@@ -158,16 +195,16 @@ public final class RedisStores implements AutoCloseable {
         if (JedisURIHelper.hasDbIndex(uri)) {
             config.database(JedisURIHelper.getDBIndex(uri));
         }
+        return config.build();
+    }
+
+    private static ConnectionPoolConfig poolConfig(Duration timeout) {
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(POOL_SIZE);
         pool.setMaxIdle(POOL_SIZE);
         pool.setBlockWhenExhausted(true);
         pool.setMaxWait(timeout.dividedBy(4));
-        return RedisClient.builder()
-                .hostAndPort(JedisURIHelper.getHostAndPort(uri))
-                .clientConfig(config.build())
-                .poolConfig(pool)
-                .build();
+        return pool;
     }
 
     /**
@@ -204,6 +241,12 @@ public final class RedisStores implements AutoCloseable {
                 requireNonNull(uri, "uri"), requireNonNull(settings, "settings"), clock, requireNonNull(registry));
         FunctionCounter.builder("chat_redis_subscriber_reconnects", stores.bus, RedisEventBus::reconnects)
                 .description("Times the pub/sub connection was lost and came back (rooms back-filled)")
+                .register(registry);
+        FunctionCounter.builder("chat_redis_shared_commands", stores.shared, SharedConnection::commands)
+                .description("Commands sent to Redis over the node's shared connection")
+                .register(registry);
+        FunctionCounter.builder("chat_redis_shared_writes", stores.shared, SharedConnection::writes)
+                .description("Writes that carried them: several callers' commands go to Redis in one write")
                 .register(registry);
         return stores;
     }

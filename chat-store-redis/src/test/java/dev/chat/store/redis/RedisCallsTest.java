@@ -58,6 +58,10 @@ class RedisCallsTest {
                     throw new JedisException("Could not get a resource from the pool", new NoSuchElementException());
                 })))
                 .isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(codeOf(() -> calls.write(() -> {
+                    throw new SharedConnection.NotSent("still in line when its caller gave up");
+                })))
+                .isEqualTo(ErrorCode.UNAVAILABLE);
         assertThat(codeOf(() -> calls.call(() -> {
                     throw new JedisConnectionException(new SocketTimeoutException("Read timed out"));
                 })))

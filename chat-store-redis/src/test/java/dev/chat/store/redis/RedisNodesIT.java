@@ -14,6 +14,7 @@ import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.SessionStore;
 import dev.chat.relay.SessionRelay;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -221,6 +222,45 @@ class RedisNodesIT {
 
     private static void serveEcho(RedisStores node, String name) {
         node.relay().serve("echo", (session, request) -> CompletableFuture.completedFuture(name + ":" + request));
+    }
+
+    @Test
+    void givenManySessionsCreatedAtOnce_theNodesCommandsShareItsConnection_andItsMetersCountThem() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        RedisStores node = RedisStores.at(
+                TestRedis.uri(),
+                new RedisStores.Settings(namespace, 100, Duration.ofSeconds(30), LEASE, Duration.ofSeconds(5)),
+                Clock.systemUTC(),
+                registry);
+        nodes.add(node);
+        node.start();
+        List<SessionRecord> sessions = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            sessions.add(newSession());
+        }
+        double before =
+                registry.get("chat_redis_shared_commands").functionCounter().count();
+
+        List<CompletableFuture<Boolean>> creates = sessions.stream()
+                .map(session ->
+                        CompletableFuture.supplyAsync(() -> node.sessions().create(session)))
+                .toList();
+        for (CompletableFuture<Boolean> create : creates) {
+            assertThat(create.get(10, TimeUnit.SECONDS)).isTrue();
+        }
+
+        for (SessionRecord session : sessions) {
+            assertThat(node.sessions().find(session.token())).contains(session);
+        }
+        // each create is two commands (the nickname's claim, the session's write), each find one
+        double commands =
+                registry.get("chat_redis_shared_commands").functionCounter().count() - before;
+        assertThat(commands).isGreaterThanOrEqualTo(3 * 200);
+        assertThat(registry.get("chat_redis_shared_writes").functionCounter().count())
+                .isPositive()
+                .isLessThanOrEqualTo(registry.get("chat_redis_shared_commands")
+                        .functionCounter()
+                        .count());
     }
 
     private static String ask(RedisStores node, SessionToken session, String request) throws Exception {

@@ -19,14 +19,16 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /** A Redis that stops answering (SIGSTOP): every call gives up within the timeout, and nothing stays broken after. */
 class RedisStallStoreIT {
     private static final Duration TIMEOUT = Duration.ofMillis(300);
 
     private final RedisServerProcess redis = RedisServerProcess.start();
-    private final RedisClient client = RedisStores.client(redis.uri(), TIMEOUT);
+    /** As the stores make it: every caller's commands over one connection. */
+    private final UnifiedJedis client = new UnifiedJedis(RedisStores.sharedConnection(redis.uri(), TIMEOUT));
+
     private final RedisKeys keys = new RedisKeys("stall-" + UUID.randomUUID());
     private final RoomEventCodec codec = new RoomEventCodec();
 
@@ -81,7 +83,7 @@ class RedisStallStoreIT {
     void givenAFrozenRedis_anAppendIsAnsweredOutcomeUnknownInTime_andAReadUnavailable() throws Exception {
         RedisMessageHistory history = new RedisMessageHistory(client, new RedisCalls(64), keys, codec, 100);
         RoomName room = RoomName.of("frozen-history");
-        history.position(room); // a connection in the pool
+        history.position(room); // connected
 
         redis.freeze();
         long before = System.nanoTime();
