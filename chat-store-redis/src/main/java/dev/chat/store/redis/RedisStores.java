@@ -181,7 +181,7 @@ public final class RedisStores implements AutoCloseable {
     static SharedConnection sharedConnection(URI uri, Duration timeout) {
         HostAndPort address = JedisURIHelper.getHostAndPort(uri);
         JedisClientConfig config = clientConfig(uri, timeout);
-        return new SharedConnection(() -> new Connection(address, config), timeout, "redis-shared");
+        return new SharedConnection(() -> new Connection(address, config), timeout);
     }
 
     private static JedisClientConfig clientConfig(URI uri, Duration timeout) {

@@ -7,12 +7,10 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +22,12 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.executors.CommandExecutor;
 
 /**
- * Every caller's commands over one connection: whatever callers handed over while the previous batch was out goes to
- * Redis in one write, and its replies come back in one read. A command costs its caller and Redis a fraction of a
- * round trip's system calls and wake-ups, which on a busy node are most of what a Redis call costs (docs/architecture.md,
- * "Scale-out"). Callers still wait for their own reply, so the stores keep their synchronous ports.
+ * Every caller's commands over one connection. A caller that finds no batch out becomes the leader: it writes every
+ * command in line (its own first among them) in one write, reads their replies, hands each to its caller, and then
+ * wakes the first caller still in line to lead the next batch. Alone, a caller makes its own round trip as with a
+ * pooled connection; in a crowd, one write and one read serve many, which saves Redis and the callers most of a small
+ * command's cost: its system calls and wake-ups (docs/architecture.md, "Scale-out"). No thread of its own: a thread in
+ * between would add a wake-up to every call.
  *
  * <p>Failures keep what {@link RedisCalls} needs to tell clients: a command that surely never left is refused with
  * {@link NotSent}; one that was written and not answered (the connection broke, or Redis did not answer within the
@@ -36,29 +36,28 @@ import redis.clients.jedis.executors.CommandExecutor;
  */
 final class SharedConnection implements CommandExecutor {
     private static final Logger log = LoggerFactory.getLogger(SharedConnection.class);
-    /** Commands in one write at most: a batch's replies are read before the next batch goes. */
+    /** Commands in one write at most. */
     private static final int MAX_BATCH = 512;
 
     private final Supplier<Connection> connect;
     private final Duration timeout;
-    private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
-    private final Thread dispatcher;
+    private final Queue<Pending<?>> line = new ConcurrentLinkedQueue<>();
+    /** Held by the leader: only it touches {@link #connection}. */
+    private final AtomicBoolean leading = new AtomicBoolean();
+
     private volatile boolean closed;
-    private Connection connection; // the dispatcher's alone
+    private Connection connection;
     private volatile long commands;
     private volatile long writes;
 
     /**
-     * @param connect opens a connection whose reads time out (the dispatcher reconnects with it after a failure)
-     * @param timeout the longest a caller waits for its reply, queued and sent (also the connection's read timeout,
-     *     so a command is never left waiting longer than the caller waits for it)
+     * @param connect opens a connection whose reads time out (the next leader reconnects with it after a failure)
+     * @param timeout the longest a caller waits for its reply, in line and sent (also the connection's read timeout,
+     *     so a command is never left waiting longer than its caller waits for it)
      */
-    SharedConnection(Supplier<Connection> connect, Duration timeout, String name) {
+    SharedConnection(Supplier<Connection> connect, Duration timeout) {
         this.connect = requireNonNull(connect, "connect");
         this.timeout = requireNonNull(timeout, "timeout");
-        this.dispatcher = new Thread(this::dispatch, name);
-        this.dispatcher.setDaemon(true);
-        this.dispatcher.start();
     }
 
     @Override
@@ -66,47 +65,88 @@ final class SharedConnection implements CommandExecutor {
         if (closed) {
             throw new NotSent("the Redis client is closed");
         }
-        Pending<T> pending = new Pending<>(command);
-        queue.add(pending);
-        if (closed) { // closed while it was added: the dispatcher may be gone already
-            failAll(new NotSent("the Redis client is closed"));
-        }
-        try {
-            return pending.reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof JedisException failure) {
-                throw failure;
+        Pending<T> pending = new Pending<>(command, Thread.currentThread());
+        line.add(pending);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!pending.isDone()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || Thread.interrupted()) {
+                return giveUp(pending, left <= 0);
             }
-            throw new JedisException(e.getCause());
-        } catch (TimeoutException e) {
-            throw pending.abandon("Redis did not answer within " + timeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw pending.abandon("interrupted while waiting for Redis");
+            if (!leading.get() && leading.compareAndSet(false, true)) {
+                lead(pending); // its read waits for the timeout at most
+            } else {
+                LockSupport.parkNanos(this, left); // woken by its reply, or to lead
+            }
         }
+        return pending.outcome();
     }
 
-    private void dispatch() {
-        List<Pending<?>> batch = new ArrayList<>();
-        while (!closed) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                break;
-            }
-            queue.drainTo(batch, MAX_BATCH - 1);
-            carryOut(batch);
-            batch.clear();
+    private <T> T giveUp(Pending<T> pending, boolean timedOut) {
+        JedisConnectionException failure = pending.abandon(
+                timedOut
+                        ? "Redis did not answer within " + timeout.toMillis() + " ms"
+                        : "interrupted waiting for Redis");
+        if (!timedOut) {
+            Thread.currentThread().interrupt();
         }
-        failAll(new NotSent("the Redis client is closed"));
+        if (failure instanceof NotSent) {
+            wakeNextLeader(); // it may have been woken to lead
+            throw failure;
+        }
+        return pending.isDone() ? pending.outcome() : throwing(failure);
+    }
+
+    private static <T> T throwing(JedisConnectionException failure) {
+        throw failure;
+    }
+
+    /** Batches until the leader's own command is answered, then lets the next one in line lead. */
+    private void lead(Pending<?> own) {
+        try {
+            List<Pending<?>> batch = new ArrayList<>();
+            while (!own.isDone()) {
+                for (Pending<?> next; batch.size() < MAX_BATCH && (next = line.poll()) != null; ) {
+                    batch.add(next);
+                }
+                if (batch.isEmpty()) {
+                    break; // its own was failed by close() meanwhile
+                }
+                carryOut(batch);
+                batch.clear();
+            }
+            if (closed) {
+                disconnect();
+            }
+        } finally {
+            leading.set(false);
+        }
+        wakeNextLeader();
+    }
+
+    private void wakeNextLeader() {
+        if (leading.get()) {
+            return; // the leader wakes one when it is done
+        }
+        for (Pending<?> waiting : line) {
+            if (waiting.isQueued()) {
+                LockSupport.unpark(waiting.caller);
+                return;
+            }
+        }
     }
 
     /** Writes the batch's commands (Jedis buffers them: one write unless they outgrow its buffer), then reads. */
     private void carryOut(List<Pending<?>> batch) {
+        if (closed) {
+            batch.forEach(pending -> pending.fail(new NotSent("the Redis client is closed")));
+            return;
+        }
         List<Pending<?>> sent = new ArrayList<>(batch.size());
         try {
             if (connection == null || connection.isBroken()) {
-                reconnect();
+                disconnect();
+                connection = connect.get();
             }
             for (Pending<?> pending : batch) {
                 if (pending.take()) {
@@ -123,7 +163,7 @@ final class SharedConnection implements CommandExecutor {
             }
         } catch (JedisConnectionException e) {
             failBatch(batch, sent.size(), e);
-        } catch (RuntimeException e) { // nothing else is expected; never let the dispatcher die of it
+        } catch (RuntimeException e) { // nothing else is expected; still, every caller of the batch hears of it
             log.error("a batch over the shared Redis connection failed", e);
             failBatch(batch, sent.size(), new JedisConnectionException(e));
         }
@@ -136,7 +176,7 @@ final class SharedConnection implements CommandExecutor {
         }
         int taken = 0;
         for (Pending<?> pending : batch) {
-            if (pending.takenBy == Pending.DISPATCHER && taken++ < sentCount) {
+            if (pending.takenBy == Pending.SENDER && taken++ < sentCount) {
                 pending.fail(failure);
             } else {
                 pending.fail(new NotSent("Redis is unreachable", failure));
@@ -144,23 +184,16 @@ final class SharedConnection implements CommandExecutor {
         }
     }
 
-    private void reconnect() {
+    private void disconnect() {
         if (connection != null) {
             connection.close();
             connection = null;
         }
-        connection = connect.get();
-    }
-
-    private void failAll(JedisException failure) {
-        List<Pending<?>> left = new ArrayList<>();
-        queue.drainTo(left);
-        left.forEach(pending -> pending.fail(failure));
     }
 
     /** Commands in line for the next write. */
     int inLine() {
-        return queue.size();
+        return (int) line.stream().filter(Pending::isQueued).count();
     }
 
     /** Commands written to Redis so far. */
@@ -173,20 +206,22 @@ final class SharedConnection implements CommandExecutor {
         return writes;
     }
 
-    /** Those in line are refused at once; one already sent gets its reply or fails within the timeout. */
+    /**
+     * Those in line are refused at once; one already sent gets its reply or fails within the timeout, and its leader
+     * closes the connection then.
+     */
     @Override
     public void close() {
         closed = true;
-        failAll(new NotSent("the Redis client is closed"));
-        dispatcher.interrupt();
-        try {
-            dispatcher.join(timeout.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (Pending<?> next; (next = line.poll()) != null; ) {
+            next.fail(new NotSent("the Redis client is closed"));
         }
-        failAll(new NotSent("the Redis client is closed"));
-        if (connection != null && !dispatcher.isAlive()) {
-            connection.close();
+        if (leading.compareAndSet(false, true)) {
+            try {
+                disconnect();
+            } finally {
+                leading.set(false);
+            }
         }
     }
 
@@ -203,9 +238,10 @@ final class SharedConnection implements CommandExecutor {
 
     private static final class Pending<T> {
         static final int QUEUED = 0;
-        static final int DISPATCHER = 1;
+        static final int SENDER = 1;
         static final int CALLER = 2;
         private static final VarHandle TAKEN_BY;
+        private static final Object NONE = new Object();
 
         static {
             try {
@@ -216,17 +252,28 @@ final class SharedConnection implements CommandExecutor {
         }
 
         final CommandObject<T> command;
-        final CompletableFuture<T> reply = new CompletableFuture<>();
-        /** Whoever came first: the dispatcher, to send it, or its caller, giving up on it. */
+        final Thread caller;
+        /** Whoever came first: a leader, to send it, or its caller, giving up on it. */
         volatile int takenBy = QUEUED;
+        /** The built reply, a {@link JedisException}, or {@link #NONE} while there is neither. */
+        private volatile Object outcome = NONE;
 
-        Pending(CommandObject<T> command) {
+        Pending(CommandObject<T> command, Thread caller) {
             this.command = command;
+            this.caller = caller;
         }
 
-        /** For the dispatcher: false if the caller gave up first, and then it must not be sent. */
+        boolean isQueued() {
+            return takenBy == QUEUED && outcome == NONE;
+        }
+
+        boolean isDone() {
+            return outcome != NONE;
+        }
+
+        /** For a leader: false if the caller gave up first, and then it must not be sent. */
         boolean take() {
-            return TAKEN_BY.compareAndSet(this, QUEUED, DISPATCHER);
+            return TAKEN_BY.compareAndSet(this, QUEUED, SENDER);
         }
 
         /** For its caller: not sent if it still was in line, its outcome unknown if it was sent. */
@@ -234,23 +281,41 @@ final class SharedConnection implements CommandExecutor {
             return TAKEN_BY.compareAndSet(this, QUEUED, CALLER) ? new NotSent(why) : new JedisConnectionException(why);
         }
 
+        @SuppressWarnings("unchecked")
+        T outcome() {
+            Object done = outcome;
+            if (done instanceof JedisException failure) {
+                throw failure;
+            }
+            return (T) done;
+        }
+
         void answer(Connection connection) {
             Object raw;
             try {
                 raw = connection.getOne();
             } catch (JedisDataException e) { // an error reply: read whole, the next reply is intact
-                reply.completeExceptionally(e);
+                finish(e);
                 return;
             }
             try {
-                reply.complete(command.getBuilder().build(raw));
+                finish(command.getBuilder().build(raw));
+            } catch (JedisException e) {
+                finish(e);
             } catch (RuntimeException e) {
-                reply.completeExceptionally(e instanceof JedisException ? e : new JedisDataException(e));
+                finish(new JedisDataException(e));
             }
         }
 
         void fail(JedisException failure) {
-            reply.completeExceptionally(failure);
+            finish(failure);
+        }
+
+        private void finish(Object result) {
+            if (outcome == NONE) { // only one thread finishes a pending at a time: its leader, or close()
+                outcome = result;
+                LockSupport.unpark(caller);
+            }
         }
     }
 }
