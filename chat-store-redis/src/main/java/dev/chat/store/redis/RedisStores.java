@@ -50,7 +50,10 @@ import redis.clients.jedis.util.JedisURIHelper;
 public final class RedisStores implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisStores.class);
     private static final int NODE_MESSAGE_THREADS = 2;
-    /** Connections to Redis per node; commands take well under a millisecond, so a few dozen serve any load. */
+    /**
+     * Calls in flight at once (single commands share one connection; pipelines take a pooled one, of which there are as
+     * many): a stalled Redis holds no more threads than this and those waiting for a turn.
+     */
     private static final int POOL_SIZE = 32;
     /** Calls that may wait for a turn (a quarter of the timeout at most); beyond this, one is refused at once. */
     private static final int MAX_WAITING_CALLS = 3 * POOL_SIZE;
