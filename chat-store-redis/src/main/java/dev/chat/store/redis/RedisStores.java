@@ -91,7 +91,8 @@ public final class RedisStores implements AutoCloseable {
      * @param presenceLease how long a member stays listed after its node stopped renewing it
      * @param startupWait how long {@link #start()} waits for an unreachable Redis before giving up
      * @param commandTimeout the longest a thread waits for Redis to answer one command (and a quarter of it for a
-     *     free connection), so a stalled Redis holds no client-serving thread longer than that
+     *     turn among the calls in flight, and as long again when it leads the shared connection's batch after waiting
+     *     in line), so a stalled Redis holds a client-serving thread for a bounded time
      */
     public record Settings(
             String namespace,

@@ -51,9 +51,10 @@ final class SharedConnection implements CommandExecutor {
     private volatile long writes;
 
     /**
-     * @param connect opens a connection whose reads time out (the next leader reconnects with it after a failure)
-     * @param timeout the longest a caller waits for its reply, in line and sent (also the connection's read timeout,
-     *     so a command is never left waiting longer than its caller waits for it)
+     * @param connect opens a connection whose connect and reads time out after {@code timeout} (the next leader
+     *     reconnects with it after a failure)
+     * @param timeout the longest a caller waits in line; a caller that leads waits at most as long again for its
+     *     batch's replies (the connection's own timeout)
      */
     SharedConnection(Supplier<Connection> connect, Duration timeout) {
         this.connect = requireNonNull(connect, "connect");
@@ -92,12 +93,9 @@ final class SharedConnection implements CommandExecutor {
         }
         if (failure instanceof NotSent) {
             wakeNextLeader(); // it may have been woken to lead
-            throw failure;
+        } else if (pending.isDone()) {
+            return pending.outcome(); // answered just as it gave up
         }
-        return pending.isDone() ? pending.outcome() : throwing(failure);
-    }
-
-    private static <T> T throwing(JedisConnectionException failure) {
         throw failure;
     }
 
