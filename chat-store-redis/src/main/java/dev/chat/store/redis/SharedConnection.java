@@ -47,7 +47,9 @@ final class SharedConnection implements CommandExecutor {
 
     private volatile boolean closed;
     private Connection connection;
+    /** This and {@link #writes}: the meters' counts, written by the leader only. */
     private volatile long commands;
+
     private volatile long writes;
 
     /**
@@ -160,26 +162,23 @@ final class SharedConnection implements CommandExecutor {
                 pending.answer(connection);
             }
         } catch (JedisConnectionException e) {
-            failBatch(batch, sent.size(), e);
+            failBatch(batch, sent, e);
         } catch (RuntimeException e) { // nothing else is expected; still, every caller of the batch hears of it
             log.error("a batch over the shared Redis connection failed", e);
-            failBatch(batch, sent.size(), new JedisConnectionException(e));
+            failBatch(batch, sent, new JedisConnectionException(e));
         }
     }
 
-    /** The first {@code sentCount} of those taken were written: their outcome is unknown, the rest never left. */
-    private void failBatch(List<Pending<?>> batch, int sentCount, JedisConnectionException failure) {
+    /**
+     * Those written and not yet answered fail with their outcome unknown; the rest of the batch never left. (A pending
+     * already answered, or failed once, keeps its outcome.)
+     */
+    private void failBatch(List<Pending<?>> batch, List<Pending<?>> sent, JedisConnectionException failure) {
         if (connection != null) {
             connection.setBroken();
         }
-        int taken = 0;
-        for (Pending<?> pending : batch) {
-            if (pending.takenBy == Pending.SENDER && taken++ < sentCount) {
-                pending.fail(failure);
-            } else {
-                pending.fail(new NotSent("Redis is unreachable", failure));
-            }
-        }
+        sent.forEach(pending -> pending.fail(failure));
+        batch.forEach(pending -> pending.fail(new NotSent("Redis is unreachable", failure)));
     }
 
     private void disconnect() {
