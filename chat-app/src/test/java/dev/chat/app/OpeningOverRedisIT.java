@@ -58,4 +58,29 @@ class OpeningOverRedisIT {
         assertThat(chat.metricSum("chat_connects_over_turns_total ")).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> chat.metricSum("chat_connects_opening ") == 0);
     }
+
+    @Test
+    void givenRedisSlowToAnswer_aMessageSentBeforeTheWelcome_isCarriedOutOnceTheConnectionIsOpen() throws Exception {
+        chat.client().awaitJoined();
+        redis.freeze();
+        WsTestClient early =
+                WsTestClient.connectAsync(chat.chatUri(), Map.of(), true).get(10, TimeUnit.SECONDS);
+        early.sendMessage("general", "sent before the welcome", "early-1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> chat.metricSum("chat_connects_opening ") == 1);
+        assertThat(early.log().all()).as("nothing before the opening is done").isEmpty();
+
+        redis.thaw();
+
+        early.log().await("ack", ack -> "early-1".equals(ack.path("ref").textValue()));
+        List<String> events = early.log().all().stream()
+                .map(event -> event.path("event").textValue())
+                .toList();
+        assertThat(events).startsWith("welcome", "activeUsers");
+        assertThat(events.indexOf("ack")).isGreaterThan(events.indexOf("activeUsers"));
+        early.log()
+                .await(
+                        "message",
+                        message -> "sent before the welcome"
+                                .equals(message.path("text").textValue()));
+    }
 }

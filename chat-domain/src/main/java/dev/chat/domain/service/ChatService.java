@@ -42,13 +42,17 @@ import dev.chat.domain.port.out.RoomEntry;
 import dev.chat.domain.port.out.Scheduler;
 import dev.chat.domain.port.out.SessionStore;
 import dev.chat.domain.port.out.SignInVerifier;
+import dev.chat.domain.port.out.StoreWaits;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The chat's use cases on one node: a thin façade that takes each session's lock and hands the work to the units
@@ -183,36 +187,94 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
 
     @Override
     public SessionToken connect(ClientConnection connection, Identity identity) {
+        CompletableFuture<SessionToken> opening =
+                connectAsync(connection, identity).toCompletableFuture();
+        if (opening.isDone()) {
+            return Stages.join(opening);
+        }
+        return StoreWaits.waiting(() -> Stages.join(opening)); // a store answering over the network: turn given up
+    }
+
+    @Override
+    public CompletionStage<SessionToken> connectAsync(ClientConnection connection, Identity identity) {
         requireNonNull(connection, "connection");
         requireNonNull(identity, "identity");
-        refuseWhileDraining();
-        boolean inGeneral = identity.access().allows(RoomName.GENERAL);
-        Set<RoomName> startIn = inGeneral ? Set.of(RoomName.GENERAL) : Set.of();
-        SessionRecord record = nicknames.createSession(startIn, identity);
-        LocalSession session = new LocalSession(record.token(), record.nickname(), identity);
-        localSessions.add(session);
+        CallScope call = new CallScope();
+        try {
+            refuseWhileDraining();
+            boolean inGeneral = identity.access().allows(RoomName.GENERAL);
+            Set<RoomName> startIn = inGeneral ? Set.of(RoomName.GENERAL) : Set.of();
+            return nicknames
+                    .createSession(startIn, identity)
+                    .thenCompose(record -> open(
+                            new LocalSession(record.token(), record.nickname(), identity), connection, startIn, call));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            call.returned();
+        }
+    }
+
+    /**
+     * A stored session gets its welcome and its first room, which the client sees together: the welcome and the
+     * catch-up (the room's last 50 messages and a bounded member list) leave as one. Not on resume, where each room's
+     * replay goes as soon as it is read: held together, several rooms' replays could pass the queue's limit that each
+     * fits. The session is this node's (found by its token) only once all of it is done.
+     */
+    private CompletionStage<SessionToken> open(
+            LocalSession session, ClientConnection connection, Set<RoomName> startIn, CallScope call) {
+        CompletionStage<Void> entered;
         synchronized (session) {
             session.connection = connection;
-            // The welcome and the catch-up (the room's last 50 messages and a bounded member list) leave
-            // together. Not on resume, where each room's replay goes as soon as it is read: held together, several
-            // rooms' replays could pass the queue's limit that each fits.
             connection.holdWrites();
             try {
                 connection.send(encode(new Welcome(session.nickname, session.token, List.copyOf(startIn), false)));
-                if (inGeneral) {
-                    rooms.enter(session, RoomName.GENERAL, false); // created in general already
-                }
-                signIns.start(session);
+                entered = startIn.isEmpty()
+                        ? CompletableFuture.completedFuture(null)
+                        : rooms.enterConnecting(session, RoomName.GENERAL, this::offReplyThread);
             } catch (RuntimeException e) {
-                // The client never got in: the session goes now, through the expiry, which retries until stores answer.
-                expiry.detach(session);
-                expiry.expireNow(session);
-                throw e;
-            } finally {
-                connection.releaseWrites();
+                entered = CompletableFuture.failedFuture(e);
             }
         }
-        return session.token;
+        return entered.handle((ignored, failure) -> opened(session, connection, failure, call))
+                .thenCompose(Function.identity());
+    }
+
+    private CompletionStage<SessionToken> opened(
+            LocalSession session, ClientConnection connection, Throwable failure, CallScope call) {
+        RuntimeException failed = failure == null ? null : Stages.cause(failure);
+        if (failed == null) {
+            synchronized (session) {
+                try {
+                    refuseWhileDraining(); // it began meanwhile: the client connects to another node
+                    localSessions.add(session);
+                    signIns.start(session);
+                    connection.releaseWrites();
+                    return CompletableFuture.completedFuture(session.token);
+                } catch (RuntimeException e) {
+                    failed = e;
+                }
+            }
+        }
+        // The client never got in: the session goes now, through the expiry, which retries until stores answer.
+        CompletableFuture<SessionToken> refused = new CompletableFuture<>();
+        RuntimeException cause = failed;
+        call.runOffReplyThread(
+                () -> {
+                    synchronized (session) {
+                        expiry.detach(session);
+                        expiry.expireNow(session);
+                        connection.releaseWrites();
+                    }
+                    refused.completeExceptionally(cause);
+                },
+                this::offReplyThread);
+        return refused;
+    }
+
+    /** Runs a follow-up that waits on stores off the thread that read a store's reply. */
+    private void offReplyThread(Runnable task) {
+        ports.scheduler().schedule(Duration.ZERO, task);
     }
 
     @Override

@@ -12,6 +12,8 @@ import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.out.NicknameGenerator;
 import dev.chat.domain.port.out.SessionStore;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -46,39 +48,93 @@ final class NicknameAllocator {
     }
 
     /**
-     * Stores a new session in {@code rooms} under a free nickname.
-     *
-     * @throws ChatException {@code unavailable} when no free nickname was found, or the store is down (nothing stored)
+     * Stores a new session in {@code rooms} under a free nickname. The stage fails with {@code unavailable} when no
+     * free nickname was found, or the store is down (nothing stored).
      */
-    SessionRecord createSession(Set<RoomName> rooms, Identity identity) {
-        SessionToken token = SessionToken.generate();
-        Nickname own = identity.nickname();
-        if (own != null) {
-            SessionRecord record = new SessionRecord(token, own, rooms, identity);
-            if (sessions.create(record)) {
-                return record;
+    CompletionStage<SessionRecord> createSession(Set<RoomName> rooms, Identity identity) {
+        return tryFrom(new Tries(rooms, identity, identity.nickname() == null ? plainAttempts() : 0));
+    }
+
+    /**
+     * Tries names until one is free. A store that answers at once is tried in a loop; one that answers later goes on
+     * from its reply, so no thread waits and no stack grows with the tries.
+     */
+    private CompletionStage<SessionRecord> tryFrom(Tries tries) {
+        while (true) {
+            SessionRecord record = tries.next();
+            if (record == null) {
+                return CompletableFuture.failedFuture(
+                        new ChatException(ErrorCode.UNAVAILABLE, "no free nickname, try again later"));
+            }
+            boolean plain = tries.lastWasPlain;
+            CompletableFuture<Boolean> created = sessions.createAsync(record).toCompletableFuture();
+            if (!created.isDone() || created.isCompletedExceptionally()) {
+                return created.thenCompose(free -> free(plain, free) ? created(record) : tryFrom(tries));
+            }
+            if (free(plain, created.join())) {
+                return created(record);
             }
         }
-        int plainAttempts = own == null ? plainAttempts() : 0;
-        for (int attempt = 0; attempt < plainAttempts; attempt++) {
-            SessionRecord record = new SessionRecord(token, nicknames.next(), rooms, identity);
-            boolean free = sessions.create(record);
+    }
+
+    private static CompletionStage<SessionRecord> created(SessionRecord record) {
+        return CompletableFuture.completedFuture(record);
+    }
+
+    /** A try's outcome, noted if it was a generated name's. */
+    private boolean free(boolean plain, boolean free) {
+        if (plain) {
             notePlainTry(free);
-            if (free) {
-                return record;
-            }
         }
-        // The names are crowded (or the user's own is held by another session): keep the style, add a number.
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        for (int attempt = 0; attempt < SUFFIXED_NICKNAME_ATTEMPTS; attempt++) {
+        return free;
+    }
+
+    /**
+     * The names one session tries, in order: the user's own (if signed in with one), then generated names while most
+     * are free, then names in the same style with a number.
+     */
+    private final class Tries {
+        private final SessionToken token = SessionToken.generate();
+        private final Set<RoomName> rooms;
+        private final Identity identity;
+        private final int plainAttempts;
+        private int made;
+        boolean lastWasPlain;
+
+        Tries(Set<RoomName> rooms, Identity identity, int plainAttempts) {
+            this.rooms = rooms;
+            this.identity = identity;
+            this.plainAttempts = plainAttempts;
+        }
+
+        /** The next session to try to store, or null when every try is used up. */
+        SessionRecord next() {
+            Nickname own = identity.nickname();
+            int attempt = made++;
+            lastWasPlain = false;
+            if (own != null) {
+                if (attempt == 0) {
+                    return with(own);
+                }
+                attempt--;
+            }
+            if (attempt < plainAttempts) {
+                lastWasPlain = true;
+                return with(nicknames.next());
+            }
+            attempt -= plainAttempts;
+            if (attempt >= SUFFIXED_NICKNAME_ATTEMPTS) {
+                return null;
+            }
+            // The names are crowded (or the user's own is held by another session): keep the style, add a number.
             String base = own != null ? own.value() : nicknames.next().value();
-            Nickname suffixed = suffixed(base, random.nextInt(2, attempt < 100 ? 100 : 100_000));
-            SessionRecord record = new SessionRecord(token, suffixed, rooms, identity);
-            if (sessions.create(record)) {
-                return record;
-            }
+            int number = ThreadLocalRandom.current().nextInt(2, attempt < 100 ? 100 : 100_000);
+            return with(suffixed(base, number));
         }
-        throw new ChatException(ErrorCode.UNAVAILABLE, "no free nickname, try again later");
+
+        private SessionRecord with(Nickname nickname) {
+            return new SessionRecord(token, nickname, rooms, identity);
+        }
     }
 
     /**

@@ -15,6 +15,9 @@ import dev.chat.domain.port.out.RoomEntry;
 import dev.chat.domain.port.out.SessionStore;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * Puts a session in rooms and takes it out: listed in presence, saved with the session, delivered to on this node,
@@ -70,29 +73,15 @@ final class SessionRooms {
                 undo.add(() -> save(session, before)); // first: a save that timed out may still land
                 save(session, SmallSets.with(before, room));
             }
-            session.maybeListed =
-                    SmallSets.with(session.maybeListed, room); // until the add is known undone or the room committed
-            // Undone even if the add itself failed: a store that timed out may still carry it out, and announce it.
-            // If the member was taken out, the room hears it leave; if this fails too, the session's end retries.
-            undo.add(() -> {
-                unlist(session, room);
-                session.maybeListed = SmallSets.without(session.maybeListed, room);
-            });
             if (session.connection != null) {
-                // Attached first, so that it misses nothing after the snapshot; it holds events until its catch-up.
-                RoomMembership attached = new RoomMembership(room, session.nickname, session.connection);
-                hub.attach(attached); // undoes itself if the bus refuses
-                undo.add(() -> hub.detach(attached));
-                membership = attached;
-                // The add, its announcement and what the joiner is shown, in one go (one Redis round trip); the
-                // room's first members only if no joiner here read them lately (the count is read either way).
-                RoomHub.KnownFirstMembers known = hub.knownFirstMembers(room);
-                RoomEntry.Entered entered =
-                        entry.enter(room, session.nickname, session.token, membersToRead(known), catchUp.joinHistory());
-                PresenceStore.FirstMembers first = shown(room, session, known, entered.first());
-                events = catchUp.forJoiner(room, first, entered.latest());
+                Joining joining = beginJoining(session, room, undo);
+                membership = joining.membership;
+                RoomEntry.Entered entered = entry.enter(
+                        room, session.nickname, session.token, membersToRead(joining.known), catchUp.joinHistory());
+                events = shownToJoiner(session, room, joining, entered);
                 seq = events.coveredThroughSeq();
             } else {
+                listing(session, room, undo);
                 boolean arrived = presence.add(room, session.nickname, session.token);
                 seq = history.position(room).seq();
                 if (arrived) { // false when another session of the same user is in the room already
@@ -102,14 +91,97 @@ final class SessionRooms {
         } catch (RuntimeException e) {
             throw undo.rollBack(e);
         }
-        // Committed: nothing below touches a store.
+        commit(session, room, membership, events);
+        return seq;
+    }
+
+    /**
+     * {@link #enter} for a session being connected into its first room, without a thread waiting on the store: the
+     * stage completes on the thread that read the store's reply, under the session's lock. A failure is undone first
+     * (on {@code undoOn} when it came from another thread: an undo waits on stores), then fails the stage. Caller
+     * holds the session's lock.
+     */
+    CompletionStage<Void> enterConnecting(LocalSession session, RoomName room, Executor undoOn) {
+        Undo undo = new Undo();
+        Joining joining;
+        try {
+            joining = beginJoining(session, room, undo);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(undo.rollBack(e));
+        }
+        CallScope call = new CallScope();
+        CompletableFuture<Void> entered = new CompletableFuture<>();
+        entry.enterAsync(room, session.nickname, session.token, membersToRead(joining.known), catchUp.joinHistory())
+                .whenComplete((reply, failure) -> {
+                    RuntimeException failed = failure == null ? null : Stages.cause(failure);
+                    if (failed == null) {
+                        synchronized (session) {
+                            try {
+                                commit(session, room, joining.membership, shownToJoiner(session, room, joining, reply));
+                                entered.complete(null);
+                                return;
+                            } catch (RuntimeException e) {
+                                failed = e;
+                            }
+                        }
+                    }
+                    RuntimeException cause = failed;
+                    call.runOffReplyThread(
+                            () -> {
+                                synchronized (session) {
+                                    entered.completeExceptionally(undo.rollBack(cause));
+                                }
+                            },
+                            undoOn);
+                });
+        call.returned();
+        return entered;
+    }
+
+    /** The session may be listed in the room from now on: until the add is known undone or the room committed. */
+    private void listing(LocalSession session, RoomName room, Undo undo) {
+        session.maybeListed = SmallSets.with(session.maybeListed, room);
+        // Undone even if the add itself failed: a store that timed out may still carry it out, and announce it.
+        // If the member was taken out, the room hears it leave; if this fails too, the session's end retries.
+        undo.add(() -> {
+            unlist(session, room);
+            session.maybeListed = SmallSets.without(session.maybeListed, room);
+        });
+    }
+
+    /** A joiner attached to the room here, and what the store is asked for its entry. */
+    private record Joining(RoomMembership membership, RoomHub.KnownFirstMembers known) {}
+
+    /**
+     * The steps of a connected session's entry before the store's: it may be listed from now on, and it is attached
+     * first, so that it misses nothing after the snapshot (it holds events until its catch-up). Each step's undo is on
+     * {@code undo}.
+     */
+    private Joining beginJoining(LocalSession session, RoomName room, Undo undo) {
+        listing(session, room, undo);
+        RoomMembership attached = new RoomMembership(room, session.nickname, session.connection);
+        hub.attach(attached); // undoes itself if the bus refuses
+        undo.add(() -> hub.detach(attached));
+        // The add, its announcement and what the joiner is shown, in one go (one Redis round trip); the room's first
+        // members only if no joiner here read them lately (the count is read either way).
+        return new Joining(attached, hub.knownFirstMembers(room));
+    }
+
+    private RoomCatchUp.Events shownToJoiner(
+            LocalSession session, RoomName room, Joining joining, RoomEntry.Entered entered) {
+        PresenceStore.FirstMembers first = shown(room, session, joining.known, entered.first());
+        return catchUp.forJoiner(room, first, entered.latest());
+    }
+
+    /** The room is the session's: nothing here touches a store. */
+    private static void commit(
+            LocalSession session, RoomName room, RoomMembership membership, RoomCatchUp.Events events) {
         session.maybeListed = SmallSets.without(session.maybeListed, room);
         session.addRoom(room);
         if (membership != null) {
             session.memberships.put(room, membership);
             membership.completePriming(events.events(), events.coveredThroughSeq());
         }
-        return seq;
     }
 
     /**

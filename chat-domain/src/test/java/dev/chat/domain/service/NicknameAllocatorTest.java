@@ -32,7 +32,7 @@ class NicknameAllocatorTest {
     void givenAFreeGeneratedName_theSessionGetsIt_inTheRoomsAsked() {
         NicknameAllocator allocator = new NicknameAllocator(sessions, () -> new Nickname("LuckyParrot"));
 
-        SessionRecord record = allocator.createSession(Set.of(RoomName.GENERAL), Identity.ANONYMOUS);
+        SessionRecord record = create(allocator, Set.of(RoomName.GENERAL), Identity.ANONYMOUS);
 
         assertThat(record.nickname()).isEqualTo(new Nickname("LuckyParrot"));
         assertThat(record.rooms()).containsExactly(RoomName.GENERAL);
@@ -44,7 +44,7 @@ class NicknameAllocatorTest {
         sessions.create(new SessionRecord(SessionToken.generate(), new Nickname("LuckyParrot"), Set.of()));
         NicknameAllocator allocator = new NicknameAllocator(sessions, () -> new Nickname("LuckyParrot"));
 
-        Nickname given = allocator.createSession(Set.of(), Identity.ANONYMOUS).nickname();
+        Nickname given = create(allocator, Set.of(), Identity.ANONYMOUS).nickname();
 
         assertThat(given.value()).matches("LuckyParrot\\d+");
     }
@@ -58,13 +58,12 @@ class NicknameAllocatorTest {
         NicknameAllocator allocator =
                 new NicknameAllocator(counting, () -> names.isEmpty() ? new Nickname("LuckyParrot") : names.remove());
 
-        allocator.createSession(Set.of(), Identity.ANONYMOUS);
+        create(allocator, Set.of(), Identity.ANONYMOUS);
         assertThat(tries.remove(new Nickname("LuckyParrot"))).isEqualTo(NicknameAllocator.PLAIN_NICKNAME_ATTEMPTS);
-        allocator.createSession(Set.of(), Identity.ANONYMOUS); // the share of free names falls below a tenth
+        create(allocator, Set.of(), Identity.ANONYMOUS); // the share of free names falls below a tenth
         tries.clear();
         for (int i = 0; i < 2 * NicknameAllocator.CROWDED_TRY_EVERY; i++) {
-            assertThat(allocator
-                            .createSession(Set.of(), Identity.ANONYMOUS)
+            assertThat(create(allocator, Set.of(), Identity.ANONYMOUS)
                             .nickname()
                             .value())
                     .matches("LuckyParrot\\d+");
@@ -80,16 +79,10 @@ class NicknameAllocatorTest {
         List<String> given = new ArrayList<>();
         while (given.size() < NicknameAllocator.CROWDED_TRY_EVERY
                 && given.stream().noneMatch(name -> name.matches("BraveDragon[A-Z]"))) {
-            given.add(allocator
-                    .createSession(Set.of(), Identity.ANONYMOUS)
-                    .nickname()
-                    .value());
+            given.add(create(allocator, Set.of(), Identity.ANONYMOUS).nickname().value());
         }
         assertThat(given).anyMatch(name -> name.matches("BraveDragon[A-Z]"));
-        assertThat(allocator
-                        .createSession(Set.of(), Identity.ANONYMOUS)
-                        .nickname()
-                        .value())
+        assertThat(create(allocator, Set.of(), Identity.ANONYMOUS).nickname().value())
                 .as("no longer crowded: the next session tries a plain name first")
                 .matches("BraveDragon[A-Z]");
     }
@@ -99,18 +92,18 @@ class NicknameAllocatorTest {
         sessions.create(new SessionRecord(SessionToken.generate(), new Nickname("LuckyParrot"), Set.of()));
         Map<Nickname, Integer> tries = new ConcurrentHashMap<>();
         NicknameAllocator allocator = new NicknameAllocator(countingCreates(tries), () -> new Nickname("LuckyParrot"));
-        allocator.createSession(Set.of(), Identity.ANONYMOUS);
-        allocator.createSession(Set.of(), Identity.ANONYMOUS); // the share of free names falls below a tenth
+        create(allocator, Set.of(), Identity.ANONYMOUS);
+        create(allocator, Set.of(), Identity.ANONYMOUS); // the share of free names falls below a tenth
         tries.clear();
 
         for (int i = 0; i < NicknameAllocator.CROWDED_TRY_EVERY; i++) {
             Nickname held = new Nickname("Member" + (char) ('A' + i));
             sessions.create(new SessionRecord(SessionToken.generate(), held, Set.of()));
             Identity signedIn = Identity.signedIn("user-" + i, held, RoomAccess.EVERY_ROOM, Instant.MAX);
-            assertThat(allocator.createSession(Set.of(), signedIn).nickname().value())
+            assertThat(create(allocator, Set.of(), signedIn).nickname().value())
                     .as("a number added to the user's own name")
                     .matches(held.value() + "\\d+");
-            allocator.createSession(Set.of(), Identity.ANONYMOUS);
+            create(allocator, Set.of(), Identity.ANONYMOUS);
         }
 
         assertThat(tries.get(new Nickname("LuckyParrot")))
@@ -206,9 +199,13 @@ class NicknameAllocatorTest {
                 },
                 () -> new Nickname("LuckyParrot"));
 
-        assertThatThrownBy(() -> allocator.createSession(Set.of(), Identity.ANONYMOUS))
+        assertThatThrownBy(() -> create(allocator, Set.of(), Identity.ANONYMOUS))
                 .isInstanceOf(ChatException.class)
                 .extracting(e -> ((ChatException) e).code())
                 .isEqualTo(ErrorCode.UNAVAILABLE);
+    }
+
+    private static SessionRecord create(NicknameAllocator allocator, Set<RoomName> rooms, Identity identity) {
+        return Stages.join(allocator.createSession(rooms, identity));
     }
 }

@@ -12,6 +12,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -109,6 +112,37 @@ final class RedisCalls {
             latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             inFlight.release();
         }
+    }
+
+    /**
+     * A call whose caller does not wait ({@link AsyncConnection}): its failure, as {@link #call}'s would be, fails the
+     * stage. No turn is taken: no thread is held, and the connection bounds the commands in line.
+     */
+    <T> CompletionStage<T> callAsync(Supplier<CompletionStage<T>> call) {
+        long start = System.nanoTime();
+        CompletionStage<T> stage;
+        try {
+            stage = call.get();
+        } catch (JedisException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        return stage.handle((value, failure) -> {
+            latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            if (failure == null) {
+                return value;
+            }
+            Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof AsyncConnection.LineFull) {
+                refused.increment();
+                throw unavailable("too many requests are waiting for the chat store, try again shortly");
+            }
+            if (cause instanceof JedisException) {
+                unavailable.increment();
+                throw unavailable("the chat store is unavailable, try again shortly");
+            }
+            throw cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
+        });
     }
 
     /** Callers waiting for a turn now. */

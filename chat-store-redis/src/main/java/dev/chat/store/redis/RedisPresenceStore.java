@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -110,6 +112,9 @@ final class RedisPresenceStore implements PresenceStore {
     private static final int PAGE_READ = 1_000;
 
     private final UnifiedJedis redis;
+    /** For a joiner's entry on connect, whose caller does not wait. */
+    private final AsyncConnection async;
+
     private final RedisCalls calls;
     private final RedisKeys keys;
     private final Duration lease;
@@ -126,8 +131,10 @@ final class RedisPresenceStore implements PresenceStore {
      */
     private final ReadWriteLock renewing = new ReentrantReadWriteLock();
 
-    RedisPresenceStore(UnifiedJedis redis, RedisCalls calls, RedisKeys keys, Duration lease, Clock clock) {
+    RedisPresenceStore(
+            UnifiedJedis redis, AsyncConnection async, RedisCalls calls, RedisKeys keys, Duration lease, Clock clock) {
         this.redis = requireNonNull(redis, "redis");
+        this.async = requireNonNull(async, "async");
         this.calls = requireNonNull(calls, "calls");
         this.keys = requireNonNull(keys, "keys");
         this.lease = requireNonNull(lease, "lease");
@@ -155,7 +162,10 @@ final class RedisPresenceStore implements PresenceStore {
     public Joined addAndReadFirst(RoomName room, Nickname user, SessionToken session, int limit) {
         return calls.call(() -> {
             long now = clock.millis();
-            List<?> reply = join(JOIN, room, user, session, limit, now, List.of(), List.of());
+            Join join = join(room, user, session, limit, now, List.of(), List.of(), 0);
+            listRoomForTheSweep(room);
+            List<?> reply = (List<?>) redis.eval(JOIN, join.keys, join.arguments);
+            keepAlive(room, user, session);
             return joined(room, limit, now, reply);
         });
     }
@@ -167,41 +177,79 @@ final class RedisPresenceStore implements PresenceStore {
     RoomEntry entryWith(RedisMessageHistory history, RoomEventCodec codec) {
         requireNonNull(history, "history");
         requireNonNull(codec, "codec");
-        return (room, user, session, memberReads, historyLimit) ->
-                enter(room, user, session, memberReads, history, historyLimit, codec);
+        return new RoomEntry() {
+            @Override
+            public RoomEntry.Entered enter(
+                    RoomName room, Nickname user, SessionToken session, int memberReads, int historyLimit) {
+                return calls.call(() -> {
+                    long now = clock.millis();
+                    Join join = entry(room, user, session, memberReads, now, history, historyLimit, codec);
+                    listRoomForTheSweep(room);
+                    return entered(join, (List<?>) redis.eval(ENTER, join.keys, join.arguments), history);
+                });
+            }
+
+            /** The same script over the connection whose callers do not wait. */
+            @Override
+            public CompletionStage<RoomEntry.Entered> enterAsync(
+                    RoomName room, Nickname user, SessionToken session, int memberReads, int historyLimit) {
+                return calls.callAsync(() -> {
+                    long now = clock.millis();
+                    Join join = entry(room, user, session, memberReads, now, history, historyLimit, codec);
+                    CompletableFuture<?> listed = local.containsKey(room)
+                            ? CompletableFuture.completedFuture(null)
+                            : async.sadd(keys.presenceRooms(), room.value());
+                    return async.eval(ENTER, join.keys, join.arguments)
+                            .thenCombine(listed, (reply, ignored) -> entered(join, (List<?>) reply, history));
+                });
+            }
+        };
     }
 
-    private RoomEntry.Entered enter(
+    /** A joiner's script call: its keys and arguments, and what its reply is read with. */
+    private record Join(
             RoomName room,
             Nickname user,
             SessionToken session,
             int limit,
+            long now,
+            int historyLimit,
+            List<String> keys,
+            List<String> arguments) {}
+
+    private Join entry(
+            RoomName room,
+            Nickname user,
+            SessionToken session,
+            int limit,
+            long now,
             RedisMessageHistory history,
             int historyLimit,
             RoomEventCodec codec) {
         List<String> moreArguments = new ArrayList<>(RedisMessageHistory.latestArguments(historyLimit));
         moreArguments.add(keys.channel(room));
         moreArguments.add(codec.presence(new UserConnected(room, user)));
-        return calls.call(() -> {
-            long now = clock.millis();
-            List<?> reply = join(ENTER, room, user, session, limit, now, history.latestKeys(room), moreArguments);
-            Joined joined = joined(room, limit, now, reply);
-            return new RoomEntry.Entered(
-                    joined.arrived(), joined.first(), history.latestFrom(reply, ENTER_HISTORY_AT, historyLimit));
-        });
+        return join(room, user, session, limit, now, history.latestKeys(room), moreArguments, historyLimit);
     }
 
-    /** Runs a script that starts with {@link #ADD_THEN_PAGE_AND_COUNT}, its own keys and arguments after the add's. */
-    private List<?> join(
-            String script,
+    /** Once Redis has the add: the member is renewed from now on, and the joiner's view read from the reply. */
+    private RoomEntry.Entered entered(Join join, List<?> reply, RedisMessageHistory history) {
+        keepAlive(join.room, join.user, join.session);
+        Joined joined = joined(join.room, join.limit, join.now, reply);
+        return new RoomEntry.Entered(
+                joined.arrived(), joined.first(), history.latestFrom(reply, ENTER_HISTORY_AT, join.historyLimit));
+    }
+
+    /** A script that starts with {@link #ADD_THEN_PAGE_AND_COUNT}, its own keys and arguments after the add's. */
+    private Join join(
             RoomName room,
             Nickname user,
             SessionToken session,
             int limit,
             long now,
             List<String> moreKeys,
-            List<String> moreArguments) {
-        listRoomForTheSweep(room);
+            List<String> moreArguments,
+            int historyLimit) {
         List<String> scriptKeys = new ArrayList<>(3 + moreKeys.size());
         scriptKeys.addAll(List.of(keys.presence(room), keys.presenceNames(room), keys.presenceHolders(room, user)));
         scriptKeys.addAll(moreKeys);
@@ -214,9 +262,7 @@ final class RedisPresenceStore implements PresenceStore {
                 session.value(),
                 Long.toString((long) leaseEnd())));
         arguments.addAll(moreArguments);
-        List<?> reply = (List<?>) redis.eval(script, scriptKeys, arguments);
-        keepAlive(room, user, session);
-        return reply;
+        return new Join(room, user, session, limit, now, historyLimit, scriptKeys, arguments);
     }
 
     /** The add's outcome and the first members, from a reply that starts with {@code joined}. */

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -102,6 +104,9 @@ final class RedisSessionStore implements SessionStore {
             + "return 1";
 
     private final UnifiedJedis redis;
+    /** For a connect's calls, whose callers do not wait. */
+    private final AsyncConnection async;
+
     private final RedisCalls calls;
     private final RedisKeys keys;
     private final Duration ttl;
@@ -120,12 +125,14 @@ final class RedisSessionStore implements SessionStore {
      */
     RedisSessionStore(
             UnifiedJedis redis,
+            AsyncConnection async,
             RedisCalls calls,
             RedisKeys keys,
             Duration ttl,
             String nodeId,
             NodeMessage.Sender notices) {
         this.redis = requireNonNull(redis, "redis");
+        this.async = requireNonNull(async, "async");
         this.calls = requireNonNull(calls, "calls");
         this.keys = requireNonNull(keys, "keys");
         this.ttl = requireNonNull(ttl, "ttl");
@@ -164,6 +171,26 @@ final class RedisSessionStore implements SessionStore {
             held.put(session.token(), new Held(claim, session));
             return true;
         });
+    }
+
+    /** As {@link #create}, over the connection whose callers do not wait: the session is written once its name is. */
+    @Override
+    public CompletionStage<Boolean> createAsync(SessionRecord session) {
+        return calls.callAsync(() -> async.eval(
+                        TAKE_NICKNAME,
+                        List.of(keys.nickname(session.nickname())),
+                        List.of(nicknameHolder(session), Long.toString(ttl.toMillis())))
+                .thenCompose(taken -> {
+                    if (!Long.valueOf(1).equals(taken)) {
+                        return CompletableFuture.completedFuture(false);
+                    }
+                    String claim = newClaim();
+                    return async.eval(WRITE, List.of(keys.session(session.token())), written(session, claim))
+                            .thenApply(done -> {
+                                held.put(session.token(), new Held(claim, session));
+                                return true;
+                            });
+                }));
     }
 
     @Override
@@ -387,15 +414,17 @@ final class RedisSessionStore implements SessionStore {
      * session forever (NothingLeftBehindIT's connect storm into a frozen Redis saw that).
      */
     private void write(SessionRecord session, String claim) {
-        redis.eval(
-                WRITE,
-                List.of(keys.session(session.token())),
-                List.of(
-                        session.nickname().value(),
-                        rooms(session.rooms()),
-                        claim,
-                        Long.toString(ttl.toMillis()),
-                        IdentityCodec.encode(session.identity())));
+        redis.eval(WRITE, List.of(keys.session(session.token())), written(session, claim));
+    }
+
+    /** {@link #WRITE}'s arguments. */
+    private List<String> written(SessionRecord session, String claim) {
+        return List.of(
+                session.nickname().value(),
+                rooms(session.rooms()),
+                claim,
+                Long.toString(ttl.toMillis()),
+                IdentityCodec.encode(session.identity()));
     }
 
     /** Who holds a session's nickname: the session, or the signed-in user all of whose sessions share it. */

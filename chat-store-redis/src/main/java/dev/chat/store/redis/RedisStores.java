@@ -14,6 +14,7 @@ import dev.chat.domain.port.out.RoomEntry;
 import dev.chat.domain.port.out.SessionStore;
 import dev.chat.relay.SessionRelay;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -61,6 +62,9 @@ public final class RedisStores implements AutoCloseable {
     private static final int DELETE_SCAN_PAGE = 1_000;
 
     private final SharedConnection shared;
+    /** A connect's calls: their callers do not wait, and its thread goes on with the opening. */
+    private final AsyncConnection async;
+
     private final UnifiedJedis redis;
     private final RedisEventBus bus;
     private final RedisMessageHistory history;
@@ -147,9 +151,11 @@ public final class RedisStores implements AutoCloseable {
                 payload -> handle(() -> onNodeMessage(payload)),
                 () -> handle(this::renewSessions));
         this.history = new RedisMessageHistory(redis, calls, keys, codec, settings.historySize());
-        this.presence = new RedisPresenceStore(redis, calls, keys, settings.presenceLease(), clock);
+        this.async = asyncConnection(uri, settings.commandTimeout());
+        async.start();
+        this.presence = new RedisPresenceStore(redis, async, calls, keys, settings.presenceLease(), clock);
         this.entry = presence.entryWith(history, codec);
-        this.sessions = new RedisSessionStore(redis, calls, keys, settings.sessionTtl(), nodeId, this::send);
+        this.sessions = new RedisSessionStore(redis, async, calls, keys, settings.sessionTtl(), nodeId, this::send);
         this.sessions.onLetGo(presence::forget);
         this.relay = new RedisSessionRelay(sessions, calls, this::send, registry);
     }
@@ -186,6 +192,12 @@ public final class RedisStores implements AutoCloseable {
         HostAndPort address = JedisURIHelper.getHostAndPort(uri);
         JedisClientConfig config = clientConfig(uri, timeout);
         return new SharedConnection(() -> new Connection(address, config), timeout);
+    }
+
+    static AsyncConnection asyncConnection(URI uri, Duration timeout) {
+        HostAndPort address = JedisURIHelper.getHostAndPort(uri);
+        JedisClientConfig config = clientConfig(uri, timeout);
+        return new AsyncConnection(() -> new Connection(address, config), timeout);
     }
 
     private static JedisClientConfig clientConfig(URI uri, Duration timeout) {
@@ -251,6 +263,15 @@ public final class RedisStores implements AutoCloseable {
                 .register(registry);
         FunctionCounter.builder("chat_redis_shared_writes", stores.shared, SharedConnection::writes)
                 .description("Writes that carried them: several callers' commands go to Redis in one write")
+                .register(registry);
+        FunctionCounter.builder("chat_redis_async_commands", stores.async, AsyncConnection::commands)
+                .description("Commands sent to Redis by connects, whose callers do not wait for the reply")
+                .register(registry);
+        FunctionCounter.builder("chat_redis_async_writes", stores.async, AsyncConnection::writes)
+                .description("Writes that carried them")
+                .register(registry);
+        Gauge.builder("chat_redis_async_in_line", stores.async, AsyncConnection::inLine)
+                .description("Connects' commands waiting for the next write to Redis")
                 .register(registry);
         return stores;
     }
@@ -323,6 +344,7 @@ public final class RedisStores implements AutoCloseable {
         bus.close();
         relay.close();
         nodeMessages.shutdownNow();
+        async.close();
         redis.close();
     }
 

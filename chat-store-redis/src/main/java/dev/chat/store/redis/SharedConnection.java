@@ -223,7 +223,7 @@ final class SharedConnection implements CommandExecutor {
     }
 
     /** A command never written to Redis: refusing it changed nothing. */
-    static final class NotSent extends JedisConnectionException {
+    static class NotSent extends JedisConnectionException {
         NotSent(String message) {
             super(message);
         }

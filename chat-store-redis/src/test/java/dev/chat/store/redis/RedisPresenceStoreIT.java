@@ -190,6 +190,6 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
     }
 
     private RedisPresenceStore node() {
-        return new RedisPresenceStore(TestRedis.client(), new RedisCalls(64), keys, LEASE, clock);
+        return new RedisPresenceStore(TestRedis.client(), TestRedis.async(), new RedisCalls(64), keys, LEASE, clock);
     }
 }

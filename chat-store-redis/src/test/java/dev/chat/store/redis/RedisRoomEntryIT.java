@@ -56,6 +56,7 @@ class RedisRoomEntryIT extends RoomEntryContract {
     }
 
     private RedisPresenceStore node() {
-        return new RedisPresenceStore(TestRedis.client(), new RedisCalls(64), buses.keys, LEASE, clock);
+        return new RedisPresenceStore(
+                TestRedis.client(), TestRedis.async(), new RedisCalls(64), buses.keys, LEASE, clock);
     }
 }

@@ -29,6 +29,7 @@ class RedisSessionStoreIT extends SessionStoreContract {
     private static RedisSessionStore newStore(String namespace) {
         return new RedisSessionStore(
                 TestRedis.client(),
+                TestRedis.async(),
                 new RedisCalls(64),
                 new RedisKeys(namespace),
                 Duration.ofMinutes(5),

@@ -45,6 +45,17 @@ public final class TestRedis {
         return uri;
     }
 
+    private static AsyncConnection async;
+
+    /** One connection whose callers do not wait, for the stores under test (its thread lives as long as the JVM). */
+    public static synchronized AsyncConnection async() {
+        if (async == null) {
+            async = RedisStores.asyncConnection(uri(), RedisStores.Settings.DEFAULT_COMMAND_TIMEOUT);
+            async.start();
+        }
+        return async;
+    }
+
     public static RedisClient client() {
         return RedisClient.create(uri());
     }

@@ -119,11 +119,15 @@ public final class Admission {
     static final Duration TAKE_BACK_WAIT = Duration.ofMillis(100);
 
     /**
-     * Openings under way per turn, counting those waiting on a store: enough to keep the turns busy through a remote
-     * Redis's round trips (three a connect), few enough that a burst waits here, in line, rather than overflowing the
-     * store's own bound on calls (chat-store-redis's 32 at once, 96 waiting), which refuses the rest.
+     * Openings under way per turn, counting those waiting on a store: enough to keep the turns busy through Redis's
+     * round trips (three a connect, one after another). A WebSocket connect waits on no thread and takes no turn of
+     * the store's while its commands are out, so the more are under way, the more of them share each write to Redis:
+     * 8 a turn opened 1,300-1,600 connects a second with Redis, 32 about 1,600-2,200, 64 about 1,800-2,800
+     * (docs/performance-log.md, "A connect that waits on no one"). A resume, or a connect over HTTP, still waits on
+     * the store's calls, one at a time: on one or two cores that many stay within chat-store-redis's bound on calls
+     * (32 at once, 96 waiting), past which the store refuses the rest.
      */
-    static final int IN_PROGRESS_PER_TURN = 8;
+    static final int IN_PROGRESS_PER_TURN = 64;
 
     private static final Duration RETRY_WHEN_FULL = Duration.ofSeconds(5);
     private static final Duration RETRY_WHEN_BUSY = Duration.ofSeconds(1);

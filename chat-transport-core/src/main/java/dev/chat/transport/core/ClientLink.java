@@ -12,6 +12,9 @@ import dev.chat.domain.port.in.ChatUseCases;
 import dev.chat.domain.port.out.ClientConnection;
 import dev.chat.domain.port.out.StoreWaits;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,11 +78,48 @@ public final class ClientLink {
                 return resume.get();
             });
         } catch (RuntimeException e) {
-            synchronized (this) {
-                state = State.RELEASED;
-            }
-            return Optional.of(Refusals.of(e, null));
+            return refused(e);
         }
+        return opened(opened);
+    }
+
+    /**
+     * {@link #open}, where a new session's store calls keep no thread waiting: the stage completes with the refusal
+     * or empty on the thread that finished the connect (see {@link dev.chat.domain.port.in.ConnectUseCase#connectAsync}).
+     * A resume is made as {@link #open} makes it.
+     */
+    public CompletionStage<Optional<ErrorEvent>> openAsync(
+            Optional<SessionToken> resume, Cursor cursor, Identity identity, Admission.Entry admitted) {
+        requireNonNull(cursor, "cursor");
+        requireNonNull(identity, "identity");
+        requireNonNull(admitted, "admitted");
+        if (requireNonNull(resume, "resume").isPresent()) {
+            return CompletableFuture.completedFuture(open(resume, cursor, identity, admitted));
+        }
+        synchronized (this) {
+            if (state != State.NEW) {
+                return CompletableFuture.completedFuture(
+                        Optional.of(new ErrorEvent(ErrorCode.UNAVAILABLE, "connection already closed", null)));
+            }
+            state = State.OPENING;
+        }
+        CompletionStage<SessionToken> opening;
+        try {
+            opening = StoreWaits.holding(admitted, () -> useCases.connect().connectAsync(connection, identity));
+        } catch (RuntimeException e) {
+            opening = CompletableFuture.failedFuture(e);
+        }
+        return opening.handle((opened, failure) -> failure == null ? opened(opened) : refused(cause(failure)));
+    }
+
+    private Optional<ErrorEvent> refused(RuntimeException e) {
+        synchronized (this) {
+            state = State.RELEASED;
+        }
+        return Optional.of(Refusals.of(e, null));
+    }
+
+    private Optional<ErrorEvent> opened(SessionToken opened) {
         boolean releaseNow;
         synchronized (this) {
             token = opened;
@@ -90,6 +130,12 @@ public final class ClientLink {
             disconnect(opened);
         }
         return Optional.empty();
+    }
+
+    private static RuntimeException cause(Throwable failure) {
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
     }
 
     /**

@@ -13,12 +13,15 @@ import dev.chat.domain.model.Identity;
 import dev.chat.domain.model.OutboundEvent;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.port.in.ChatUseCases;
+import dev.chat.domain.port.in.ConnectUseCase;
 import dev.chat.domain.port.in.DisconnectUseCase;
 import dev.chat.domain.port.out.ClientConnection;
 import dev.chat.domain.port.out.StoreWaits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -167,6 +170,62 @@ class ClientLinkTest {
 
         assertThat(openWithoutLimits(Optional.empty())).isPresent();
         assertThat(disconnected).isEmpty();
+    }
+
+    @Test
+    void givenAConnectThatFinishesLater_theClientVanishingMeanwhile_disconnectsTheSessionOnceItFinishes() {
+        CompletableFuture<SessionToken> connecting = new CompletableFuture<>();
+        ClientLink later = linkConnecting(connecting);
+
+        CompletableFuture<Optional<ErrorEvent>> opened = later.openAsync(
+                        Optional.empty(),
+                        Cursor.EMPTY,
+                        Identity.ANONYMOUS,
+                        Admission.unlimited().admit())
+                .toCompletableFuture();
+        later.release(); // the transport saw the close while the stores were still answering
+
+        assertThat(opened).isNotDone();
+        assertThat(disconnected).isEmpty();
+        connecting.complete(TOKEN);
+        assertThat(opened.join()).isEmpty();
+        assertThat(disconnected).containsExactly(TOKEN);
+        assertThat(later.token()).isEmpty();
+    }
+
+    @Test
+    void givenAConnectThatFailsLater_itsRefusalCompletesTheOpening_andNothingIsDisconnected() {
+        CompletableFuture<SessionToken> connecting = new CompletableFuture<>();
+        ClientLink later = linkConnecting(connecting);
+        CompletableFuture<Optional<ErrorEvent>> opened = later.openAsync(
+                        Optional.empty(),
+                        Cursor.EMPTY,
+                        Identity.ANONYMOUS,
+                        Admission.unlimited().admit())
+                .toCompletableFuture();
+
+        connecting.completeExceptionally(new ChatException(ErrorCode.UNAVAILABLE, "store down"));
+
+        assertThat(opened.join()).map(ErrorEvent::code).contains(ErrorCode.UNAVAILABLE);
+        later.release();
+        assertThat(disconnected).isEmpty();
+    }
+
+    /** A link whose connect returns {@code connecting}, to be completed by the test. */
+    private ClientLink linkConnecting(CompletableFuture<SessionToken> connecting) {
+        ConnectUseCase connect = new ConnectUseCase() {
+            @Override
+            public SessionToken connect(ClientConnection conn, Identity identity) {
+                return connecting.join();
+            }
+
+            @Override
+            public CompletionStage<SessionToken> connectAsync(ClientConnection conn, Identity identity) {
+                return connecting;
+            }
+        };
+        return new ClientLink(
+                new ChatUseCases(connect, useCases.resume(), useCases.commands(), useCases.disconnect()), connection);
     }
 
     /** An anonymous open under no admission limits. */

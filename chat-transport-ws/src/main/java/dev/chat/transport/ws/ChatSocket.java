@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.chat.domain.model.Identity;
 import dev.chat.transport.core.Admission;
 import dev.chat.transport.core.ClientLink;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Utf8StringBuilder;
 import org.eclipse.jetty.websocket.core.CloseStatus;
@@ -14,6 +15,8 @@ import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.core.exception.BadPayloadException;
 import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client's socket, straight on Jetty's WebSocket core: frames in, whole text messages to the transport. Made by
@@ -25,6 +28,7 @@ import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
  * so the message being assembled needs no lock.
  */
 final class ChatSocket implements FrameHandler {
+    private static final Logger log = LoggerFactory.getLogger(ChatSocket.class);
     /**
      * What the handshake decided for this socket.
      *
@@ -57,6 +61,10 @@ final class ChatSocket implements FrameHandler {
     private boolean binary;
     /** Bytes of the fragmented message so far. */
     private long messageBytes;
+    /** A whole message the last frame completed, to be carried out once the frame is done with. */
+    private Runnable message;
+    /** The session's opening, done once the client has its welcome or its refusal. Set before any frame is read. */
+    private CompletableFuture<Void> opening;
 
     ChatSocket(WebSocketTransport transport, Handshake handshake, int maxMessageBytes) {
         this.transport = requireNonNull(transport, "transport");
@@ -79,15 +87,29 @@ final class ChatSocket implements FrameHandler {
         handshake = null;
     }
 
+    /**
+     * Jetty's open completes at once, and it reads on, while the session may still be opening (its store calls keep no
+     * thread waiting): a message that comes before the opening is done waits for it ({@link #onFrame}). Demanding here,
+     * on Jetty's thread, lets Jetty read on that same thread; a demand from the thread that finished the opening would
+     * be handed to another of Jetty's threads, a wake-up per connect.
+     */
     @Override
     public void onOpen(CoreSession coreSession, Callback callback) {
         session = coreSession;
+        CompletableFuture<Void> opened;
         try {
-            transport.opened(this, coreSession);
+            opened = transport.opened(this, coreSession).toCompletableFuture();
         } catch (RuntimeException failure) {
             callback.failed(failure); // Jetty closes the socket with 1011
             return;
         }
+        opening = opened;
+        opened.whenComplete((done, failure) -> {
+            if (failure != null) {
+                log.error("opening a connection failed", failure);
+                coreSession.close(CloseStatus.SERVER_ERROR, "the server failed", Callback.NOOP);
+            }
+        });
         callback.succeeded();
         coreSession.demand();
     }
@@ -121,8 +143,34 @@ final class ChatSocket implements FrameHandler {
         } catch (RuntimeException refused) {
             text = null;
             binary = false;
+            message = null;
             callback.failed(refused); // Jetty closes: 1009 too large, 1007 not UTF-8, 1011 anything else
             return;
+        }
+        Runnable whole = message;
+        message = null;
+        if (whole != null && !opening.isDone()) {
+            // Early: it waits for the opening (it holds no buffer of Jetty's), and no frame is read until it is done.
+            callback.succeeded();
+            opening.whenComplete((done, failure) -> {
+                try {
+                    whole.run();
+                } catch (RuntimeException e) {
+                    log.error("a message that came while its connection was opening failed", e);
+                    session.close(CloseStatus.SERVER_ERROR, "the server failed", Callback.NOOP);
+                    return;
+                }
+                session.demand();
+            });
+            return;
+        }
+        if (whole != null) {
+            try {
+                whole.run();
+            } catch (RuntimeException failed) {
+                callback.failed(failed); // Jetty closes with 1011
+                return;
+            }
         }
         callback.succeeded();
         session.demand();
@@ -133,7 +181,8 @@ final class ChatSocket implements FrameHandler {
             checkSize(frame.getPayloadLength());
             Utf8StringBuilder whole = new Utf8StringBuilder(frame.getPayloadLength());
             whole.append(frame.getPayload());
-            transport.received(this, whole.takeCompleteString(BadPayloadException.InvalidUtf8::new));
+            String complete = whole.takeCompleteString(BadPayloadException.InvalidUtf8::new);
+            message = () -> transport.received(this, complete);
             return;
         }
         messageBytes = 0;
@@ -151,12 +200,12 @@ final class ChatSocket implements FrameHandler {
             return;
         }
         if (text != null) {
-            String message = text.takeCompleteString(BadPayloadException.InvalidUtf8::new);
+            String complete = text.takeCompleteString(BadPayloadException.InvalidUtf8::new);
             text = null;
-            transport.received(this, message);
+            message = () -> transport.received(this, complete);
         } else if (binary) {
             binary = false;
-            transport.receivedBinary(this);
+            message = () -> transport.receivedBinary(this);
         }
     }
 

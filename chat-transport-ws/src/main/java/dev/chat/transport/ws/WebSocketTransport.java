@@ -29,6 +29,8 @@ import dev.chat.transport.core.TransportMetrics;
 import io.javalin.config.JavalinConfig;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.util.Callback;
@@ -120,31 +122,42 @@ public final class WebSocketTransport {
         }
     }
 
-    void opened(ChatSocket socket, CoreSession session) {
+    /**
+     * Opens the socket's session. The stage completes once the client has its welcome (or its refusal, and the socket
+     * is closing), on the thread that finished the connect: a new session's store calls keep no thread waiting, and
+     * the opening gives its turn up meanwhile.
+     */
+    CompletionStage<Void> opened(ChatSocket socket, CoreSession session) {
         ChatSocket.Handshake handshake = socket.handshake();
+        WebSocketConnection connection;
+        CompletionStage<Optional<ErrorEvent>> opening;
         try {
-            WebSocketConnection connection = new WebSocketConnection(
+            connection = new WebSocketConnection(
                     session, settings.maxQueuedBytes(), scheduler, metrics, () -> release(socket));
             connection.onEnd(handshake.addressPlace());
             ClientLink link = new ClientLink(useCases, connection);
             socket.link(link);
             connections.add(socket, link);
-            Optional<ErrorEvent> refusal;
             try {
                 Optional<SessionToken> resume =
                         Optional.ofNullable(handshake.resume()).map(SessionToken::new);
                 Cursor cursor = Cursor.parse(handshake.cursor()).orElse(Cursor.EMPTY);
-                refusal = link.open(resume, cursor, handshake.identity(), handshake.admitted());
+                opening = link.openAsync(resume, cursor, handshake.identity(), handshake.admitted());
             } catch (ChatException malformed) {
-                refusal = Optional.of(Refusals.of(malformed, null));
+                opening = CompletableFuture.completedFuture(Optional.of(Refusals.of(malformed, null)));
             }
-            refusal.ifPresent(error -> {
-                connection.send(encoder.encode(error));
-                session.close(CloseCodes.ofRefusal(error.code()), error.message(), Callback.NOOP);
-            });
-        } finally {
-            handshake.admitted().opened(); // open, refused or gone: the next one may be opened
+        } catch (RuntimeException e) {
+            handshake.admitted().opened();
+            throw e;
         }
+        if (!opening.toCompletableFuture().isDone()) {
+            handshake.admitted().giveUp(); // it waits on the stores: the next connect may use the core
+        }
+        return opening.whenComplete((refusal, failure) -> handshake.admitted().opened()) // open, refused or gone
+                .thenAccept(refusal -> refusal.ifPresent(error -> {
+                    connection.send(encoder.encode(error));
+                    session.close(CloseCodes.ofRefusal(error.code()), error.message(), Callback.NOOP);
+                }));
     }
 
     void received(ChatSocket socket, String message) {

@@ -7,6 +7,8 @@ import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.RoomName;
 import dev.chat.domain.model.SessionToken;
 import dev.chat.domain.model.UserConnected;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A joiner's arrival, announced, with what it is shown first, read after its add: the room's first members with its
@@ -24,6 +26,19 @@ public interface RoomEntry {
      * @param historyLimit at most how many of the latest messages to read
      */
     Entered enter(RoomName room, Nickname user, SessionToken session, int memberReads, int historyLimit);
+
+    /**
+     * {@link #enter} without a thread waiting on the store: a store that answers over the network completes the stage
+     * on the thread that reads its reply. Fails as {@link #enter} throws, with the same undo.
+     */
+    default CompletionStage<Entered> enterAsync(
+            RoomName room, Nickname user, SessionToken session, int memberReads, int historyLimit) {
+        try {
+            return CompletableFuture.completedFuture(enter(room, user, session, memberReads, historyLimit));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * @param arrived true if the member was not listed before (and so was announced)

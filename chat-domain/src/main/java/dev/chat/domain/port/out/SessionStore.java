@@ -4,6 +4,8 @@ import dev.chat.domain.model.Nickname;
 import dev.chat.domain.model.SessionRecord;
 import dev.chat.domain.model.SessionToken;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -22,6 +24,18 @@ public interface SessionStore {
      * (other than one of the same signed-in user's).
      */
     boolean create(SessionRecord session);
+
+    /**
+     * {@link #create} without a thread waiting on the store: a store that answers over the network completes the
+     * stage on the thread that reads its reply, where the caller's next step runs. Fails as {@link #create} throws.
+     */
+    default CompletionStage<Boolean> createAsync(SessionRecord session) {
+        try {
+            return CompletableFuture.completedFuture(create(session));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     Optional<SessionRecord> find(SessionToken token);
 
