@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -131,6 +132,34 @@ public abstract class RoomEntryContract {
 
         await().atMost(TIMEOUT).until(() -> heard.contains(new UserConnected(room, BEN)));
         assertThat(heard).containsExactly(new UserConnected(room, AMY), new UserConnected(room, BEN));
+    }
+
+    @Test
+    void givenAnEntryWithoutWaiting_itGivesWhatEnterGives_andTheRoomHearsTheArrivalOnce() throws Exception {
+        Stores stores = createStores(10);
+        RoomName room = uniqueRoom();
+        List<RoomEvent> heard = new CopyOnWriteArrayList<>();
+        stores.bus().subscribe(room, heard::add);
+        stores.presence().add(room, AMY, SessionToken.generate());
+        stores.history().append(draft(room, "m1"));
+
+        RoomEntry.Entered entered = stores.entry()
+                .enterAsync(room, BEN, SessionToken.generate(), 10, 5)
+                .toCompletableFuture()
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        RoomEntry.Entered again = stores.entry()
+                .enterAsync(room, BEN, SessionToken.generate(), 10, 5)
+                .toCompletableFuture()
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(entered.arrived()).isTrue();
+        assertThat(entered.first().members()).containsExactly(AMY, BEN);
+        assertThat(entered.first().count()).isEqualTo(2);
+        assertThat(entered.latest().messages()).extracting(ChatMessage::text).containsExactly("m1");
+        assertThat(again.arrived()).as("a second tab of a member already there").isFalse();
+        assertThat(stores.presence().members(room)).containsExactly(AMY, BEN);
+        await().atMost(TIMEOUT).until(() -> heard.contains(new UserConnected(room, BEN)));
+        assertThat(heard).filteredOn(UserConnected.class::isInstance).containsExactly(new UserConnected(room, BEN));
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,28 @@ public abstract class SessionStoreContract {
         assertThat(sessions.find(token).orElseThrow().nickname()).isEqualTo(free);
         assertThat(sessions.release(token)).isEqualTo(SessionStore.Released.RELEASED);
         assertThat(sessions.create(newSession(free))).isTrue();
+    }
+
+    @Test
+    void givenCreateWithoutWaiting_itAgreesWithCreate_aTakenNameRefused_aFreeOneStoredAndReleasable() throws Exception {
+        Nickname taken = uniqueNickname();
+        sessions.create(newSession(taken));
+        SessionToken token = SessionToken.generate();
+        Nickname free = uniqueNickname();
+
+        assertThat(sessions.createAsync(new SessionRecord(token, taken, Set.of(RoomName.GENERAL)))
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS))
+                .isFalse();
+        assertThat(sessions.find(token)).isEmpty();
+        SessionRecord created = new SessionRecord(token, free, Set.of(RoomName.GENERAL));
+        assertThat(sessions.createAsync(created).toCompletableFuture().get(5, TimeUnit.SECONDS))
+                .isTrue();
+
+        assertThat(sessions.find(token)).contains(created);
+        assertThat(sessions.isNicknameTaken(free)).isTrue();
+        assertThat(sessions.release(token)).isEqualTo(SessionStore.Released.RELEASED);
+        assertThat(sessions.isNicknameTaken(free)).isFalse();
     }
 
     @Test
