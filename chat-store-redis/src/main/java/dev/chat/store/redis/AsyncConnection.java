@@ -15,7 +15,6 @@ import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.CommandObjects;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -197,25 +196,14 @@ final class AsyncConnection implements AutoCloseable {
             this.since = since;
         }
 
+        @SuppressWarnings("unchecked")
         void answer(Connection connection) {
-            Object raw;
-            try {
-                raw = connection.getOne();
-            } catch (JedisDataException e) { // an error reply: read whole, the next reply is intact
-                reply.completeExceptionally(e);
-                return;
+            Object outcome = SharedConnection.reply(connection, command);
+            if (outcome instanceof JedisException failure) {
+                reply.completeExceptionally(failure);
+            } else {
+                reply.complete((T) outcome);
             }
-            T built;
-            try {
-                built = command.getBuilder().build(raw);
-            } catch (JedisException e) {
-                reply.completeExceptionally(e);
-                return;
-            } catch (RuntimeException e) {
-                reply.completeExceptionally(new JedisDataException(e));
-                return;
-            }
-            reply.complete(built);
         }
 
         /** A stage completes once: one answered, or failed before, keeps that. */

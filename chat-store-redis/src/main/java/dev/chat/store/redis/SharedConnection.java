@@ -222,6 +222,26 @@ final class SharedConnection implements CommandExecutor {
         }
     }
 
+    /**
+     * The next reply on the connection, built for {@code command}: its value, or the {@link JedisException} it is
+     * (an error reply, read whole, leaves the next reply intact). A broken connection throws.
+     */
+    static Object reply(Connection connection, CommandObject<?> command) {
+        Object raw;
+        try {
+            raw = connection.getOne();
+        } catch (JedisDataException e) {
+            return e;
+        }
+        try {
+            return command.getBuilder().build(raw);
+        } catch (JedisException e) {
+            return e;
+        } catch (RuntimeException e) {
+            return new JedisDataException(e);
+        }
+    }
+
     /** A command never written to Redis: refusing it changed nothing. */
     static class NotSent extends JedisConnectionException {
         NotSent(String message) {
@@ -288,20 +308,7 @@ final class SharedConnection implements CommandExecutor {
         }
 
         void answer(Connection connection) {
-            Object raw;
-            try {
-                raw = connection.getOne();
-            } catch (JedisDataException e) { // an error reply: read whole, the next reply is intact
-                finish(e);
-                return;
-            }
-            try {
-                finish(command.getBuilder().build(raw));
-            } catch (JedisException e) {
-                finish(e);
-            } catch (RuntimeException e) {
-                finish(new JedisDataException(e));
-            }
+            finish(reply(connection, command));
         }
 
         void fail(JedisException failure) {
