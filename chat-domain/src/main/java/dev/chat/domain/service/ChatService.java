@@ -204,10 +204,12 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
             refuseWhileDraining();
             boolean inGeneral = identity.access().allows(RoomName.GENERAL);
             Set<RoomName> startIn = inGeneral ? Set.of(RoomName.GENERAL) : Set.of();
-            return nicknames
-                    .createSession(startIn, identity)
-                    .thenCompose(record -> open(
-                            new LocalSession(record.token(), record.nickname(), identity), connection, startIn, call));
+            CompletableFuture<SessionRecord> created =
+                    nicknames.createSession(startIn, identity).toCompletableFuture();
+            if (created.isDone() && !created.isCompletedExceptionally()) { // stores that answer at once: go straight on
+                return open(newSession(created.join(), identity), connection, startIn, call);
+            }
+            return created.thenCompose(record -> open(newSession(record, identity), connection, startIn, call));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         } finally {
@@ -236,8 +238,16 @@ public final class ChatService implements ConnectUseCase, ResumeUseCase, HandleC
                 entered = CompletableFuture.failedFuture(e);
             }
         }
-        return entered.handle((ignored, failure) -> opened(session, connection, failure, call))
+        CompletableFuture<Void> done = entered.toCompletableFuture();
+        if (done.isDone()) {
+            return opened(session, connection, Stages.outcome(done).failure(), call);
+        }
+        return done.handle((ignored, failure) -> opened(session, connection, failure, call))
                 .thenCompose(Function.identity());
+    }
+
+    private static LocalSession newSession(SessionRecord record, Identity identity) {
+        return new LocalSession(record.token(), record.nickname(), identity);
     }
 
     private CompletionStage<SessionToken> opened(

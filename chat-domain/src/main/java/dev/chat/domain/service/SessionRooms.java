@@ -111,31 +111,49 @@ final class SessionRooms {
         }
         CallScope call = new CallScope();
         CompletableFuture<Void> entered = new CompletableFuture<>();
-        entry.enterAsync(room, session.nickname, session.token, membersToRead(joining.known), catchUp.joinHistory())
-                .whenComplete((reply, failure) -> {
-                    RuntimeException failed = failure == null ? null : Stages.cause(failure);
-                    if (failed == null) {
-                        synchronized (session) {
-                            try {
-                                commit(session, room, joining.membership, shownToJoiner(session, room, joining, reply));
-                                entered.complete(null);
-                                return;
-                            } catch (RuntimeException e) {
-                                failed = e;
-                            }
-                        }
-                    }
-                    RuntimeException cause = failed;
-                    call.runOffReplyThread(
-                            () -> {
-                                synchronized (session) {
-                                    entered.completeExceptionally(undo.rollBack(cause));
-                                }
-                            },
-                            undoOn);
-                });
+        CompletableFuture<RoomEntry.Entered> reply = entry.enterAsync(
+                        room, session.nickname, session.token, membersToRead(joining.known), catchUp.joinHistory())
+                .toCompletableFuture();
+        if (reply.isDone()) { // a store that answered at once: no stage machinery on the in-memory path
+            afterEntry(session, room, joining, undo, Stages.outcome(reply), call, undoOn, entered);
+        } else {
+            reply.whenComplete((done, failure) -> afterEntry(
+                    session, room, joining, undo, new Stages.Outcome<>(done, failure), call, undoOn, entered));
+        }
         call.returned();
         return entered;
+    }
+
+    /** Commits the room from the entry's reply, or undoes the entry (off the reply thread) and fails. */
+    private void afterEntry(
+            LocalSession session,
+            RoomName room,
+            Joining joining,
+            Undo undo,
+            Stages.Outcome<RoomEntry.Entered> reply,
+            CallScope call,
+            Executor undoOn,
+            CompletableFuture<Void> entered) {
+        RuntimeException failed = reply.failure();
+        if (failed == null) {
+            synchronized (session) {
+                try {
+                    commit(session, room, joining.membership, shownToJoiner(session, room, joining, reply.value()));
+                    entered.complete(null);
+                    return;
+                } catch (RuntimeException e) {
+                    failed = e;
+                }
+            }
+        }
+        RuntimeException cause = failed;
+        call.runOffReplyThread(
+                () -> {
+                    synchronized (session) {
+                        entered.completeExceptionally(undo.rollBack(cause));
+                    }
+                },
+                undoOn);
     }
 
     /** The session may be listed in the room from now on: until the add is known undone or the room committed. */

@@ -1,5 +1,7 @@
 package dev.chat.domain.service;
 
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -14,6 +16,22 @@ final class Stages {
             cause = cause.getCause();
         }
         return cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
+    }
+
+    /** A completed stage's value, or the exception behind its failure (null then). */
+    record Outcome<T>(T value, RuntimeException failure) {
+        Outcome(T value, Throwable failure) {
+            this(value, failure == null ? null : cause(failure));
+        }
+    }
+
+    /** What a stage that is done completed with. */
+    static <T> Outcome<T> outcome(CompletableFuture<T> done) {
+        try {
+            return new Outcome<>(done.join(), (RuntimeException) null);
+        } catch (CompletionException | CancellationException e) {
+            return new Outcome<>(null, cause(e));
+        }
     }
 
     /** Waits for the stage, and throws what it failed with. */
