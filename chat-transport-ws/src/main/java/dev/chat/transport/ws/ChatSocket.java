@@ -151,17 +151,21 @@ final class ChatSocket implements FrameHandler {
         message = null;
         if (whole != null && !opening.isDone()) {
             // Early: it waits for the opening (it holds no buffer of Jetty's), and no frame is read until it is done.
+            // It runs on Jetty's pool, not on the thread that finished the opening: a message may wait on the stores,
+            // and every store reply behind it would wait too.
             callback.succeeded();
-            opening.whenComplete((done, failure) -> {
-                try {
-                    whole.run();
-                } catch (RuntimeException e) {
-                    log.error("a message that came while its connection was opening failed", e);
-                    session.close(CloseStatus.SERVER_ERROR, "the server failed", Callback.NOOP);
-                    return;
-                }
-                session.demand();
-            });
+            opening.whenCompleteAsync(
+                    (done, failure) -> {
+                        try {
+                            whole.run();
+                        } catch (RuntimeException e) {
+                            log.error("a message that came while its connection was opening failed", e);
+                            session.close(CloseStatus.SERVER_ERROR, "the server failed", Callback.NOOP);
+                            return;
+                        }
+                        session.demand();
+                    },
+                    session.getWebSocketComponents().getExecutor());
             return;
         }
         if (whole != null) {
