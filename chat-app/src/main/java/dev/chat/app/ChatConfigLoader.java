@@ -75,7 +75,8 @@ final class ChatConfigLoader {
                         value("CHAT_DRAIN_ACCEPT_SECONDS", ChatConfigLoader::seconds, operations.drainAccept()),
                         value("CHAT_DRAIN_SECONDS", ChatConfigLoader::seconds, operations.drain()),
                         value("CHAT_WARMUP_SECONDS", ChatConfigLoader::seconds, operations.warmUp()),
-                        value("CHAT_COMPILER_NICE", Integer::parseInt, operations.compilerNice())),
+                        value("CHAT_COMPILER_NICE", Integer::parseInt, operations.compilerNice()),
+                        value("CHAT_OPENING_NICE", Integer::parseInt, operations.openingNice())),
                 new ChatConfig.Abuse(
                         new RateLimits(
                                 budget("CHAT_RATE_MESSAGES_PER_SECOND", "CHAT_RATE_MESSAGES_BURST", rates.messages()),

@@ -42,7 +42,7 @@ public final class Main {
             log.warn("warm-up failed; starting anyway", e);
         }
         try {
-            CompilerPriority.lower(config.operations().compilerNice());
+            ThreadPriority.lowerCompiler(config.operations().compilerNice());
         } catch (RuntimeException e) {
             log.warn("could not lower the compiler's priority; starting anyway", e);
         }
@@ -52,6 +52,11 @@ public final class Main {
         } catch (RuntimeException e) {
             log.error("could not start", e);
             System.exit(1);
+        }
+        try {
+            ThreadPriority.lowerOpenings(config.operations().openingNice());
+        } catch (RuntimeException e) {
+            log.warn("could not lower the opening thread's priority; serving anyway", e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::drainAndStop, "chat-drain"));
     }

@@ -71,6 +71,21 @@ class ChatConfigLoaderTest {
     }
 
     @Test
+    void givenNoOpeningNice_theOpeningThreadGetsFive_zeroLeavesIt_andOutOfRangeIsRefused() {
+        assertThat(ChatConfigLoader.load(Map.of(), new Properties())
+                        .operations()
+                        .openingNice())
+                .isEqualTo(5);
+        assertThat(ChatConfigLoader.load(Map.of("CHAT_OPENING_NICE", "0"), new Properties())
+                        .operations()
+                        .openingNice())
+                .isZero();
+        assertThatThrownBy(() -> ChatConfigLoader.load(Map.of("CHAT_OPENING_NICE", "20"), new Properties()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("CHAT_OPENING_NICE");
+    }
+
+    @Test
     void givenEnvironment_itOverridesDefaults() {
         ChatConfig config = ChatConfigLoader.load(
                 Map.of(

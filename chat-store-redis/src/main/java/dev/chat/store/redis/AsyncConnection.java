@@ -58,7 +58,7 @@ final class AsyncConnection implements AutoCloseable {
     AsyncConnection(Supplier<Connection> connect, Duration timeout) {
         this.connect = requireNonNull(connect, "connect");
         this.timeout = requireNonNull(timeout, "timeout");
-        this.thread = new Thread(this::run, "redis-replies");
+        this.thread = new Thread(this::run, RedisStores.OPENING_THREAD);
         thread.setDaemon(true);
     }
 

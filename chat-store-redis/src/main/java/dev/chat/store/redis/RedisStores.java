@@ -49,6 +49,12 @@ import redis.clients.jedis.util.JedisURIHelper;
  * connection; {@link #start()} does.
  */
 public final class RedisStores implements AutoCloseable {
+    /**
+     * The name of the thread that reads the replies to new connections' calls and opens them (at most 15 characters,
+     * so that Linux keeps all of it): a node may run it at a lower priority than the threads that serve clients.
+     */
+    public static final String OPENING_THREAD = "redis-replies";
+
     private static final Logger log = LoggerFactory.getLogger(RedisStores.class);
     private static final int NODE_MESSAGE_THREADS = 2;
     /**

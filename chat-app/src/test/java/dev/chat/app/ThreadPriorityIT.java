@@ -3,6 +3,8 @@ package dev.chat.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chat.app.support.ChatProcess;
+import dev.chat.store.redis.RedisServerProcess;
+import dev.chat.store.redis.RedisStores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
-/** The packaged jar puts its C2 compiler thread at nice 10 once warm, and nothing else. */
+/**
+ * The packaged jar puts its C2 compiler thread at nice 10 once warm and, over Redis, its opening thread at nice 5, and
+ * nothing else.
+ */
 @EnabledOnOs(OS.LINUX) // a thread's nice value is its own only on Linux
-class CompilerPriorityIT {
+class ThreadPriorityIT {
 
     @Test
     void givenTheJarReady_itsOptimisingCompilerRunsAtNiceTen_andTheThreadsServingClientsAtZero() throws Exception {
@@ -31,6 +36,26 @@ class CompilerPriorityIT {
                     .as(Files.readString(node.logFile()))
                     .containsOnly(10);
             assertThat(niceByThread.get("C1 CompilerThre")).containsOnly(0);
+            assertThat(niceByThread.get("JettyServerThre")).isNotEmpty().containsOnly(0);
+        }
+    }
+
+    @Test
+    void givenTheJarOnRedis_itsOpeningThreadRunsAtNiceFive_andTheThreadsFanningOutAtZero() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start();
+                ChatProcess node = ChatProcess.start(Map.of(
+                        "CHAT_WARMUP_SECONDS",
+                        "0",
+                        "CHAT_REDIS_URL",
+                        redis.uri().toString()))) {
+            node.awaitReady(Duration.ofSeconds(30));
+
+            Map<String, List<Integer>> niceByThread = niceValuesByThreadName(node.pid());
+
+            assertThat(niceByThread.get(RedisStores.OPENING_THREAD))
+                    .as(Files.readString(node.logFile()))
+                    .containsExactly(5);
+            assertThat(niceByThread.get("redis-room-deli")).isNotEmpty().containsOnly(0);
             assertThat(niceByThread.get("JettyServerThre")).isNotEmpty().containsOnly(0);
         }
     }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
-class CompilerPriorityTest {
+class ThreadPriorityTest {
 
     @Test
     void givenAProcessesThreads_theOptimisingCompilerAndTheSweeperAreChosen_andNoOtherThread(@TempDir Path tasks)
@@ -24,7 +24,17 @@ class CompilerPriorityTest {
         thread(tasks, 95, "C2 CompilerThre");
         Files.createDirectory(tasks.resolve("106")); // a thread that ended while the list was read: no comm left
 
-        assertThat(CompilerPriority.backgroundThreads(tasks)).containsExactly(95, 101, 104);
+        assertThat(ThreadPriority.threadsNamed(tasks, ThreadPriority.COMPILER)).containsExactly(95, 101, 104);
+    }
+
+    @Test
+    void givenAProcessesThreads_theOpeningThreadIsChosen_andNoOtherThread(@TempDir Path tasks) throws IOException {
+        thread(tasks, 201, "redis-replies");
+        thread(tasks, 202, "redis-subscribe");
+        thread(tasks, 203, "redis-room-deli");
+        thread(tasks, 204, "C2 CompilerThre");
+
+        assertThat(ThreadPriority.threadsNamed(tasks, ThreadPriority.OPENINGS)).containsExactly(201);
     }
 
     @Test
@@ -32,7 +42,7 @@ class CompilerPriorityTest {
     void givenZero_noThreadsNiceValueChanges() throws IOException {
         List<Integer> before = compilerNiceValues();
 
-        assertThat(CompilerPriority.lower(0)).isEqualTo(CompilerPriority.Result.NOTHING);
+        assertThat(ThreadPriority.lowerCompiler(0)).isEqualTo(ThreadPriority.Result.NOTHING);
 
         assertThat(compilerNiceValues()).isNotEmpty().isEqualTo(before);
     }
@@ -42,7 +52,7 @@ class CompilerPriorityTest {
     void givenThisJvm_itsCompilerThreadsGetTheNiceValue_andTheCallersThreadKeepsItsOwn() throws IOException {
         int callersNice = nice(Path.of("/proc/thread-self/stat"));
 
-        CompilerPriority.Result result = CompilerPriority.lower(7);
+        ThreadPriority.Result result = ThreadPriority.lowerCompiler(7);
 
         assertThat(result.failed()).isEmpty();
         assertThat(result.lowered()).isNotEmpty(); // a JVM with its JIT compiler has a C2 thread
@@ -56,7 +66,7 @@ class CompilerPriorityTest {
 
     private static List<Integer> compilerNiceValues() throws IOException {
         List<Integer> values = new ArrayList<>();
-        for (int thread : CompilerPriority.backgroundThreads(Path.of("/proc/self/task"))) {
+        for (int thread : ThreadPriority.threadsNamed(Path.of("/proc/self/task"), ThreadPriority.COMPILER)) {
             values.add(nice(Path.of("/proc/self/task", Integer.toString(thread), "stat")));
         }
         return values;
