@@ -229,7 +229,8 @@ public record ChatConfig(
         public static final int DEFAULT_COMPILER_NICE = 10;
         /**
          * Measured on the development machine (docs/performance-log.md, "Newcomers behind the room"): in a crowd
-         * joining a room over Redis, the room's message p99 fell to 0.55x, the crowd joined at 0.92x (within the spread).
+         * joining a room over Redis, the room's message p99 fell to about half, the crowd joined at three quarters of the
+         * rate.
          */
         public static final int DEFAULT_OPENING_NICE = 5;
         /** Sized on the development machine: see README. */

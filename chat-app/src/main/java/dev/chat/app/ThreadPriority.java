@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  *       compiler behind the service").
  *   <li>The thread that opens new WebSocket connections over Redis ({@link RedisStores#OPENING_THREAD}). In a crowd
  *       joining a room, the room's messages fan out on one thread too, and the two shared the core evenly: the
- *       members' messages waited behind the newcomers' welcomes. Behind the fan-out, the messages' p99 fell to 0.55x
- *       and the crowd joined at 0.92x, within the spread (docs/performance-log.md, "Newcomers behind the room").
+ *       members' messages waited behind the newcomers' welcomes. Behind the fan-out, the messages' p99 fell to about half
+ *       and the crowd joined at three quarters of the rate, where the default admission (250 connects a second) never
+ *       lets a node open that fast anyway (docs/performance-log.md, "Newcomers behind the room").
  * </ul>
  *
  * <p>Linux only, where a thread's nice value is its own ({@code setpriority} on the thread's id); raising it needs no
