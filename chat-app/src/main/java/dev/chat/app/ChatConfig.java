@@ -266,25 +266,6 @@ public record ChatConfig(
         }
 
         public Operations(
-                int maxConnections,
-                int maxConnectsPerSecond,
-                int maxOpening,
-                Duration drainAccept,
-                Duration drain,
-                Duration warmUp,
-                int compilerNice) {
-            this(
-                    maxConnections,
-                    maxConnectsPerSecond,
-                    maxOpening,
-                    drainAccept,
-                    drain,
-                    warmUp,
-                    compilerNice,
-                    DEFAULT_OPENING_NICE);
-        }
-
-        public Operations(
                 int maxConnections, int maxConnectsPerSecond, int maxOpening, Duration drainAccept, Duration drain) {
             this(maxConnections, maxConnectsPerSecond, maxOpening, drainAccept, drain, DEFAULT_WARM_UP);
         }
@@ -296,7 +277,15 @@ public record ChatConfig(
                 Duration drainAccept,
                 Duration drain,
                 Duration warmUp) {
-            this(maxConnections, maxConnectsPerSecond, maxOpening, drainAccept, drain, warmUp, DEFAULT_COMPILER_NICE);
+            this(
+                    maxConnections,
+                    maxConnectsPerSecond,
+                    maxOpening,
+                    drainAccept,
+                    drain,
+                    warmUp,
+                    DEFAULT_COMPILER_NICE,
+                    DEFAULT_OPENING_NICE);
         }
     }
 

@@ -73,7 +73,7 @@ final class ThreadPriority {
      * Lowers this JVM's threads named (as Linux keeps them) by one of {@code names} to {@code niceness} (1-19); 0 leaves
      * them as they are. {@code what} and {@code setting} are for the log.
      */
-    static Result lower(List<String> names, int niceness, String what, String setting) {
+    private static Result lower(List<String> names, int niceness, String what, String setting) {
         if (niceness == 0) {
             return Result.NOTHING;
         }
@@ -81,6 +81,10 @@ final class ThreadPriority {
         if (!Files.isDirectory(tasks)) {
             log.debug("no {}: the {} threads keep their priority", tasks, what);
             return Result.NOTHING;
+        }
+        List<Integer> named = threadsNamed(tasks, names);
+        if (named.isEmpty()) {
+            return Result.NOTHING; // none here: an in-memory node has no opening thread
         }
         CLibrary c;
         try {
@@ -91,10 +95,6 @@ final class ThreadPriority {
         }
         List<Integer> lowered = new ArrayList<>();
         List<Integer> failed = new ArrayList<>();
-        List<Integer> named = threadsNamed(tasks, names);
-        if (named.isEmpty()) {
-            return Result.NOTHING; // none here: an in-memory node has no opening thread
-        }
         for (int thread : named) {
             if (c.setpriority(PRIO_PROCESS, thread, niceness) == 0) {
                 lowered.add(thread);

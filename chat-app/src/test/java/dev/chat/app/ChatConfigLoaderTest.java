@@ -8,7 +8,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.ToIntFunction;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ChatConfigLoaderTest {
     @Test
@@ -52,37 +57,30 @@ class ChatConfigLoaderTest {
                 .hasMessageContaining("CHAT_WARMUP_SECONDS");
     }
 
-    @Test
-    void givenNoCompilerNice_theCompilerGetsTen_zeroLeavesIt_andOutOfRangeIsRefused() {
-        assertThat(ChatConfigLoader.load(Map.of(), new Properties())
-                        .operations()
-                        .compilerNice())
-                .isEqualTo(10);
-        assertThat(ChatConfigLoader.load(Map.of("CHAT_COMPILER_NICE", "0"), new Properties())
-                        .operations()
-                        .compilerNice())
-                .isZero();
-        assertThatThrownBy(() -> ChatConfigLoader.load(Map.of("CHAT_COMPILER_NICE", "20"), new Properties()))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("CHAT_COMPILER_NICE");
-        assertThatThrownBy(() -> ChatConfigLoader.load(Map.of("CHAT_COMPILER_NICE", "-5"), new Properties()))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("CHAT_COMPILER_NICE");
+    /** Each nice setting: its name, its default, and where the loaded configuration keeps it. */
+    static Stream<Arguments> niceSettings() {
+        return Stream.of(
+                Arguments.of("CHAT_COMPILER_NICE", 10, (ToIntFunction<ChatConfig.Operations>)
+                        ChatConfig.Operations::compilerNice),
+                Arguments.of("CHAT_OPENING_NICE", 5, (ToIntFunction<ChatConfig.Operations>)
+                        ChatConfig.Operations::openingNice));
     }
 
-    @Test
-    void givenNoOpeningNice_theOpeningThreadGetsFive_zeroLeavesIt_andOutOfRangeIsRefused() {
-        assertThat(ChatConfigLoader.load(Map.of(), new Properties())
-                        .operations()
-                        .openingNice())
-                .isEqualTo(5);
-        assertThat(ChatConfigLoader.load(Map.of("CHAT_OPENING_NICE", "0"), new Properties())
-                        .operations()
-                        .openingNice())
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("niceSettings")
+    void givenANiceSetting_itsDefaultApplies_zeroLeavesTheThreads_andOutOfRangeIsRefused(
+            String setting, int byDefault, ToIntFunction<ChatConfig.Operations> read) {
+        assertThat(read.applyAsInt(
+                        ChatConfigLoader.load(Map.of(), new Properties()).operations()))
+                .isEqualTo(byDefault);
+        assertThat(read.applyAsInt(ChatConfigLoader.load(Map.of(setting, "0"), new Properties())
+                        .operations()))
                 .isZero();
-        assertThatThrownBy(() -> ChatConfigLoader.load(Map.of("CHAT_OPENING_NICE", "20"), new Properties()))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("CHAT_OPENING_NICE");
+        for (String outOfRange : List.of("20", "-5")) {
+            assertThatThrownBy(() -> ChatConfigLoader.load(Map.of(setting, outOfRange), new Properties()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(setting);
+        }
     }
 
     @Test
