@@ -125,7 +125,9 @@ public final class Admission {
      * 8 a turn opened 1,300-1,600 connects a second with Redis, 32 about 1,600-2,200, 64 about 1,800-2,800
      * (docs/performance-log.md, "A connect that waits on no one"). A resume, or a connect over HTTP, still waits on
      * the store's calls, one at a time: on one or two cores that many stay within chat-store-redis's bound on calls
-     * (32 at once, 96 waiting), past which the store refuses the rest.
+     * (32 at once, 96 waiting), past which the store refuses the rest. It also keeps new handshakes at most this many
+     * openings ahead of the welcomes: with a thousand, handshakes ran up to twice as fast while clients got their
+     * welcomes no sooner (docs/performance-log.md, "What `conns` counts on Redis").
      */
     static final int IN_PROGRESS_PER_TURN = 64;
 
